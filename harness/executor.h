@@ -42,6 +42,7 @@ struct OpRecord {
   absl::optional<Outcome> retry;  // set when the call failed and was retried
   int64_t start_ns = 0;  // call start, from the round's release
   int64_t end_ns = 0;    // call end (of the first try)
+  int64_t retry_end_ns = 0;  // end of the retry, when there was one
 };
 
 struct RoundTrace {

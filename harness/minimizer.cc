@@ -1,0 +1,128 @@
+// minimizer.cc — see minimizer.h.
+
+#include "harness/minimizer.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "harness/scenario_text.h"
+#include "harness/simplify.h"
+
+namespace openrace {
+namespace {
+
+class Minimizer {
+ public:
+  Minimizer(const Signature& signature, Prober& prober,
+            const MinimizeOptions& options)
+      : signature_(signature), prober_(prober), options_(options),
+        deadline_(absl::Now() + options.budget) {}
+
+  absl::StatusOr<MinimizeResult> Run(const Scenario& start) {
+    MinimizeResult result;
+    Scenario current = start;
+    seen_.insert(absl::HashOf(PrintScenario(current)));
+    absl::StatusOr<double> rate = MeasureRate(current, &result);
+    if (!rate.ok()) return rate.status();
+    Log(absl::StrFormat("start: %zu threads, %zu calls, rate %.3g per round",
+                        current.threads.size(), CountCalls(current), *rate));
+
+    bool progress = true;
+    while (progress && !OutOfTime()) {
+      progress = false;
+      const uint64_t rounds = RoundsToDetect(
+          *rate * options_.rate_fraction, options_.confidence,
+          options_.candidate_max_rounds);
+      for (Candidate& candidate : Simplifications(current)) {
+        if (OutOfTime()) break;
+        if (!seen_.insert(absl::HashOf(PrintScenario(candidate.scenario)))
+                 .second) {
+          continue;
+        }
+        ++result.candidates_tried;
+        absl::StatusOr<TrialResult> trial =
+            prober_.Run(candidate.scenario, signature_, rounds, 1);
+        if (!trial.ok()) return trial.status();
+        result.rounds_run += trial->rounds;
+        if (trial->failures == 0) continue;
+        current = std::move(candidate.scenario);
+        result.steps.push_back(candidate.step);
+        rate = MeasureRate(current, &result);
+        if (!rate.ok()) return rate.status();
+        Log(absl::StrFormat("accepted: %s (%zu threads, %zu calls, rate %.3g)",
+                            candidate.step, current.threads.size(),
+                            CountCalls(current), *rate));
+        progress = true;
+        break;
+      }
+    }
+    result.one_minimal = !progress;
+    Log(result.one_minimal
+            ? "1-minimal: no single simplification reproduces"
+            : "time budget spent before the scenario was 1-minimal");
+
+    // The final rate, on fresh rounds.
+    absl::StatusOr<TrialResult> final_trial =
+        prober_.Run(current, signature_, options_.final_max_rounds,
+                    options_.final_failures);
+    if (!final_trial.ok()) return final_trial.status();
+    result.rounds_run += final_trial->rounds;
+    result.failures = final_trial->failures;
+    result.rounds = final_trial->rounds;
+    result.rate = WilsonInterval(result.failures, result.rounds);
+    const double final_rate =
+        result.rounds ? double(result.failures) / result.rounds : 0;
+    current.rounds = RoundsToDetect(final_rate, options_.confidence,
+                                    options_.final_max_rounds);
+    Log(absl::StrFormat("final: %d/%d rounds failed (95%% CI %.3g..%.3g)",
+                        result.failures, result.rounds, result.rate.low,
+                        result.rate.high));
+    result.scenario = std::move(current);
+    return result;
+  }
+
+ private:
+  bool OutOfTime() const { return absl::Now() >= deadline_; }
+
+  void Log(const std::string& line) {
+    if (options_.log) options_.log(line);
+  }
+
+  // Rounds until a few failures, or the budget; failures per round.
+  absl::StatusOr<double> MeasureRate(const Scenario& scenario,
+                                     MinimizeResult* result) {
+    absl::StatusOr<TrialResult> trial =
+        prober_.Run(scenario, signature_, options_.measure_max_rounds,
+                    options_.measure_failures);
+    if (!trial.ok()) return trial.status();
+    result->rounds_run += trial->rounds;
+    if (trial->failures == 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the scenario did not reproduce ", signature_.ToString(), " in ",
+          trial->rounds, " rounds"));
+    }
+    return static_cast<double>(trial->failures) / trial->rounds;
+  }
+
+  const Signature& signature_;
+  Prober& prober_;
+  const MinimizeOptions& options_;
+  const absl::Time deadline_;
+  absl::flat_hash_set<size_t> seen_;
+};
+
+}  // namespace
+
+absl::StatusOr<MinimizeResult> Minimize(const Scenario& scenario,
+                                        const Signature& signature,
+                                        Prober& prober,
+                                        const MinimizeOptions& options) {
+  return Minimizer(signature, prober, options).Run(scenario);
+}
+
+}  // namespace openrace

@@ -1,0 +1,39 @@
+// trial.cc — see trial.h.
+
+#include "harness/trial.h"
+
+namespace openrace {
+
+absl::StatusOr<TrialResult> RealProber::Run(
+    const Scenario& scenario, const absl::optional<Signature>& want,
+    uint64_t max_rounds, uint64_t stop_after) {
+  TrialResult result;
+  Oracle oracle(scenario, semantics_);
+  Executor executor(backend_, options_);
+  const uint64_t calls_per_round = CountCalls(scenario);
+  std::vector<Finding> findings;
+  absl::Status status = executor.Run(
+      scenario, sandbox_, max_rounds, [&](const RoundTrace& trace) {
+        ++result.rounds;
+        result.calls += calls_per_round;
+        findings.clear();
+        oracle.Judge(trace, &findings);
+        bool matched = false;
+        for (const Finding& f : findings) {
+          matched |= !want || f.signature == *want;
+        }
+        if (matched) {
+          if (result.failures == 0) result.first = findings;
+          ++result.failures;
+        }
+        return stop_after == 0 || result.failures < stop_after;
+      });
+  if (!status.ok()) return status;
+  return result;
+}
+
+Semantics SemanticsOf(const Backend& backend) {
+  return backend.name() == "posix" ? Semantics::kPosix : Semantics::kWindows;
+}
+
+}  // namespace openrace

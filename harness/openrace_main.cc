@@ -1,2 +1,240 @@
-// placeholder: written in the foundation issue
-int main() { return 2; }
+// openrace_main.cc — the `openrace` command: flags, usage, dispatch.
+//
+// Flags are Abseil flags. Names may be written with dashes or underscores
+// (`--control-dir` and `--control_dir` are the same flag); `--no-minimize`
+// is the negation of `--minimize`.
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "harness/backend.h"
+#include "harness/commands.h"
+#include "harness/platform.h"
+
+ABSL_FLAG(std::string, dir, "",
+          "directory on the file system under test; openrace makes its "
+          "sandbox inside it and removes it at the end");
+ABSL_FLAG(std::string, out, "openrace-out",
+          "where findings go: OUT/<signature>/ (run); the minimized scenario "
+          "file (minimize; default minimized.scn beside FILE)");
+ABSL_FLAG(std::string, backend, "",
+          "posix, nt or win32 (default: posix on Linux, win32 on Windows)");
+ABSL_FLAG(absl::Duration, time, absl::ZeroDuration(),
+          "run: stop after this long (e.g. 30s, 10m; default 1m unless "
+          "--scenarios is given); minimize: the time budget (default 5m)");
+ABSL_FLAG(uint64_t, scenarios, 0, "run: stop after this many scenarios");
+ABSL_FLAG(uint64_t, seed, 1, "run: the campaign's seed; same seed, same scenarios");
+ABSL_FLAG(uint64_t, rounds, 0,
+          "replay: rounds per scenario (default: the scenario's own); run: "
+          "rounds per generated scenario (default 200)");
+ABSL_FLAG(bool, minimize, true,
+          "run: minimize every new finding (--no-minimize to skip)");
+ABSL_FLAG(absl::Duration, minimize_time, absl::Minutes(5),
+          "run: time budget for minimizing one finding");
+ABSL_FLAG(absl::Duration, watchdog, absl::Seconds(10),
+          "report a call blocked this long as a hang");
+ABSL_FLAG(bool, json, false, "print the result as JSON on stdout");
+ABSL_FLAG(bool, demo, false,
+          "run: a short campaign with the planted-bug emulator loaded "
+          "(Linux), which finds, minimizes and reports the seed bug");
+ABSL_FLAG(uint64_t, stop_after, 0,
+          "run: stop after this many new findings (0: never; --demo: 1)");
+ABSL_FLAG(int, max_threads, 4, "run: most threads in a generated scenario");
+ABSL_FLAG(int, max_ops, 6, "run: most calls per generated thread");
+ABSL_FLAG(int, max_depth, 3, "run: most directory levels in a generated tree");
+ABSL_FLAG(bool, mutations, true,
+          "run: generate creates, mkdirs, deletes and renames");
+ABSL_FLAG(std::string, signature, "",
+          "minimize: the signature to keep (default: the first finding the "
+          "scenario shows)");
+
+namespace {
+
+constexpr char kUsage[] = R"(openrace — find file-system bugs that only show under concurrency.
+
+usage:
+  openrace run      --dir DIR [--time D | --scenarios N] [--seed N] [--out DIR]
+                    [--backend posix|nt|win32] [--no-minimize] [--demo]
+  openrace replay   FILE... --dir DIR [--rounds N] [--json]
+  openrace minimize FILE --dir DIR [--time D] [--out FILE] [--signature S]
+  openrace doctor   [--dir DIR] [--json]
+
+exit status: 0 ran and found nothing; 1 found (or reproduced) a failure;
+2 bad usage, bad input or an unusable environment.
+
+Try `openrace run --demo` to watch it find, shrink and report a planted bug.)";
+
+// "--control-dir=x" -> "--control_dir=x"; "--no-minimize" -> "--nominimize".
+std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (i > 0 && absl::StartsWith(arg, "--") && arg.size() > 2) {
+      const size_t end = std::min(arg.find('='), arg.size());
+      for (size_t j = 2; j < end; ++j) {
+        if (arg[j] == '-') arg[j] = '_';
+      }
+      if (absl::StartsWith(arg, "--no_")) arg = "--no" + arg.substr(5);
+    }
+    args.push_back(std::move(arg));
+  }
+  return args;
+}
+
+// Every `--name[=value]` names a known flag with a value it accepts.
+absl::Status CheckFlags(const std::vector<std::string>& args) {
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") break;
+    if (!absl::StartsWith(arg, "-") || arg == "-") continue;
+    std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
+    const size_t eq = body.find('=');
+    const std::string name = body.substr(0, eq);
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr && absl::StartsWith(name, "no")) {
+      absl::CommandLineFlag* positive = absl::FindCommandLineFlag(name.substr(2));
+      if (positive != nullptr && positive->IsOfType<bool>() &&
+          eq == std::string::npos) {
+        continue;
+      }
+    }
+    if (flag == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown flag --", name, " (openrace --help lists every flag)"));
+    }
+    std::string value;
+    if (eq != std::string::npos) {
+      value = body.substr(eq + 1);
+    } else if (flag->IsOfType<bool>()) {
+      continue;
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("flag --", name, " needs a value"));
+    }
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad value '", value, "' for --", name, ": ", error));
+    }
+  }
+  return absl::OkStatus();
+}
+
+int Dispatch(const std::vector<char*>& positional) {
+  using namespace openrace;
+  if (positional.size() < 2) {
+    std::fprintf(stderr, "%s\n", kUsage);
+    return kExitUsage;
+  }
+  const std::string command = positional[1];
+  std::vector<std::string> files(positional.begin() + 2, positional.end());
+  const std::string dir = absl::GetFlag(FLAGS_dir);
+  const std::string backend = absl::GetFlag(FLAGS_backend);
+
+  if (command == "run") {
+    if (!files.empty()) {
+      return UsageError(absl::InvalidArgumentError(
+          absl::StrCat("run takes no files (got ", files[0], ")")));
+    }
+    RunCommand run;
+    run.demo = absl::GetFlag(FLAGS_demo);
+    run.json = absl::GetFlag(FLAGS_json);
+    run.stop_after = absl::GetFlag(FLAGS_stop_after);
+    CampaignOptions& c = run.campaign;
+    c.dir = dir;
+    c.out = absl::GetFlag(FLAGS_out);
+    c.backend = backend;
+    c.time = absl::GetFlag(FLAGS_time);
+    c.scenarios = absl::GetFlag(FLAGS_scenarios);
+    c.seed = absl::GetFlag(FLAGS_seed);
+    c.minimize = absl::GetFlag(FLAGS_minimize);
+    c.minimize_time = absl::GetFlag(FLAGS_minimize_time);
+    c.watchdog = absl::GetFlag(FLAGS_watchdog);
+    c.generator.max_threads = absl::GetFlag(FLAGS_max_threads);
+    c.generator.max_ops_per_thread = absl::GetFlag(FLAGS_max_ops);
+    c.generator.max_depth = absl::GetFlag(FLAGS_max_depth);
+    c.generator.mutations = absl::GetFlag(FLAGS_mutations);
+    if (absl::GetFlag(FLAGS_rounds)) {
+      c.generator.rounds = absl::GetFlag(FLAGS_rounds);
+    }
+    if (c.time == absl::ZeroDuration() && c.scenarios == 0) {
+      c.time = absl::Minutes(1);
+    }
+    return RunRun(std::move(run));
+  }
+  if (command == "replay") {
+    if (files.empty()) {
+      return UsageError(absl::InvalidArgumentError(
+          "replay needs at least one scenario FILE"));
+    }
+    ReplayCommand replay;
+    replay.files = files;
+    replay.dir = dir;
+    replay.backend = backend;
+    replay.rounds = absl::GetFlag(FLAGS_rounds);
+    replay.json = absl::GetFlag(FLAGS_json);
+    replay.watchdog = absl::GetFlag(FLAGS_watchdog);
+    return RunReplay(replay);
+  }
+  if (command == "minimize") {
+    if (files.size() != 1) {
+      return UsageError(absl::InvalidArgumentError(
+          "minimize needs exactly one scenario FILE"));
+    }
+    MinimizeCommand minimize;
+    minimize.file = files[0];
+    minimize.dir = dir;
+    minimize.backend = backend;
+    minimize.out = absl::GetFlag(FLAGS_out) == "openrace-out"
+                       ? ""
+                       : absl::GetFlag(FLAGS_out);
+    minimize.signature = absl::GetFlag(FLAGS_signature);
+    if (absl::GetFlag(FLAGS_time) > absl::ZeroDuration()) {
+      minimize.time = absl::GetFlag(FLAGS_time);
+    }
+    minimize.search_rounds = absl::GetFlag(FLAGS_rounds);
+    return RunMinimize(minimize);
+  }
+  if (command == "doctor") {
+    return RunDoctor(dir, absl::GetFlag(FLAGS_json));
+  }
+  return UsageError(absl::InvalidArgumentError(absl::StrCat(
+      "unknown command '", command,
+      "'; expected run, replay, minimize or doctor (see --help)")));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::FlagsUsageConfig config;
+  config.contains_help_flags = [](absl::string_view path) {
+    return absl::StrContains(path, "openrace_main");
+  };
+  config.version_string = [] { return std::string("openrace 0.1.0\n"); };
+  absl::SetFlagsUsageConfig(config);
+  absl::SetProgramUsageMessage(kUsage);
+
+  std::vector<std::string> normalized = NormalizeFlagNames(argc, argv);
+  std::vector<char*> args;
+  for (std::string& arg : normalized) args.push_back(arg.data());
+  // Abseil exits with status 1 on an unknown flag or a bad value; check
+  // them first, so bad usage exits 2 with one line like every other error.
+  absl::Status checked = CheckFlags(normalized);
+  if (!checked.ok()) return openrace::UsageError(checked);
+  std::vector<char*> positional =
+      absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  openrace::InstallInterruptHandler();
+  return Dispatch(positional);
+}

@@ -1,0 +1,178 @@
+// campaign.cc — see campaign.h.
+
+#include "harness/campaign.h"
+
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "harness/backend.h"
+#include "harness/finding_store.h"
+#include "harness/minimizer.h"
+#include "harness/platform.h"
+#include "harness/sandbox.h"
+#include "harness/trial.h"
+#include "harness/validate.h"
+
+namespace openrace {
+namespace {
+
+class Campaign {
+ public:
+  Campaign(const CampaignOptions& options, const Backend& backend,
+           Sandbox& sandbox, FindingStore& store)
+      : options_(options), backend_(backend), sandbox_(sandbox),
+        store_(store),
+        prober_(backend, sandbox, SemanticsOf(backend),
+                ExecutorOptions{options.watchdog, true}),
+        start_(absl::Now()) {}
+
+  absl::StatusOr<CampaignResult> Run() {
+    Report("fuzzing", /*force=*/true);
+    for (uint64_t index = 0; !Done(index); ++index) {
+      absl::Status status = RunOneScenario(index);
+      if (!status.ok()) return status;
+      Report("fuzzing", /*force=*/false);
+    }
+    result_.elapsed = absl::Now() - start_;
+    result_.interrupted = InterruptRequested();
+    result_.occurrences = store_.occurrences();
+    Report("done", /*force=*/true);
+    return result_;
+  }
+
+ private:
+  bool Done(uint64_t index) const {
+    if (InterruptRequested()) return true;
+    if (options_.scenarios && index >= options_.scenarios) return true;
+    if (options_.stop_after_new &&
+        result_.new_signatures.size() >= options_.stop_after_new) {
+      return true;
+    }
+    return options_.time > absl::ZeroDuration() &&
+           absl::Now() - start_ >= options_.time;
+  }
+
+  absl::Status RunOneScenario(uint64_t index) {
+    std::mt19937_64 gen(ScenarioSeed(options_.seed, index));
+    Scenario scenario = Generate(gen, options_.generator);
+    absl::Status valid = ValidateScenario(scenario);
+    if (!valid.ok()) {  // a generator bug: say so, never run it
+      return absl::InternalError(absl::StrCat(
+          "generated scenario ", index, " is invalid: ", valid.message()));
+    }
+    absl::StatusOr<TrialResult> trial =
+        prober_.Run(scenario, absl::nullopt, scenario.rounds, 1);
+    if (!trial.ok()) return trial.status();
+    ++result_.scenarios;
+    result_.rounds += trial->rounds;
+    result_.calls += trial->calls;
+    // One finding per signature per scenario.
+    std::vector<Signature> seen;
+    for (const Finding& finding : trial->first) {
+      bool dup = false;
+      for (const Signature& s : seen) dup |= s == finding.signature;
+      if (dup) continue;
+      seen.push_back(finding.signature);
+      absl::Status status = HandleFinding(scenario, index, finding);
+      if (!status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status HandleFinding(const Scenario& scenario, uint64_t index,
+                             const Finding& finding) {
+    ++result_.finding_events;
+    if (store_.Known(finding.signature)) {
+      return store_.CountOccurrence(finding.signature);
+    }
+    FindingSummary summary;
+    summary.signature = finding.signature;
+    summary.found = scenario;
+    summary.found_thread = finding.thread;
+    summary.found_op = finding.op;
+    summary.backend = std::string(backend_.name());
+    summary.environment = DescribeSystem(sandbox_.root());
+    const std::string dir = store_.DirectoryOf(finding.signature);
+    absl::Status status = store_.AddNew(summary);
+    if (!status.ok()) return status;
+    result_.new_signatures.push_back(finding.signature.ToString());
+    Log(absl::StrCat("new finding ", finding.signature.ToString(),
+                     " in scenario ", index, " (seed ", options_.seed,
+                     "), round ", finding.round, ": ", dir, "/found.scn"));
+    if (!options_.minimize) return absl::OkStatus();
+
+    Report(absl::StrCat("minimizing ", finding.signature.ToString()), true);
+    MinimizeOptions minimize;
+    minimize.budget = options_.minimize_time;
+    minimize.log = [this](const std::string& line) { Log("  " + line); };
+    absl::StatusOr<MinimizeResult> minimized =
+        Minimize(scenario, finding.signature, prober_, minimize);
+    if (!minimized.ok()) {
+      // A finding too rare to measure again stays as found; say so.
+      Log(absl::StrCat("  not minimized: ", minimized.status().message()));
+      return absl::OkStatus();
+    }
+    summary.minimized = minimized->scenario;
+    summary.one_minimal = minimized->one_minimal;
+    summary.steps = minimized->steps;
+    summary.failures = minimized->failures;
+    summary.rounds = minimized->rounds;
+    summary.rate = minimized->rate;
+    status = store_.Update(summary);
+    if (!status.ok()) return status;
+    Log(absl::StrCat("  report: ", dir, "/report.md"));
+    return absl::OkStatus();
+  }
+
+  void Log(const std::string& line) {
+    if (options_.log) options_.log(line);
+  }
+
+  void Report(const std::string& activity, bool force) {
+    if (!options_.progress) return;
+    const absl::Time now = absl::Now();
+    if (!force && now - last_report_ < absl::Milliseconds(500)) return;
+    last_report_ = now;
+    CampaignProgress p;
+    p.elapsed = now - start_;
+    p.scenarios = result_.scenarios;
+    p.calls = result_.calls;
+    p.findings = store_.occurrences().size();
+    p.activity = activity;
+    options_.progress(p);
+  }
+
+  const CampaignOptions& options_;
+  const Backend& backend_;
+  Sandbox& sandbox_;
+  FindingStore& store_;
+  RealProber prober_;
+  const absl::Time start_;
+  absl::Time last_report_ = absl::InfinitePast();
+  CampaignResult result_;
+};
+
+}  // namespace
+
+uint64_t ScenarioSeed(uint64_t seed, uint64_t index) {
+  // splitmix64 of the pair: neighbouring indices give unrelated streams.
+  uint64_t z = seed * 0x9E3779B97F4A7C15ull + index + 1;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+absl::StatusOr<CampaignResult> RunCampaign(const CampaignOptions& options) {
+  absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(
+      options.backend.empty() ? DefaultBackendName() : options.backend);
+  if (!backend.ok()) return backend.status();
+  absl::StatusOr<FindingStore> store = FindingStore::Open(options.out);
+  if (!store.ok()) return store.status();
+  absl::StatusOr<std::unique_ptr<Sandbox>> sandbox =
+      Sandbox::Create(options.dir);
+  if (!sandbox.ok()) return sandbox.status();
+  return Campaign(options, **backend, **sandbox, *store).Run();
+}
+
+}  // namespace openrace

@@ -1,0 +1,110 @@
+// command_minimize.cc — `openrace minimize FILE`: shrink a failing scenario
+// and write minimized.scn and stats.json.
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "harness/backend.h"
+#include "harness/commands.h"
+#include "harness/file_util.h"
+#include "harness/minimizer.h"
+#include "harness/report.h"
+#include "harness/sandbox.h"
+#include "harness/scenario_text.h"
+#include "harness/trial.h"
+
+namespace openrace {
+namespace {
+
+std::string Dirname(const std::string& path) {
+  const size_t slash = path.find_last_of("/\\");
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+}  // namespace
+
+int RunMinimize(const MinimizeCommand& command) {
+  if (command.dir.empty()) {
+    return UsageError(absl::InvalidArgumentError(
+        "minimize needs --dir DIR, a directory on the file system under test"));
+  }
+  absl::StatusOr<Scenario> scenario = LoadScenario(command.file);
+  if (!scenario.ok()) return UsageError(scenario.status());
+  absl::optional<Signature> wanted;
+  if (!command.signature.empty()) {
+    wanted = ParseSignature(command.signature);
+    if (!wanted) {
+      return UsageError(absl::InvalidArgumentError(absl::StrCat(
+          "--signature '", command.signature,
+          "' is not a signature like open-invalid_parameter-EINVAL-transient-cwd")));
+    }
+  }
+  const std::string out = command.out.empty()
+                              ? Dirname(command.file) + "/minimized.scn"
+                              : command.out;
+  const std::string stats_path = Dirname(out) + "/stats.json";
+  absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(
+      command.backend.empty() ? DefaultBackendName() : command.backend);
+  if (!backend.ok()) return UsageError(backend.status());
+  // Output paths are resolved before the sandbox becomes the current
+  // directory.
+  absl::Status writable = MakeDirectories(Dirname(out));
+  if (!writable.ok()) return UsageError(writable);
+  const std::string out_abs = AbsolutePath(out);
+  const std::string stats_abs = AbsolutePath(stats_path);
+  absl::StatusOr<std::unique_ptr<Sandbox>> sandbox =
+      Sandbox::Create(command.dir);
+  if (!sandbox.ok()) return UsageError(sandbox.status());
+  RealProber prober(**backend, **sandbox, SemanticsOf(**backend), {});
+
+  // Which bug to keep: the one named, or the first the scenario shows.
+  const uint64_t search_rounds =
+      command.search_rounds ? command.search_rounds : 20 * scenario->rounds;
+  absl::StatusOr<TrialResult> first =
+      prober.Run(*scenario, wanted, search_rounds, 1);
+  if (!first.ok()) return UsageError(first.status());
+  if (first->failures == 0) {
+    std::fprintf(stderr,
+                 "openrace: %s shows no finding%s in %llu rounds; nothing to "
+                 "minimize\n",
+                 command.file.c_str(),
+                 wanted ? (" " + wanted->ToString()).c_str() : "",
+                 static_cast<unsigned long long>(first->rounds));
+    return kExitClean;
+  }
+  const Signature signature = wanted ? *wanted : first->first[0].signature;
+  std::fprintf(stderr, "minimizing %s\n", signature.ToString().c_str());
+
+  MinimizeOptions options;
+  options.budget = command.time;
+  options.log = [](const std::string& line) {
+    std::fprintf(stderr, "  %s\n", line.c_str());
+  };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*scenario, signature, prober, options);
+  if (!result.ok()) return UsageError(result.status());
+
+  FindingSummary summary;
+  summary.signature = signature;
+  summary.found = *scenario;
+  summary.found_thread = first->first[0].thread;
+  summary.found_op = first->first[0].op;
+  summary.minimized = result->scenario;
+  summary.one_minimal = result->one_minimal;
+  summary.steps = result->steps;
+  summary.failures = result->failures;
+  summary.rounds = result->rounds;
+  summary.rate = result->rate;
+  summary.backend = std::string((*backend)->name());
+  absl::Status status = WriteFileAtomically(
+      out_abs, absl::StrCat("# minimized: ", signature.ToString(), "\n",
+                            PrintScenario(result->scenario)));
+  if (status.ok()) {
+    status = WriteFileAtomically(stats_abs, StatsJson(summary));
+  }
+  if (!status.ok()) return UsageError(status);
+  std::printf("%s\n%s\n", out_abs.c_str(), stats_abs.c_str());
+  return kExitFound;
+}
+
+}  // namespace openrace

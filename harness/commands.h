@@ -1,0 +1,61 @@
+// commands.h — the subcommands of `openrace`, one file each
+// (command_run.cc, command_replay.cc, ...). Each returns the process exit
+// status: 0 ran and found nothing, 1 found or reproduced a failure, 2 bad
+// usage, bad input or an unusable environment (after printing one line
+// that says why).
+
+#ifndef OPENRACE_HARNESS_COMMANDS_H_
+#define OPENRACE_HARNESS_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "harness/campaign.h"
+
+namespace openrace {
+
+inline constexpr int kExitClean = 0;
+inline constexpr int kExitFound = 1;
+inline constexpr int kExitUsage = 2;
+
+struct RunCommand {
+  CampaignOptions campaign;
+  bool json = false;            // the summary as JSON on stdout
+  bool demo = false;            // with the planted-bug emulator
+  uint64_t stop_after = 0;      // stop after this many new findings
+};
+int RunRun(RunCommand command);
+
+struct ReplayCommand {
+  std::vector<std::string> files;
+  std::string dir;
+  std::string backend;
+  uint64_t rounds = 0;  // zero: each scenario's own
+  bool json = false;
+  absl::Duration watchdog = absl::Seconds(10);
+};
+int RunReplay(const ReplayCommand& command);
+
+struct MinimizeCommand {
+  std::string file;
+  std::string dir;
+  std::string backend;
+  std::string out;        // default: minimized.scn beside FILE
+  std::string signature;  // default: the first finding FILE shows
+  absl::Duration time = absl::Minutes(5);
+  uint64_t search_rounds = 0;  // rounds to look for the first finding
+};
+int RunMinimize(const MinimizeCommand& command);
+
+int RunDoctor(const std::string& dir, bool json);
+
+// Prints `status` as the one line that explains an exit 2.
+int UsageError(const absl::Status& status);
+
+// Reads, parses and validates a scenario file; errors name the file.
+absl::StatusOr<Scenario> LoadScenario(const std::string& path);
+
+}  // namespace openrace
+
+#endif  // OPENRACE_HARNESS_COMMANDS_H_

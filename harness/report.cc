@@ -1,0 +1,131 @@
+// report.cc — see report.h.
+
+#include "harness/report.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "harness/json.h"
+#include "harness/scenario_text.h"
+
+namespace openrace {
+namespace {
+
+const Scenario& Shown(const FindingSummary& s) {
+  return s.minimized ? *s.minimized : s.found;
+}
+
+std::string Percent(double rate) { return absl::StrFormat("%.3g%%", 100 * rate); }
+
+}  // namespace
+
+std::string StatsJson(const FindingSummary& s) {
+  const Scenario& shown = Shown(s);
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("signature").String(s.signature.ToString());
+  json.Key("verdict").String(VerdictName(s.signature.verdict));
+  json.Key("backend").String(s.backend);
+  json.Key("threads").Number(static_cast<uint64_t>(shown.threads.size()));
+  json.Key("ops").Number(static_cast<uint64_t>(CountCalls(shown)));
+  json.Key("minimized").Bool(s.minimized.has_value());
+  json.Key("one_minimal").Bool(s.one_minimal);
+  json.Key("occurrences").Number(s.occurrences);
+  json.Key("rate").BeginObject();
+  json.Key("failures").Number(s.failures);
+  json.Key("rounds").Number(s.rounds);
+  json.Key("low").Double(s.rate.low);
+  json.Key("high").Double(s.rate.high);
+  json.EndObject();
+  json.Key("bisect").BeginArray();
+  for (const BisectRow& row : s.bisect) {
+    json.BeginObject();
+    json.Key("variation").String(row.variation);
+    json.Key("failures").Number(row.failures);
+    json.Key("rounds").Number(row.rounds);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("steps").BeginArray();
+  for (const std::string& step : s.steps) json.String(step);
+  json.EndArray();
+  json.EndObject();
+  return json.Take();
+}
+
+std::string ReportMarkdown(const FindingSummary& s) {
+  const Scenario& shown = Shown(s);
+  const Op& failing =
+      s.found.threads[s.found_thread].ops[s.found_op];
+  std::string md;
+  absl::StrAppend(&md, "# ", OpKindName(s.signature.op), " fails with ",
+                  OutcomeName(s.signature.outcome), " (",
+                  VerdictName(s.signature.verdict), ", ",
+                  AnchorName(s.signature.anchor), " anchor)\n\n");
+  absl::StrAppend(&md, "Signature: `", s.signature.ToString(), "`\n\n");
+
+  absl::StrAppend(&md, "## What happens\n\n");
+  absl::StrAppend(
+      &md, "With ", shown.threads.size(), " thread(s) and ",
+      CountCalls(shown), " call(s), the call `", PrintOp(failing),
+      "` answered ", OutcomeName(s.signature.outcome), ". ");
+  switch (s.signature.verdict) {
+    case Verdict::kTransient:
+      md += "The same call, retried at once with nothing changed, succeeded: "
+            "the failure is transient.";
+      break;
+    case Verdict::kUnexpected:
+      md += "No concurrent call changed the entry or its parents, and the "
+            "file system's own rules allow no such answer.";
+      break;
+    case Verdict::kDifferential:
+      md += "The same target spelled another way answers differently.";
+      break;
+    case Verdict::kHang:
+      md += "The call did not return before the watchdog fired.";
+      break;
+  }
+  md += "\n\n";
+  if (s.rounds > 0) {
+    absl::StrAppend(&md, "Rate: ", s.failures, " of ", s.rounds,
+                    " rounds (", Percent(double(s.failures) / s.rounds),
+                    "; 95% Wilson interval ", Percent(s.rate.low), " to ",
+                    Percent(s.rate.high), ").\n\n");
+  }
+  if (!s.bisect.empty()) {
+    md += "## What it is and is not\n\n| variation | failures | rounds | rate |\n"
+          "| --- | ---: | ---: | --- |\n";
+    for (const BisectRow& row : s.bisect) {
+      const RateInterval ci = WilsonInterval(row.failures, row.rounds);
+      const std::string rate =
+          row.failures ? Percent(double(row.failures) / row.rounds)
+                       : absl::StrCat("0 (< ", Percent(ci.high), ")");
+      absl::StrAppend(&md, "| ", row.variation, " | ", row.failures, " | ",
+                      row.rounds, " | ", rate, " |\n");
+    }
+    md += "\n";
+  }
+  absl::StrAppend(&md, "## Scenario", s.minimized ? " (minimized)" : "",
+                  "\n\n```\n", PrintScenario(shown), "```\n\n");
+  if (s.minimized) {
+    absl::StrAppend(&md, "Minimized in ", s.steps.size(), " step(s); ",
+                    s.one_minimal
+                        ? "no single further simplification reproduces."
+                        : "the time budget ran out before it was 1-minimal.",
+                    "\n\n");
+  }
+  if (!s.repro_c.empty()) {
+    absl::StrAppend(&md, "## Reproducer\n\n`", s.repro_c_name,
+                    "` in this directory:\n\n```c\n", s.repro_c, "```\n\n");
+  }
+  if (!s.environment.empty()) {
+    md += "## Environment\n\n";
+    absl::StrAppend(&md, "- backend: ", s.backend, "\n");
+    for (const auto& [name, value] : s.environment) {
+      absl::StrAppend(&md, "- ", name, ": ", value, "\n");
+    }
+    md += "\n";
+  }
+  return md;
+}
+
+}  // namespace openrace

@@ -1,0 +1,56 @@
+// report.h — what a finding directory holds, and the two documents made
+// from it: stats.json for machines, report.md for the upstream issue.
+//
+// Both are pure functions of a FindingSummary, so `openrace report DIR`
+// can rebuild them and tests can check them without running anything.
+
+#ifndef OPENRACE_HARNESS_REPORT_H_
+#define OPENRACE_HARNESS_REPORT_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/types/optional.h"
+#include "harness/oracle.h"
+#include "harness/scenario.h"
+#include "harness/stats.h"
+
+namespace openrace {
+
+// One line of the "what it is and is not" table.
+struct BisectRow {
+  std::string variation;  // "as found", "absolute path", "one thread"...
+  uint64_t failures = 0;
+  uint64_t rounds = 0;
+};
+
+struct FindingSummary {
+  Signature signature;
+  uint64_t occurrences = 1;  // scenarios of the campaign that showed it
+  Scenario found;
+  size_t found_thread = 0, found_op = 0;  // the failing call in `found`
+  absl::optional<Scenario> minimized;
+  bool one_minimal = false;
+  std::vector<std::string> steps;  // accepted simplifications
+  uint64_t failures = 0, rounds = 0;  // the final rate measurement
+  RateInterval rate;
+  std::vector<BisectRow> bisect;
+  std::vector<std::pair<std::string, std::string>> environment;
+  std::string backend;
+  std::string repro_c;       // the C reproducer, when emitted
+  std::string repro_c_name;  // its file name in the finding directory
+};
+
+// stats.json: signature, threads, ops (of the minimized scenario, else of
+// the found one), occurrences, rate {failures, rounds, low, high}, bisect
+// [{variation, failures, rounds}], one_minimal, steps.
+std::string StatsJson(const FindingSummary& summary);
+
+// report.md: a Markdown document ready to paste into an upstream issue.
+std::string ReportMarkdown(const FindingSummary& summary);
+
+}  // namespace openrace
+
+#endif  // OPENRACE_HARNESS_REPORT_H_

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# End-to-end: a blind campaign finds the planted seed bug and shrinks it.
+#   ci/e2e_campaign.sh OPENRACE EMULATOR_LIB finds
+#       with the emulator at p = 0.01 rooted at the campaign directory, a
+#       campaign of at most 400 scenarios finds
+#       open-invalid_parameter-EINVAL-transient-cwd and minimizes it to two
+#       threads, one file, one held open and one reopen.
+#   ci/e2e_campaign.sh OPENRACE EMULATOR_LIB outside
+#       with the emulator loaded but rooted elsewhere, the same campaign
+#       finds nothing.
+set -euo pipefail
+openrace=$1 emulator=$2 mode=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/dir" "$work/elsewhere"
+root="$work/dir"
+[ "$mode" = outside ] && root="$work/elsewhere"
+
+status=0
+env LD_PRELOAD="$emulator" OPENRACE_EMULATOR_ROOT="$root" \
+    OPENRACE_EMULATOR_RULES=held-relative OPENRACE_EMULATOR_P=0.01 \
+    OPENRACE_EMULATOR_SEED=11 \
+    "$openrace" run --dir "$work/dir" --out "$work/out" --scenarios 400 \
+      --seed 3 --stop_after 1 --minimize_time 90s --nomutations \
+      > "$work/stdout" 2> "$work/stderr" || status=$?
+cat "$work/stdout"
+
+if [ "$mode" = outside ]; then
+  if [ "$status" -ne 0 ]; then
+    cat "$work/stderr"; echo "FAIL: expected no finding outside the root (exit $status)" >&2; exit 1
+  fi
+  echo "ok: no finding outside the emulator's root"
+  exit 0
+fi
+
+signature=open-invalid_parameter-EINVAL-transient-cwd
+finding="$work/out/$signature"
+if [ "$status" -ne 1 ] || [ ! -f "$finding/minimized.scn" ]; then
+  cat "$work/stderr"; ls -R "$work/out" || true
+  echo "FAIL: expected $signature minimized (exit $status)" >&2; exit 1
+fi
+scn="$finding/minimized.scn"
+cat "$scn"
+count() { grep -cE "$1" "$scn" || true; }
+threads=$(count '^thread$')
+files=$(count '^file ')
+held=$(count '^ *[A-Za-z_][A-Za-z0-9_]* = open ')
+opens=$(count '(^| )open ')
+if [ "$threads" -ne 2 ] || [ "$files" -ne 1 ] || [ "$held" -ne 1 ] || [ "$opens" -ne 2 ]; then
+  echo "FAIL: minimized to $threads threads, $files files, $held held opens, $opens opens;" \
+       "expected 2, 1, 1, 2" >&2
+  exit 1
+fi
+for f in found.scn stats.json report.md; do
+  [ -s "$finding/$f" ] || { echo "FAIL: $finding/$f missing" >&2; exit 1; }
+done
+echo "ok: found and minimized $signature"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets everything up from a fresh machine and passes the tests:
+# installs the dependencies, builds, and runs every CTest test (unit tests,
+# end-to-end tests with the planted-bug emulator, the corpus replays).
+#   ci/test.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+ci/install.sh
+ci/build.sh "$build"
+cd "$build"
+ctest --output-on-failure -j "${OPENRACE_JOBS:-2}" --timeout 900

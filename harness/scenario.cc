@@ -1,1 +1,43 @@
-// placeholder: written in the foundation issue
+// scenario.cc — the few questions every consumer asks of a Scenario.
+
+#include "harness/scenario.h"
+
+namespace openrace {
+
+bool MutatesTree(const Op& op) {
+  switch (op.kind) {
+    case OpKind::kOpen:
+      // Every disposition but a plain open may create, truncate or replace.
+      return op.flags.disposition != Disposition::kOpen;
+    case OpKind::kMkdir:
+    case OpKind::kDelete:
+    case OpKind::kRename:
+      return true;
+    case OpKind::kStat:
+    case OpKind::kClose:
+    case OpKind::kBarrier:
+      return false;
+  }
+  return false;
+}
+
+bool MutatesTree(const Scenario& scenario) {
+  for (const ThreadProgram& thread : scenario.threads) {
+    for (const Op& op : thread.ops) {
+      if (MutatesTree(op)) return true;
+    }
+  }
+  return false;
+}
+
+size_t CountCalls(const Scenario& scenario) {
+  size_t calls = 0;
+  for (const ThreadProgram& thread : scenario.threads) {
+    for (const Op& op : thread.ops) {
+      if (op.kind != OpKind::kBarrier) ++calls;
+    }
+  }
+  return calls;
+}
+
+}  // namespace openrace

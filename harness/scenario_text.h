@@ -2,12 +2,18 @@
 //
 // Line-oriented, versioned, hand-writable and diffable. `#` starts a comment
 // that runs to the end of the line; blank lines are ignored; indentation is
-// free. PrintScenario(ParseScenario(t)) is the canonical form of t, and
-// ParseScenario(PrintScenario(s)) == s for every scenario s.
+// free; tokens are separated by spaces or tabs; CRLF line ends are accepted.
+// The file is printable ASCII. PrintScenario(ParseScenario(t)) is the
+// canonical form of t. PrintScenario keeps everything that changes what
+// runs; fields an operation's kind does not use, and the separator style and
+// doubling of a path that shows no separator, are not printed. So
+// ParseScenario(PrintScenario(s)) == s for every valid scenario s that
+// leaves those at their defaults.
 //
 //   openrace-scenario 1          first line: the format and its version
 //   rounds 1000
 //   dir src                      the tree, parents before children
+//   dir src/a
 //   file src/a/foo.h
 //   shared d0 = open cwd:src options=directory
 //   thread                       each thread's operations follow it
@@ -24,18 +30,35 @@
 // absolute path), `dev` (`\\?\` + absolute, win32), `nt` (`\??\` + absolute,
 // nt backend), or the name of a handle. Components are separated by `/` or
 // `\` (one style per path), doubled (`a//b`) or not, with an optional
-// trailing separator; the spelling is kept exactly.
+// trailing separator (doubled too in a doubled path); the spelling is kept
+// exactly. A path has at least one component and never starts with a
+// separator (`abs:src/a`, not `abs:/src/a`). Tree entries are names joined
+// by single `/`, without `.` or `..`.
 //
-// Flags take `|`-joined names; attributes equal to their defaults are left
-// out when printing:
-//   access=  read write delete read_attributes synchronize   (default read)
+// Operations, one per line after their `thread` line:
+//   [NAME =] open PATH [access= share= disp= options= attrs= spin=]
+//   mkdir PATH [spin=]
+//   stat PATH [spin=]
+//   delete PATH [options=directory] [spin=]
+//   rename PATH -> PATH [spin=]
+//   close NAME [spin=]
+//   barrier ID
+// and before the first thread: `rounds N` (at most once, default 1),
+// `dir PATH`, `file PATH`, `shared NAME = open PATH [flags but spin]`.
+// Numbers are decimal; spin and barrier ids fit 32 bits, rounds 64.
+//
+// Flags take `|`-joined names (`none` alone for the empty set), each flag at
+// most once per line, in any order; they are printed in the order below,
+// with names in the order listed, and left out when equal to their defaults:
+//   access=  read write delete read_attributes synchronize none (default read)
 //   share=   read write delete none                          (default read|write)
 //   disp=    supersede open create open_if overwrite overwrite_if (default open)
 //   options= directory non_directory backup open_reparse_point none (default none)
-//   attrs=   normal readonly hidden                          (default normal)
+//   attrs=   normal readonly hidden none                     (default normal)
 //   spin=N   busy-wait N nanoseconds before the call          (default 0)
 //
-// Errors name line and column: "line 7:12: unknown disposition 'opne';
+// Errors are InvalidArgument and name the 1-based line and byte column of
+// the offending token or character: "line 7:12: unknown disp 'opne';
 // expected one of supersede, open, create, open_if, overwrite, overwrite_if".
 
 #ifndef OPENRACE_HARNESS_SCENARIO_TEXT_H_
@@ -56,6 +79,15 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text);
 // One path or one operation in the same syntax, for logs and reports.
 std::string PrintPath(const Path& path);
 std::string PrintOp(const Op& op);
+
+// What the text form can spell, and so what ValidateScenario accepts. A name
+// (a path component other than "." and "..", one component of a tree entry)
+// is non-empty printable ASCII without space, `#` (comments) and
+// / \ : * ? " < > | (separators, anchors, and what Windows forbids). A
+// handle name is [A-Za-z_][A-Za-z0-9_]* and not an anchor keyword (cwd, abs,
+// dev, nt).
+bool IsValidName(absl::string_view name);
+bool IsValidHandleName(absl::string_view name);
 
 // For GoogleTest and logs.
 std::ostream& operator<<(std::ostream& os, const Scenario& scenario);

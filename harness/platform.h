@@ -19,6 +19,10 @@ namespace openrace {
 // Nanoseconds on a monotonic clock; cheap enough to call around every op.
 int64_t MonotonicNanos();
 
+// A hint to the CPU that the caller is spinning (x86 `pause`), for the
+// executor's spin barriers.
+void CpuRelax();
+
 // After this, the first SIGINT/SIGTERM (Ctrl-C / Ctrl-Break on Windows)
 // only sets a flag that long loops poll, so they unwind and clean up; a
 // second one ends the process at once.

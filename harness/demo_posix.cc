@@ -41,7 +41,7 @@ std::string Flag(absl::string_view name, absl::Duration d) {
 
 int RunDemo(const CampaignOptions& options) {
   const std::string library = EmulatorLibrary();
-  if (access(library.c_str(), R_OK) != 0) {
+  if (::access(library.c_str(), R_OK) != 0) {
     return UsageError(absl::FailedPreconditionError(absl::StrCat(
         "the demo needs the planted-bug emulator ", library,
         " (build with -DOPENRACE_BUILD_EMULATOR=ON, or name it in "

@@ -43,36 +43,29 @@ struct ErrnoName {
 
 // The errno values a file-open call plausibly returns. Some are POSIX
 // extensions that a Windows C runtime may not define, hence the guards.
+// clang-format off: one name per line, guards between them
 constexpr ErrnoName kErrnoNames[] = {
-    {ENOENT, "ENOENT"},
-    {EEXIST, "EEXIST"},
-    {EINVAL, "EINVAL"},
-    {EACCES, "EACCES"},
-    {EPERM, "EPERM"},
-    {ENOTDIR, "ENOTDIR"},
-    {EISDIR, "EISDIR"},
-    {ENOTEMPTY, "ENOTEMPTY"},
+    {ENOENT, "ENOENT"},   {EEXIST, "EEXIST"},
+    {EINVAL, "EINVAL"},   {EACCES, "EACCES"},
+    {EPERM, "EPERM"},     {ENOTDIR, "ENOTDIR"},
+    {EISDIR, "EISDIR"},   {ENOTEMPTY, "ENOTEMPTY"},
     {EBUSY, "EBUSY"},
 #ifdef ETXTBSY
     {ETXTBSY, "ETXTBSY"},
 #endif
-    {EINTR, "EINTR"},
-    {ENAMETOOLONG, "ENAMETOOLONG"},
+    {EINTR, "EINTR"},     {ENAMETOOLONG, "ENAMETOOLONG"},
 #ifdef ELOOP
     {ELOOP, "ELOOP"},
 #endif
-    {EMFILE, "EMFILE"},
-    {ENFILE, "ENFILE"},
-    {ENOSPC, "ENOSPC"},
-    {EROFS, "EROFS"},
-    {EXDEV, "EXDEV"},
-    {EIO, "EIO"},
+    {EMFILE, "EMFILE"},   {ENFILE, "ENFILE"},
+    {ENOSPC, "ENOSPC"},   {EROFS, "EROFS"},
+    {EXDEV, "EXDEV"},     {EIO, "EIO"},
 #ifdef ESTALE
     {ESTALE, "ESTALE"},
 #endif
-    {ENXIO, "ENXIO"},
-    {EAGAIN, "EAGAIN"},
+    {ENXIO, "ENXIO"},     {EAGAIN, "EAGAIN"},
 };
+// clang-format on
 
 std::string ErrnoText(int64_t value) {
   for (const ErrnoName& entry : kErrnoNames) {
@@ -113,8 +106,8 @@ std::string OutcomeName(const Outcome& outcome) {
   // A zero native code means there is nothing more to say: success, or a
   // class the harness decided itself (a watchdog hang).
   if (outcome.native == 0) return std::string(StatusClassName(outcome.status));
-  return absl::StrCat(StatusClassName(outcome.status), "(",
-                      NativeText(outcome), ")");
+  return absl::StrCat(StatusClassName(outcome.status), "(", NativeText(outcome),
+                      ")");
 }
 
 }  // namespace openrace

@@ -43,27 +43,37 @@ struct ErrnoName {
 
 // The errno values a file-open call plausibly returns. Some are POSIX
 // extensions that a Windows C runtime may not define, hence the guards.
-// clang-format off: one name per line, guards between them
+// One name per line, so that the guards sit between them.
+// clang-format off
 constexpr ErrnoName kErrnoNames[] = {
-    {ENOENT, "ENOENT"},   {EEXIST, "EEXIST"},
-    {EINVAL, "EINVAL"},   {EACCES, "EACCES"},
-    {EPERM, "EPERM"},     {ENOTDIR, "ENOTDIR"},
-    {EISDIR, "EISDIR"},   {ENOTEMPTY, "ENOTEMPTY"},
+    {ENOENT, "ENOENT"},
+    {EEXIST, "EEXIST"},
+    {EINVAL, "EINVAL"},
+    {EACCES, "EACCES"},
+    {EPERM, "EPERM"},
+    {ENOTDIR, "ENOTDIR"},
+    {EISDIR, "EISDIR"},
+    {ENOTEMPTY, "ENOTEMPTY"},
     {EBUSY, "EBUSY"},
 #ifdef ETXTBSY
     {ETXTBSY, "ETXTBSY"},
 #endif
-    {EINTR, "EINTR"},     {ENAMETOOLONG, "ENAMETOOLONG"},
+    {EINTR, "EINTR"},
+    {ENAMETOOLONG, "ENAMETOOLONG"},
 #ifdef ELOOP
     {ELOOP, "ELOOP"},
 #endif
-    {EMFILE, "EMFILE"},   {ENFILE, "ENFILE"},
-    {ENOSPC, "ENOSPC"},   {EROFS, "EROFS"},
-    {EXDEV, "EXDEV"},     {EIO, "EIO"},
+    {EMFILE, "EMFILE"},
+    {ENFILE, "ENFILE"},
+    {ENOSPC, "ENOSPC"},
+    {EROFS, "EROFS"},
+    {EXDEV, "EXDEV"},
+    {EIO, "EIO"},
 #ifdef ESTALE
     {ESTALE, "ESTALE"},
 #endif
-    {ENXIO, "ENXIO"},     {EAGAIN, "EAGAIN"},
+    {ENXIO, "ENXIO"},
+    {EAGAIN, "EAGAIN"},
 };
 // clang-format on
 

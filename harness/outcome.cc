@@ -43,6 +43,8 @@ struct ErrnoName {
 
 // The errno values a file-open call plausibly returns. Some are POSIX
 // extensions that a Windows C runtime may not define, hence the guards.
+// One name per line, so that the guards sit between them.
+// clang-format off
 constexpr ErrnoName kErrnoNames[] = {
     {ENOENT, "ENOENT"},
     {EEXIST, "EEXIST"},
@@ -73,6 +75,7 @@ constexpr ErrnoName kErrnoNames[] = {
     {ENXIO, "ENXIO"},
     {EAGAIN, "EAGAIN"},
 };
+// clang-format on
 
 std::string ErrnoText(int64_t value) {
   for (const ErrnoName& entry : kErrnoNames) {
@@ -113,8 +116,8 @@ std::string OutcomeName(const Outcome& outcome) {
   // A zero native code means there is nothing more to say: success, or a
   // class the harness decided itself (a watchdog hang).
   if (outcome.native == 0) return std::string(StatusClassName(outcome.status));
-  return absl::StrCat(StatusClassName(outcome.status), "(",
-                      NativeText(outcome), ")");
+  return absl::StrCat(StatusClassName(outcome.status), "(", NativeText(outcome),
+                      ")");
 }
 
 }  // namespace openrace

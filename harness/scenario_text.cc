@@ -105,15 +105,22 @@ constexpr absl::string_view kDispositionNames[] = {
 };
 
 // The flags, indexed by Flag; a set of them is a bit mask of 1 << Flag.
-enum Flag { kAccessFlag, kShareFlag, kDispFlag, kOptionsFlag, kAttrsFlag,
-            kSpinFlag, kFlagCount };
+enum Flag {
+  kAccessFlag,
+  kShareFlag,
+  kDispFlag,
+  kOptionsFlag,
+  kAttrsFlag,
+  kSpinFlag,
+  kFlagCount
+};
 constexpr absl::string_view kFlagNames[kFlagCount] = {
     "access", "share", "disp", "options", "attrs", "spin",
 };
 constexpr unsigned FlagBit(Flag flag) { return 1u << flag; }
-constexpr unsigned kOpenFlagsOnly = FlagBit(kAccessFlag) |
-                                    FlagBit(kShareFlag) | FlagBit(kDispFlag) |
-                                    FlagBit(kOptionsFlag) | FlagBit(kAttrsFlag);
+constexpr unsigned kOpenFlagsOnly = FlagBit(kAccessFlag) | FlagBit(kShareFlag) |
+                                    FlagBit(kDispFlag) | FlagBit(kOptionsFlag) |
+                                    FlagBit(kAttrsFlag);
 constexpr unsigned kSpinOnly = FlagBit(kSpinFlag);
 
 bool IsNameChar(char c) {
@@ -347,7 +354,6 @@ bool IsSeparator(char c) { return c == '/' || c == '\\'; }
 absl::StatusOr<ScannedComponents> ScanComponents(
     const Token& text, absl::string_view leading_hint) {
   ScannedComponents scanned;
-  absl::optional<absl::string_view> separator_char;
   if (IsSeparator(text.text[0])) {
     return SyntaxError(text, "leading '", text.text.substr(0, 1), "'; ",
                        leading_hint);
@@ -357,22 +363,23 @@ absl::StatusOr<ScannedComponents> ScanComponents(
     size_t end = pos;
     while (end < text.text.size() && !IsSeparator(text.text[end])) {
       if (!IsNameChar(text.text[end])) {
-        return SyntaxError(text.Sub(end), "character '", text.text.substr(end, 1),
-                           "' in a name; expected ", kNameCharsExpected);
+        return SyntaxError(text.Sub(end), "character '",
+                           text.text.substr(end, 1), "' in a name; expected ",
+                           kNameCharsExpected);
       }
       ++end;
     }
     scanned.components.push_back(text.Sub(pos, end - pos));
     if (end == text.text.size()) break;
-    // A run of separators.
+    // A run of separators, all in the style of the path's first one.
     pos = end;
+    const absl::string_view style =
+        scanned.first_separator ? scanned.first_separator->text.substr(0, 1)
+                                : text.text.substr(pos, 1);
     while (end < text.text.size() && IsSeparator(text.text[end])) {
-      const absl::string_view separator = text.text.substr(end, 1);
-      if (!separator_char) {
-        separator_char = separator;
-      } else if (separator != *separator_char) {
-        return SyntaxError(text.Sub(end), "'", separator, "' after '",
-                           *separator_char,
+      if (text.text.substr(end, 1) != style) {
+        return SyntaxError(text.Sub(end), "'", text.text.substr(end, 1),
+                           "' after '", style,
                            "'; expected one separator style per path");
       }
       ++end;
@@ -393,7 +400,9 @@ absl::StatusOr<ScannedComponents> ScanComponents(
     scanned.trailing = end == text.text.size();
     pos = end;
   }
-  if (separator_char == "\\") scanned.separator = SeparatorStyle::kBackslash;
+  if (scanned.first_separator && scanned.first_separator->text[0] == '\\') {
+    scanned.separator = SeparatorStyle::kBackslash;
+  }
   return scanned;
 }
 
@@ -502,8 +511,7 @@ absl::StatusOr<Disposition> ParseDisposition(const Token& value) {
   for (size_t i = 0; i < std::size(kDispositionNames); ++i) {
     if (kDispositionNames[i] == value.text) return static_cast<Disposition>(i);
   }
-  return SyntaxError(value, "unknown disp '", value.text,
-                     "'; expected one of ",
+  return SyntaxError(value, "unknown disp '", value.text, "'; expected one of ",
                      absl::StrJoin(kDispositionNames, ", "));
 }
 
@@ -589,9 +597,8 @@ absl::Status ParseFlags(LineReader& reader, const FlagTarget& target) {
                          "' given twice; expected each flag at most once");
     }
     seen |= bit;
-    const Token value = token.Sub(equals == absl::string_view::npos
-                                      ? token.text.size()
-                                      : equals + 1);
+    const Token value = token.Sub(
+        equals == absl::string_view::npos ? token.text.size() : equals + 1);
     if (value.text.empty()) {
       return SyntaxError(value, "flag '", name, "' has no value; expected ",
                          name, "=VALUE");
@@ -765,8 +772,9 @@ class Parser {
     }
     if (scenario_.threads.empty()) {
       if (reader.IsNamed() || FindOpKeyword(first.text) != nullptr) {
-        return SyntaxError(first, "operation before the first thread; "
-                                  "expected a 'thread' line before it");
+        return SyntaxError(first,
+                           "operation before the first thread; "
+                           "expected a 'thread' line before it");
       }
       return SyntaxError(first, "unknown keyword '", first.text,
                          "'; expected rounds, dir, file, shared or thread");
@@ -910,14 +918,13 @@ std::string PrintOp(const Op& op) {
     case OpKind::kDelete:
       absl::StrAppend(&out, " ", PrintPath(op.path));
       if (op.flags.options & options::kDirectoryFile) {
-        AppendFlag(kOptionsFlag, PrintBits(options::kDirectoryFile,
-                                           kDeleteOptionsNames),
+        AppendFlag(kOptionsFlag,
+                   PrintBits(options::kDirectoryFile, kDeleteOptionsNames),
                    &out);
       }
       break;
     case OpKind::kRename:
-      absl::StrAppend(&out, " ", PrintPath(op.path), " -> ",
-                      PrintPath(op.to));
+      absl::StrAppend(&out, " ", PrintPath(op.path), " -> ", PrintPath(op.to));
       break;
     case OpKind::kClose:
       absl::StrAppend(&out, " ", op.handle);
@@ -946,7 +953,8 @@ std::string PrintScenario(const Scenario& scenario) {
   }
   for (const ThreadProgram& thread : scenario.threads) {
     out += "thread\n";
-    for (const Op& op : thread.ops) absl::StrAppend(&out, "  ", PrintOp(op), "\n");
+    for (const Op& op : thread.ops)
+      absl::StrAppend(&out, "  ", PrintOp(op), "\n");
   }
   return out;
 }

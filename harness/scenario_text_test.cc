@@ -121,9 +121,9 @@ Scenario RichScenario() {
   Op open_d0 = MakeOp(OpKind::kOpen, HandlePath("d0", {"a", "foo.h"}));
   open_d0.spin_ns = 200;
   t1.ops.push_back(open_d0);
-  Op h1 = MakeOp(OpKind::kOpen, MakePath(Anchor::kAbsolute,
-                                         {"src", "a", "bar.h"},
-                                         SeparatorStyle::kBackslash));
+  Op h1 =
+      MakeOp(OpKind::kOpen, MakePath(Anchor::kAbsolute, {"src", "a", "bar.h"},
+                                     SeparatorStyle::kBackslash));
   h1.result = "h1";
   h1.flags.access = access::kGenericWrite | access::kDelete;
   h1.flags.share = 0;
@@ -132,15 +132,15 @@ Scenario RichScenario() {
   h1.flags.attributes = attributes::kReadonly | attributes::kHidden;
   h1.spin_ns = 5;
   t1.ops.push_back(h1);
-  t1.ops.push_back(MakeOp(OpKind::kMkdir,
-                          MakePath(Anchor::kWin32Device, {"src", "b"},
-                                   SeparatorStyle::kSlash, true, true)));
-  t1.ops.push_back(MakeOp(
-      OpKind::kStat, MakePath(Anchor::kNtObject, {"src", "a", "..", "a"},
-                              SeparatorStyle::kBackslash, true)));
-  Op del = MakeOp(OpKind::kDelete,
-                  MakePath(Anchor::kCwd, {"src", "b"}, SeparatorStyle::kSlash,
-                           false, true));
+  t1.ops.push_back(
+      MakeOp(OpKind::kMkdir, MakePath(Anchor::kWin32Device, {"src", "b"},
+                                      SeparatorStyle::kSlash, true, true)));
+  t1.ops.push_back(
+      MakeOp(OpKind::kStat, MakePath(Anchor::kNtObject, {"src", "a", "..", "a"},
+                                     SeparatorStyle::kBackslash, true)));
+  Op del =
+      MakeOp(OpKind::kDelete, MakePath(Anchor::kCwd, {"src", "b"},
+                                       SeparatorStyle::kSlash, false, true));
   del.flags.options = options::kDirectoryFile;
   del.spin_ns = 7;
   t1.ops.push_back(del);
@@ -159,12 +159,14 @@ Scenario RichScenario() {
   h2.flags.disposition = Disposition::kSupersede;
   h2.flags.attributes = 0;
   t2.ops.push_back(h2);
-  Op create = MakeOp(OpKind::kOpen, MakePath(Anchor::kCwd, {"src", ".", "a",
-                                                            "..", "a", "foo.h"}));
+  Op create =
+      MakeOp(OpKind::kOpen,
+             MakePath(Anchor::kCwd, {"src", ".", "a", "..", "a", "foo.h"}));
   create.flags.access = 0;
   create.flags.disposition = Disposition::kCreate;
   t2.ops.push_back(create);
-  Op open_if = MakeOp(OpKind::kOpen, MakePath(Anchor::kCwd, {"src", "a", "new"}));
+  Op open_if =
+      MakeOp(OpKind::kOpen, MakePath(Anchor::kCwd, {"src", "a", "new"}));
   open_if.flags.disposition = Disposition::kOpenIf;
   t2.ops.push_back(open_if);
   Op overwrite =
@@ -303,8 +305,9 @@ INSTANTIATE_TEST_SUITE_P(
     ScenarioText, ScenarioTextMalformedTest,
     ::testing::Values(
         // The header.
-        MalformedCase{"", "line 1:1: end of input; expected "
-                          "'openrace-scenario 1'"},
+        MalformedCase{"",
+                      "line 1:1: end of input; expected "
+                      "'openrace-scenario 1'"},
         MalformedCase{"# only a comment\n",
                       "line 2:1: end of input; expected "
                       "'openrace-scenario 1'"},
@@ -518,8 +521,8 @@ void ExpectParsesCanonicallyOrFailsWithPosition(const std::string& input) {
   if (!parsed.ok()) {
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
     static const std::regex kPositioned("line [0-9]+:[0-9]+: .+; .+");
-    EXPECT_TRUE(std::regex_match(std::string(parsed.status().message()),
-                                 kPositioned))
+    EXPECT_TRUE(
+        std::regex_match(std::string(parsed.status().message()), kPositioned))
         << parsed.status() << "\ninput: " << input;
     return;
   }
@@ -553,9 +556,15 @@ TEST(ScenarioTextTest, EditedScenariosNeverCrashAndRoundTripWhenTheyParse) {
         const size_t at = random() % input.size();
         const char c = alphabet[random() % alphabet.size()];
         switch (random() % 3) {
-          case 0: input[at] = c; break;
-          case 1: input.insert(at, 1, c); break;
-          default: input.erase(at, 1); break;
+          case 0:
+            input[at] = c;
+            break;
+          case 1:
+            input.insert(at, 1, c);
+            break;
+          default:
+            input.erase(at, 1);
+            break;
         }
       }
       ExpectParsesCanonicallyOrFailsWithPosition(input);
@@ -594,8 +603,10 @@ TEST(ScenarioTextTest, PrintingLeavesOutFieldsTheOpDoesNotUse) {
 TEST(ScenarioTextTest, StreamOperatorsPrintTheTextForm) {
   std::ostringstream out;
   const Scenario scenario = RichScenario();
-  out << scenario << scenario.shared[1].path << "|" << scenario.threads[0].ops[2];
-  EXPECT_EQ(out.str(), absl::StrCat(kRichCanonical, "d0:a|open d0:a/foo.h spin=200"));
+  out << scenario << scenario.shared[1].path << "|"
+      << scenario.threads[0].ops[2];
+  EXPECT_EQ(out.str(),
+            absl::StrCat(kRichCanonical, "d0:a|open d0:a/foo.h spin=200"));
 }
 
 struct NameCase {

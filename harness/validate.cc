@@ -42,7 +42,8 @@ absl::Status Invalid(const Pieces&... pieces) {
 
 // Prefixes `status` with where it happened.
 absl::Status At(absl::string_view where, const absl::Status& status) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", status.message()));
+  return absl::InvalidArgumentError(
+      absl::StrCat(where, ": ", status.message()));
 }
 
 std::string OpWhere(size_t thread, size_t op, const Op& value) {
@@ -103,10 +104,10 @@ absl::Status CheckTree(const std::vector<TreeEntry>& tree) {
   absl::flat_hash_map<absl::string_view, size_t> seen;
   for (size_t i = 0; i < tree.size(); ++i) {
     const TreeEntry& entry = tree[i];
-    const std::string where = absl::StrCat(
-        "tree entry ", i + 1, " (",
-        entry.kind == EntryKind::kDirectory ? "dir " : "file ", entry.path,
-        ")");
+    const std::string where =
+        absl::StrCat("tree entry ", i + 1, " (",
+                     entry.kind == EntryKind::kDirectory ? "dir " : "file ",
+                     entry.path, ")");
     const std::vector<absl::string_view> names =
         absl::StrSplit(entry.path, '/');
     for (size_t n = 0; n < names.size(); ++n) {
@@ -174,9 +175,8 @@ absl::StatusOr<absl::flat_hash_map<std::string, Definition>> CollectHandles(
   };
   for (size_t i = 0; i < scenario.shared.size(); ++i) {
     const SharedHandle& shared = scenario.shared[i];
-    if (absl::Status status =
-            define(shared.name, Definition{absl::nullopt, i},
-                   absl::StrCat("shared handle ", i + 1));
+    if (absl::Status status = define(shared.name, Definition{absl::nullopt, i},
+                                     absl::StrCat("shared handle ", i + 1));
         !status.ok()) {
       return status;
     }
@@ -185,8 +185,8 @@ absl::StatusOr<absl::flat_hash_map<std::string, Definition>> CollectHandles(
     const std::vector<Op>& ops = scenario.threads[t].ops;
     for (size_t i = 0; i < ops.size(); ++i) {
       if (ops[i].kind != OpKind::kOpen || ops[i].result.empty()) continue;
-      if (absl::Status status = define(ops[i].result, Definition{t, i},
-                                       OpWhere(t, i, ops[i]));
+      if (absl::Status status =
+              define(ops[i].result, Definition{t, i}, OpWhere(t, i, ops[i]));
           !status.ok()) {
         return status;
       }
@@ -206,11 +206,12 @@ absl::StatusOr<absl::flat_hash_map<std::string, Components>> CheckShared(
       return At(where, status);
     }
     if (!(handle.flags.options & options::kDirectoryFile)) {
-      return Invalid(where, ": a shared handle is not a directory open; "
-                            "expected options=directory");
+      return Invalid(where,
+                     ": a shared handle is not a directory open; "
+                     "expected options=directory");
     }
-    auto lookup = [&](const std::string& name)
-        -> absl::StatusOr<const Components*> {
+    auto lookup =
+        [&](const std::string& name) -> absl::StatusOr<const Components*> {
       const auto it = targets.find(name);
       if (it == targets.end()) {
         return Invalid("anchored on '", name,
@@ -266,8 +267,8 @@ class ThreadChecker {
         if (!target.ok()) return target.status();
         if (!op.result.empty()) {
           locals_[op.result] = LocalHandle{
-              *std::move(target), (op.flags.options & options::kDirectoryFile) != 0,
-              absl::nullopt};
+              *std::move(target),
+              (op.flags.options & options::kDirectoryFile) != 0, absl::nullopt};
         }
         return absl::OkStatus();
       }
@@ -276,8 +277,7 @@ class ThreadChecker {
       case OpKind::kDelete:
         return CheckOpPath(op.path).status();
       case OpKind::kRename: {
-        if (absl::Status status = CheckOpPath(op.path).status();
-            !status.ok()) {
+        if (absl::Status status = CheckOpPath(op.path).status(); !status.ok()) {
           return status;
         }
         return CheckOpPath(op.to).status();
@@ -292,9 +292,8 @@ class ThreadChecker {
   }
 
   absl::StatusOr<Components> CheckOpPath(const Path& path) {
-    return CheckPath(path, [this](const std::string& name) {
-      return AnchorTarget(name);
-    });
+    return CheckPath(
+        path, [this](const std::string& name) { return AnchorTarget(name); });
   }
 
   absl::StatusOr<const Components*> AnchorTarget(const std::string& name) {
@@ -321,8 +320,10 @@ class ThreadChecker {
     const auto local = locals_.find(name);
     if (local != locals_.end()) {
       if (local->second.closed_at) {
-        return Invalid("handle '", name, "' is closed twice; it was closed "
-                       "at op ", *local->second.closed_at + 1);
+        return Invalid("handle '", name,
+                       "' is closed twice; it was closed "
+                       "at op ",
+                       *local->second.closed_at + 1);
       }
       local->second.closed_at = index;
       return absl::OkStatus();
@@ -464,8 +465,9 @@ absl::StatusOr<std::vector<std::string>> ResolvePath(
     resolved = target->second;
   }
   if (path.components.empty()) {
-    return Invalid("path has no components; expected at least one, such as "
-                   "'.'");
+    return Invalid(
+        "path has no components; expected at least one, such as "
+        "'.'");
   }
   for (size_t i = 0; i < path.components.size(); ++i) {
     const std::string& component = path.components[i];

@@ -7,8 +7,13 @@
 // in order from its anchor, would climb above the sandbox root (`..` at the
 // root, or below a handle's own depth past the root); an empty or malformed
 // component; a tree entry whose parent is missing or not a directory; a
-// barrier that only one thread names, or that threads reach in different
-// orders (which would deadlock); zero rounds; more than kMaxThreads threads.
+// barrier that only one thread names or one thread names twice, or that
+// threads reach in orders that form a cycle (which would deadlock); zero
+// rounds; no threads or more than kMaxThreads; more than kMaxOpsPerThread
+// ops in a thread; flag bits or a disposition without a name; a name the
+// text form cannot spell (IsValidName, IsValidHandleName in
+// scenario_text.h). Fields an op's kind does not use are not checked: they
+// change nothing that runs.
 //
 // Confinement is lexical and sufficient because the tree has no symbolic
 // links and no operation can make one: every anchor is the sandbox root or

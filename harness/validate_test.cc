@@ -66,8 +66,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "thread\n open h0:a\n h0 = open cwd:src options=directory\n",
                    "thread 1 op 1 (open h0:a): handle 'h0' is used before its "
                    "open at op 2"},
-        RejectCase{"CloseBeforeOpen",
-                   "thread\n close h0\n h0 = open cwd:src\n",
+        RejectCase{"CloseBeforeOpen", "thread\n close h0\n h0 = open cwd:src\n",
                    "thread 1 op 1 (close h0): handle 'h0' is used before its "
                    "open at op 2"},
         RejectCase{"AnchorOfAnotherThread",
@@ -79,10 +78,11 @@ INSTANTIATE_TEST_SUITE_P(
                    "thread\n h0 = open cwd:src\nthread\n close h0\n",
                    "thread 2 op 1 (close h0): handle 'h0' belongs to thread "
                    "1; expected a handle of this thread or a shared one"},
-        RejectCase{"NamedTwiceInOneThread",
-                   "thread\n h0 = open cwd:src\n close h0\n h0 = open cwd:src\n",
-                   "thread 1 op 3 (h0 = open cwd:src): handle 'h0' is already "
-                   "named by thread 1 op 1; expected each handle name once"},
+        RejectCase{
+            "NamedTwiceInOneThread",
+            "thread\n h0 = open cwd:src\n close h0\n h0 = open cwd:src\n",
+            "thread 1 op 3 (h0 = open cwd:src): handle 'h0' is already "
+            "named by thread 1 op 1; expected each handle name once"},
         RejectCase{"NamedByTwoThreads",
                    "thread\n h0 = open cwd:src\nthread\n h0 = open cwd:src\n",
                    "thread 2 op 1 (h0 = open cwd:src): handle 'h0' is already "
@@ -165,16 +165,14 @@ INSTANTIATE_TEST_SUITE_P(
                    "thread\n open cwd:src//..//..\n",
                    "thread 1 op 1 (open cwd:src//..//..): path climbs above "
                    "the sandbox root at component 3 '..'"},
-        RejectCase{"BackslashesWithDotDot",
-                   "thread\n open cwd:src\\..\\..\n",
+        RejectCase{"BackslashesWithDotDot", "thread\n open cwd:src\\..\\..\n",
                    "thread 1 op 1 (open cwd:src\\..\\..): path climbs above "
                    "the sandbox root at component 3 '..'"},
         RejectCase{"RenameTarget",
                    "thread\n rename cwd:src/a -> cwd:src/../../b\n",
                    "thread 1 op 1 (rename cwd:src/a -> cwd:src/../../b): path "
                    "climbs above the sandbox root at component 3 '..'"},
-        RejectCase{"RenameSource",
-                   "thread\n rename cwd:.. -> cwd:b\n",
+        RejectCase{"RenameSource", "thread\n rename cwd:.. -> cwd:b\n",
                    "thread 1 op 1 (rename cwd:.. -> cwd:b): path climbs above "
                    "the sandbox root at component 1 '..'"},
         RejectCase{"SharedHandleItself",
@@ -268,8 +266,8 @@ TEST(ValidateTest, AcceptsBarriersInOneOrderWithGaps) {
 
 using HandleTargets = std::vector<std::pair<std::string, Components>>;
 
-absl::StatusOr<Components> ResolveText(
-    absl::string_view path_text, const HandleTargets& targets = {}) {
+absl::StatusOr<Components> ResolveText(absl::string_view path_text,
+                                       const HandleTargets& targets = {}) {
   const Scenario scenario =
       Parse(absl::StrCat("thread\n  stat ", path_text, "\n"));
   if (scenario.threads.empty()) return absl::InternalError("did not parse");
@@ -277,8 +275,7 @@ absl::StatusOr<Components> ResolveText(
 }
 
 TEST(ValidateResolvePathTest, FoldsDotAndDotDotLexically) {
-  absl::StatusOr<Components> resolved =
-      ResolveText("cwd:src/../src/a/foo.h");
+  absl::StatusOr<Components> resolved = ResolveText("cwd:src/../src/a/foo.h");
   ASSERT_TRUE(resolved.ok()) << resolved.status();
   EXPECT_EQ(*resolved, (Components{"src", "a", "foo.h"}));
 }
@@ -288,15 +285,14 @@ TEST(ValidateResolvePathTest, StartsFromTheHandleTarget) {
   absl::StatusOr<Components> up = ResolveText("d0:../x", targets);
   ASSERT_TRUE(up.ok()) << up.status();
   EXPECT_EQ(*up, Components{"x"});
-  absl::StatusOr<Components> down =
-      ResolveText("d1:.\\b\\", targets);
+  absl::StatusOr<Components> down = ResolveText("d1:.\\b\\", targets);
   ASSERT_TRUE(down.ok()) << down.status();
   EXPECT_EQ(*down, (Components{"src", "a", "b"}));
 }
 
 TEST(ValidateResolvePathTest, TheRootItselfResolvesToNoComponents) {
-  for (absl::string_view text : {"cwd:.", "abs:src/..", "nt:.\\\\src\\\\..",
-                                 "dev:./"}) {
+  for (absl::string_view text :
+       {"cwd:.", "abs:src/..", "nt:.\\\\src\\\\..", "dev:./"}) {
     absl::StatusOr<Components> resolved = ResolveText(text);
     ASSERT_TRUE(resolved.ok()) << text << ": " << resolved.status();
     EXPECT_EQ(*resolved, Components{}) << text;
@@ -304,8 +300,7 @@ TEST(ValidateResolvePathTest, TheRootItselfResolvesToNoComponents) {
 }
 
 TEST(ValidateResolvePathTest, FailsOnAnUnknownHandle) {
-  absl::StatusOr<Components> resolved =
-      ResolveText("h3:a", {{"d0", {}}});
+  absl::StatusOr<Components> resolved = ResolveText("h3:a", {{"d0", {}}});
   EXPECT_EQ(resolved.status(),
             absl::InvalidArgumentError("handle 'h3' is not defined"));
 }
@@ -351,20 +346,21 @@ std::vector<ValueCase> ValueCases() {
   std::vector<ValueCase> cases;
   Scenario zero_rounds = OneOpScenario(StatOf({"a"}));
   zero_rounds.rounds = 0;
-  cases.push_back({"ZeroRounds", zero_rounds, "rounds: 0; expected at least 1"});
+  cases.push_back(
+      {"ZeroRounds", zero_rounds, "rounds: 0; expected at least 1"});
 
   cases.push_back({"NoThreads", Scenario{}, "threads: 0; expected 1 to 64"});
 
   Scenario many_threads = OneOpScenario(StatOf({"a"}));
   many_threads.threads.resize(kMaxThreads + 1);
-  cases.push_back({"TooManyThreads", many_threads,
-                   "threads: 65; expected 1 to 64"});
+  cases.push_back(
+      {"TooManyThreads", many_threads, "threads: 65; expected 1 to 64"});
 
   Scenario long_thread;
   long_thread.threads.resize(2);
   long_thread.threads[1].ops.assign(kMaxOpsPerThread + 1, StatOf({"a"}));
-  cases.push_back({"TooManyOps", long_thread,
-                   "thread 2: 4097 ops; expected at most 4096"});
+  cases.push_back(
+      {"TooManyOps", long_thread, "thread 2: 4097 ops; expected at most 4096"});
 
   cases.push_back({"NoComponents", OneOpScenario(StatOf({})),
                    "thread 1 op 1 (stat cwd:): path has no components; "
@@ -419,8 +415,7 @@ std::vector<ValueCase> ValueCases() {
                    "expected names joined by single '/', without '.' or '..'"});
 
   Scenario dotted_tree = OneOpScenario(StatOf({"a"}));
-  dotted_tree.tree = {{EntryKind::kDirectory, "a"},
-                      {EntryKind::kFile, "a/.."}};
+  dotted_tree.tree = {{EntryKind::kDirectory, "a"}, {EntryKind::kFile, "a/.."}};
   cases.push_back({"TreeEntryWithDotDot", dotted_tree,
                    "tree entry 2 (file a/..): component 2 '..' is not a name; "
                    "expected names joined by single '/', without '.' or '..'"});

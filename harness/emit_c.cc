@@ -264,7 +264,9 @@ absl::Status PosixEmitter::Analyze() {
         "rename) of the scenario",
         focus->thread, focus->op));
   }
-  if (CountCalls(scenario_) == 0) {
+  size_t calls = 0;
+  ForEachCall([&](size_t, size_t) { ++calls; });
+  if (calls == 0) {
     return absl::InvalidArgumentError(
         "the scenario makes no calls; there is nothing to reproduce");
   }

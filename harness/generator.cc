@@ -187,7 +187,8 @@ class ScenarioBuilder {
       path.components.insert(path.components.begin(), ".");
     }
     if (path.components.empty()) path.components.push_back(".");
-    if (options_.spellings) {
+    // Separator spellings only mean something between two components.
+    if (options_.spellings && path.components.size() > 1) {
       if (Chance(gen_, 0.1)) path.doubled_separators = true;
       if (Chance(gen_, 0.05)) path.separator = SeparatorStyle::kBackslash;
     }

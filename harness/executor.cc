@@ -245,6 +245,7 @@ bool RunRound(RunState& state, Worker& worker, std::vector<OpRecord>& records) {
         state.round_hang.store(true, std::memory_order_relaxed);
       }
       record.retry = outcome;
+      record.retry_end_ns = MonotonicNanos() - release;
     }
     if (opened != kNoHandle) {
       if (op.slot != nullptr) {

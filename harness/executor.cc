@@ -64,6 +64,12 @@ namespace openrace {
 namespace {
 
 constexpr int kSpinsBeforeYield = 4096;
+// How long a worker spins for the next round's release before it sleeps,
+// and the bounds of the main thread's spin for a round's end, which adapts
+// to the length of the previous round.
+constexpr int64_t kWorkerSpinNs = 200'000;
+constexpr int64_t kMinMainSpinNs = 50'000;
+constexpr int64_t kMaxMainSpinNs = 2'000'000;
 constexpr absl::Duration kMaxWatchdogPeriod = absl::Milliseconds(50);
 constexpr int64_t kReinterruptNs = 200'000'000;  // 200 ms
 constexpr int64_t kHangGraceNs = 2'000'000'000;  // 2 s
@@ -73,7 +79,30 @@ constexpr int64_t kHangGraceNs = 2'000'000'000;  // 2 s
 constexpr int64_t kIdle = 0;
 constexpr int64_t kAbandoned = std::numeric_limits<int64_t>::min();
 
-// Spins until `done()`, politely: see the file comment.
+// Waits between rounds until `done()`: spins for up to `spin_ns`, then
+// sleeps on `word`, which whoever makes `done()` true changes and notifies.
+// The spin keeps the usual short wait fast, so that released threads leave
+// together; the sleep bounds what a long wait costs the threads that need
+// the core, and on a loaded machine a woken sleeper gets its core back at
+// once, where a spinning or yielding thread waits out other processes'
+// time slices.
+template <typename T, typename Done>
+void SpinThenSleep(const std::atomic<T>& word, int64_t spin_ns, Done done) {
+  const int64_t until = MonotonicNanos() + spin_ns;
+  for (int spins = 1;; ++spins) {
+    if (done()) return;
+    CpuRelax();
+    if (spins % 64 == 0 && MonotonicNanos() >= until) break;
+  }
+  for (;;) {
+    const T seen = word.load(std::memory_order_acquire);
+    if (done()) return;
+    word.wait(seen, std::memory_order_acquire);
+  }
+}
+
+// Waits inside a round (a scenario barrier) until `done()`: spins, then
+// yields (see the file comment).
 template <typename Done>
 void SpinUntil(Done done) {
   for (int spins = 0; !done(); ++spins) {
@@ -155,6 +184,9 @@ struct RunState {
   int64_t release_ns = 0;  // written before `epoch` is bumped
   alignas(64) std::atomic<uint64_t> epoch{0};     // rounds released so far
   alignas(64) std::atomic<uint64_t> finished{0};  // worker-rounds finished
+  // Bumped and notified when a round's last worker finishes or the run
+  // aborts, for the main thread's SpinThenSleep.
+  alignas(64) std::atomic<uint32_t> round_end{0};
   std::atomic<bool> stop{false};
   std::atomic<bool> abort{false};
   std::atomic<bool> round_hang{false};
@@ -263,7 +295,7 @@ void WorkerMain(std::shared_ptr<RunState> state, size_t index) {
   Worker& worker = *state->workers[index];
   std::vector<OpRecord>& records = state->trace.records[index];
   for (uint64_t seen = 0;;) {
-    SpinUntil([&] {
+    SpinThenSleep(state->epoch, kWorkerSpinNs, [&] {
       return state->epoch.load(std::memory_order_acquire) != seen ||
              state->abort.load(std::memory_order_relaxed);
     });
@@ -274,7 +306,11 @@ void WorkerMain(std::shared_ptr<RunState> state, size_t index) {
     seen = state->epoch.load(std::memory_order_relaxed);
     if (!RunRound(*state, worker, records)) break;
     CloseHandles(state->backend, worker.handles);
-    state->finished.fetch_add(1, std::memory_order_release);
+    if (state->finished.fetch_add(1, std::memory_order_acq_rel) + 1 ==
+        seen * state->workers.size()) {
+      state->round_end.fetch_add(1, std::memory_order_release);
+      state->round_end.notify_one();
+    }
   }
   worker.exited.store(true, std::memory_order_release);
 }
@@ -515,6 +551,8 @@ void RunDriver::CheckWorkers(int64_t now) {
               " did not return within ", kHangGraceNs / 1'000'000,
               " ms of being interrupted; the thread is abandoned");
           state.abort.store(true);
+          state.round_end.fetch_add(1, std::memory_order_release);
+          state.round_end.notify_one();
         }
       } else if (now - kicked_at_[i] >= kReinterruptNs) {
         kicked_at_[i] = now;
@@ -529,6 +567,7 @@ absl::Status RunDriver::RunRounds(
     absl::FunctionRef<bool(const RoundTrace&)> observer) {
   RunState& state = *state_;
   const uint64_t workers = state.workers.size();
+  int64_t main_spin_ns = kMinMainSpinNs;
   for (uint64_t round = 0; round < rounds; ++round) {
     if (round > 0 && rebuild) {
       CloseShared();
@@ -538,10 +577,13 @@ absl::Status RunDriver::RunRounds(
     state.round_hang.store(false, std::memory_order_relaxed);
     state.release_ns = MonotonicNanos();
     state.epoch.store(round + 1, std::memory_order_release);
-    SpinUntil([&] {
+    state.epoch.notify_all();
+    SpinThenSleep(state.round_end, main_spin_ns, [&] {
       return state.finished.load(std::memory_order_acquire) == workers * (round + 1) ||
              state.abort.load(std::memory_order_acquire);
     });
+    main_spin_ns = std::clamp(2 * (MonotonicNanos() - state.release_ns),
+                              kMinMainSpinNs, kMaxMainSpinNs);
     if (state.abort.load(std::memory_order_acquire)) {
       absl::MutexLock lock(&mu_);
       return absl::DeadlineExceededError(abandoned_);
@@ -557,6 +599,7 @@ void RunDriver::StopThreads() {
   RunState& state = *state_;
   state.stop.store(true, std::memory_order_relaxed);
   state.epoch.fetch_add(1, std::memory_order_release);
+  state.epoch.notify_all();
   // Reap: join the workers that left, detach the abandoned ones. The
   // watchdog keeps running meanwhile, so a worker that hangs while the run
   // aborts is abandoned too instead of blocking this loop.

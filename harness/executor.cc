@@ -36,10 +36,13 @@
 // finds kAbandoned and exits without touching anything the caller owns; the
 // handles it held are leaked, which is why the process should exit soon.
 //
-// Spinning: barriers spin with CpuRelax for a few thousand iterations and
-// then yield on each iteration, because the machine may have fewer cores
-// than the scenario has threads, and a pure spin would starve the thread it
-// waits for.
+// Spinning: the scenario's barriers and the main thread's wait for a round's
+// end spin with CpuRelax for a few thousand iterations and then yield on
+// each iteration, because the machine may have fewer cores than the
+// scenario has threads, and a pure spin would starve the thread it waits
+// for. Workers waiting for the next round's release spin for kWorkerSpinNs
+// and then sleep on the round epoch (a futex), so a slow observer or a
+// rebuild of the tree does not compete with a crowd of spinning workers.
 
 #include "harness/executor.h"
 
@@ -64,12 +67,8 @@ namespace openrace {
 namespace {
 
 constexpr int kSpinsBeforeYield = 4096;
-// How long a worker spins for the next round's release before it sleeps,
-// and the bounds of the main thread's spin for a round's end, which adapts
-// to the length of the previous round.
+// How long a worker spins for the next round's release before it sleeps.
 constexpr int64_t kWorkerSpinNs = 200'000;
-constexpr int64_t kMinMainSpinNs = 50'000;
-constexpr int64_t kMaxMainSpinNs = 2'000'000;
 constexpr absl::Duration kMaxWatchdogPeriod = absl::Milliseconds(50);
 constexpr int64_t kReinterruptNs = 200'000'000;  // 200 ms
 constexpr int64_t kHangGraceNs = 2'000'000'000;  // 2 s
@@ -79,7 +78,7 @@ constexpr int64_t kHangGraceNs = 2'000'000'000;  // 2 s
 constexpr int64_t kIdle = 0;
 constexpr int64_t kAbandoned = std::numeric_limits<int64_t>::min();
 
-// Waits between rounds until `done()`: spins for up to `spin_ns`, then
+// Waits for a round's release until `done()`: spins for up to `spin_ns`, then
 // sleeps on `word`, which whoever makes `done()` true changes and notifies.
 // The spin keeps the usual short wait fast, so that released threads leave
 // together; the sleep bounds what a long wait costs the threads that need
@@ -184,9 +183,6 @@ struct RunState {
   int64_t release_ns = 0;  // written before `epoch` is bumped
   alignas(64) std::atomic<uint64_t> epoch{0};     // rounds released so far
   alignas(64) std::atomic<uint64_t> finished{0};  // worker-rounds finished
-  // Bumped and notified when a round's last worker finishes or the run
-  // aborts, for the main thread's SpinThenSleep.
-  alignas(64) std::atomic<uint32_t> round_end{0};
   std::atomic<bool> stop{false};
   std::atomic<bool> abort{false};
   std::atomic<bool> round_hang{false};
@@ -306,11 +302,7 @@ void WorkerMain(std::shared_ptr<RunState> state, size_t index) {
     seen = state->epoch.load(std::memory_order_relaxed);
     if (!RunRound(*state, worker, records)) break;
     CloseHandles(state->backend, worker.handles);
-    if (state->finished.fetch_add(1, std::memory_order_acq_rel) + 1 ==
-        seen * state->workers.size()) {
-      state->round_end.fetch_add(1, std::memory_order_release);
-      state->round_end.notify_one();
-    }
+    state->finished.fetch_add(1, std::memory_order_release);
   }
   worker.exited.store(true, std::memory_order_release);
 }
@@ -551,8 +543,6 @@ void RunDriver::CheckWorkers(int64_t now) {
               " did not return within ", kHangGraceNs / 1'000'000,
               " ms of being interrupted; the thread is abandoned");
           state.abort.store(true);
-          state.round_end.fetch_add(1, std::memory_order_release);
-          state.round_end.notify_one();
         }
       } else if (now - kicked_at_[i] >= kReinterruptNs) {
         kicked_at_[i] = now;
@@ -567,7 +557,6 @@ absl::Status RunDriver::RunRounds(
     absl::FunctionRef<bool(const RoundTrace&)> observer) {
   RunState& state = *state_;
   const uint64_t workers = state.workers.size();
-  int64_t main_spin_ns = kMinMainSpinNs;
   for (uint64_t round = 0; round < rounds; ++round) {
     if (round > 0 && rebuild) {
       CloseShared();
@@ -578,12 +567,10 @@ absl::Status RunDriver::RunRounds(
     state.release_ns = MonotonicNanos();
     state.epoch.store(round + 1, std::memory_order_release);
     state.epoch.notify_all();
-    SpinThenSleep(state.round_end, main_spin_ns, [&] {
+    SpinUntil([&] {
       return state.finished.load(std::memory_order_acquire) == workers * (round + 1) ||
              state.abort.load(std::memory_order_acquire);
     });
-    main_spin_ns = std::clamp(2 * (MonotonicNanos() - state.release_ns),
-                              kMinMainSpinNs, kMaxMainSpinNs);
     if (state.abort.load(std::memory_order_acquire)) {
       absl::MutexLock lock(&mu_);
       return absl::DeadlineExceededError(abandoned_);

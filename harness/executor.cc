@@ -36,10 +36,13 @@
 // finds kAbandoned and exits without touching anything the caller owns; the
 // handles it held are leaked, which is why the process should exit soon.
 //
-// Spinning: barriers spin with CpuRelax for a few thousand iterations and
-// then yield on each iteration, because the machine may have fewer cores
-// than the scenario has threads, and a pure spin would starve the thread it
-// waits for.
+// Spinning: the scenario's barriers and the main thread's wait for a round's
+// end spin with CpuRelax for a few thousand iterations and then yield on
+// each iteration, because the machine may have fewer cores than the
+// scenario has threads, and a pure spin would starve the thread it waits
+// for. Workers waiting for the next round's release spin for kWorkerSpinNs
+// and then sleep on the round epoch (a futex), so a slow observer or a
+// rebuild of the tree does not compete with a crowd of spinning workers.
 
 #include "harness/executor.h"
 
@@ -64,6 +67,8 @@ namespace openrace {
 namespace {
 
 constexpr int kSpinsBeforeYield = 4096;
+// How long a worker spins for the next round's release before it sleeps.
+constexpr int64_t kWorkerSpinNs = 200'000;
 constexpr absl::Duration kMaxWatchdogPeriod = absl::Milliseconds(50);
 constexpr int64_t kReinterruptNs = 200'000'000;  // 200 ms
 constexpr int64_t kHangGraceNs = 2'000'000'000;  // 2 s
@@ -73,7 +78,30 @@ constexpr int64_t kHangGraceNs = 2'000'000'000;  // 2 s
 constexpr int64_t kIdle = 0;
 constexpr int64_t kAbandoned = std::numeric_limits<int64_t>::min();
 
-// Spins until `done()`, politely: see the file comment.
+// Waits for a round's release until `done()`: spins for up to `spin_ns`, then
+// sleeps on `word`, which whoever makes `done()` true changes and notifies.
+// The spin keeps the usual short wait fast, so that released threads leave
+// together; the sleep bounds what a long wait costs the threads that need
+// the core, and on a loaded machine a woken sleeper gets its core back at
+// once, where a spinning or yielding thread waits out other processes'
+// time slices.
+template <typename T, typename Done>
+void SpinThenSleep(const std::atomic<T>& word, int64_t spin_ns, Done done) {
+  const int64_t until = MonotonicNanos() + spin_ns;
+  for (int spins = 1;; ++spins) {
+    if (done()) return;
+    CpuRelax();
+    if (spins % 64 == 0 && MonotonicNanos() >= until) break;
+  }
+  for (;;) {
+    const T seen = word.load(std::memory_order_acquire);
+    if (done()) return;
+    word.wait(seen, std::memory_order_acquire);
+  }
+}
+
+// Waits inside a round (a scenario barrier) until `done()`: spins, then
+// yields (see the file comment).
 template <typename Done>
 void SpinUntil(Done done) {
   for (int spins = 0; !done(); ++spins) {
@@ -264,7 +292,7 @@ void WorkerMain(std::shared_ptr<RunState> state, size_t index) {
   Worker& worker = *state->workers[index];
   std::vector<OpRecord>& records = state->trace.records[index];
   for (uint64_t seen = 0;;) {
-    SpinUntil([&] {
+    SpinThenSleep(state->epoch, kWorkerSpinNs, [&] {
       return state->epoch.load(std::memory_order_acquire) != seen ||
              state->abort.load(std::memory_order_relaxed);
     });
@@ -539,6 +567,7 @@ absl::Status RunDriver::RunRounds(
     state.round_hang.store(false, std::memory_order_relaxed);
     state.release_ns = MonotonicNanos();
     state.epoch.store(round + 1, std::memory_order_release);
+    state.epoch.notify_all();
     SpinUntil([&] {
       return state.finished.load(std::memory_order_acquire) == workers * (round + 1) ||
              state.abort.load(std::memory_order_acquire);
@@ -558,6 +587,7 @@ void RunDriver::StopThreads() {
   RunState& state = *state_;
   state.stop.store(true, std::memory_order_relaxed);
   state.epoch.fetch_add(1, std::memory_order_release);
+  state.epoch.notify_all();
   // Reap: join the workers that left, detach the abandoned ones. The
   // watchdog keeps running meanwhile, so a worker that hangs while the run
   // aborts is abandoned too instead of blocking this loop.

@@ -47,7 +47,13 @@ class Minimizer {
         ++result.candidates_tried;
         absl::StatusOr<TrialResult> trial =
             prober_.Run(candidate.scenario, signature_, rounds, 1);
-        if (!trial.ok()) return trial.status();
+        if (!trial.ok()) {
+          // A candidate that cannot even be set up (a shared handle whose
+          // directory the step removed, say) does not reproduce.
+          Log(absl::StrCat("skipped: ", candidate.step, ": ",
+                           trial.status().message()));
+          continue;
+        }
         result.rounds_run += trial->rounds;
         if (trial->failures == 0) continue;
         current = std::move(candidate.scenario);

@@ -18,7 +18,8 @@ root="$work/dir"
 
 status=0
 env LD_PRELOAD="$emulator" OPENRACE_EMULATOR_ROOT="$root" \
-    OPENRACE_EMULATOR_RULES=held-relative OPENRACE_EMULATOR_P=0.01 \
+    OPENRACE_EMULATOR_RULES=held-relative OPENRACE_EMULATOR_ANCHORS=cwd \
+    OPENRACE_EMULATOR_P=0.01 \
     OPENRACE_EMULATOR_SEED=11 \
     "$openrace" run --dir "$work/dir" --out "$work/out" --scenarios 400 \
       --seed 3 --stop_after 1 --minimize_time 90s --nomutations \

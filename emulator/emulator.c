@@ -64,7 +64,9 @@
  *              The root is compared both as spelled and as realpath(3)
  *              resolves it at load time.
  *   the same file
- *              equal (st_dev, st_ino) from a real fstatat() on (dirfd, path)
+ *              a regular file (the report's bug is about files; a held
+ *              directory handle never triggers it) with equal
+ *              (st_dev, st_ino) from a real fstatat() on (dirfd, path)
  *              (AT_SYMLINK_NOFOLLOW if the open has O_NOFOLLOW). If that
  *              stat fails — the file does not exist yet, say — no injection.
  *   held       the library keeps a fixed table of held descriptors, indexed
@@ -734,7 +736,7 @@ static int emu_open(enum sym s, int dirfd, const char *path, int flags, mode_t m
         draw()) {
       struct stat st;
       if (fstatat(dirfd, path, &st, (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0) == 0 &&
-          held_by_other((uint64_t)st.st_dev, (uint64_t)st.st_ino) && under_root(dirfd, path))
+          S_ISREG(st.st_mode) && held_by_other((uint64_t)st.st_dev, (uint64_t)st.st_ino) && under_root(dirfd, path))
         return inject("held-relative", sym_names[s], path, EINVAL);
     }
   }

@@ -80,7 +80,7 @@ void PrintHuman(const std::string& file, const Scenario& scenario,
         absl::StrAppend(&counts, "  (", r.ops[t][i].transient,
                         " transient)");
       }
-      std::printf("  thread %zu op %-3zu %-44s%s\n", t, i,
+      std::printf("  thread %zu op %-3zu %-44s%s\n", t + 1, i + 1,
                   PrintOp(op).c_str(), counts.c_str());
     }
   }

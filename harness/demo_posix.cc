@@ -93,6 +93,8 @@ int RunDemo(const CampaignOptions& options) {
     setenv("OPENRACE_EMULATOR_ROOT", dir.c_str(), 1);
     setenv("OPENRACE_EMULATOR_P", probability.c_str(), 1);
     setenv("OPENRACE_EMULATOR_RULES", "held-relative", 0);
+    // The report's bug: paths relative to the current directory.
+    setenv("OPENRACE_EMULATOR_ANCHORS", "cwd", 0);
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -69,7 +69,7 @@ absl::Status FindingStore::AddNew(const FindingSummary& summary) {
       summary.found.threads[summary.found_thread].ops[summary.found_op];
   const std::string header = absl::StrCat(
       "# found: ", summary.signature.ToString(), "\n# failing call: thread ",
-      summary.found_thread, " op ", summary.found_op, ": ", PrintOp(failing),
+      summary.found_thread + 1, " op ", summary.found_op + 1, ": ", PrintOp(failing),
       "\n");
   status = WriteFileAtomically(dir + "/found.scn",
                                header + PrintScenario(summary.found));

@@ -73,7 +73,7 @@ void ForEachPath(Scenario& s,
     for (size_t i = 0; i < s.threads[t].ops.size(); ++i) {
       Op& op = s.threads[t].ops[i];
       if (op.kind == OpKind::kClose || op.kind == OpKind::kBarrier) continue;
-      const std::string where = absl::StrCat("thread ", t, " op ", i);
+      const std::string where = absl::StrCat("thread ", t + 1, " op ", i + 1);
       fn(op.path, where);
       if (op.kind == OpKind::kRename) fn(op.to, where + " (to)");
     }
@@ -120,7 +120,7 @@ void DropThreads(const Scenario& s, Collector& c) {
     Scenario copy = s;
     copy.threads.erase(copy.threads.begin() + t);
     DropLonelyBarriers(copy);
-    c.Add(absl::StrCat("drop thread ", t), std::move(copy));
+    c.Add(absl::StrCat("drop thread ", t + 1), std::move(copy));
   }
 }
 
@@ -132,7 +132,7 @@ void DropOps(const Scenario& s, Collector& c) {
       Scenario copy = s;
       DropOp(copy.threads[t], i);
       if (copy.threads[t].ops.empty()) continue;  // dropping a thread did it
-      c.Add(absl::StrCat("drop thread ", t, " op ", i), std::move(copy));
+      c.Add(absl::StrCat("drop thread ", t + 1, " op ", i + 1), std::move(copy));
     }
   }
   for (size_t h = 0; h < s.shared.size(); ++h) {
@@ -185,7 +185,7 @@ void DropBarriersAndOffsets(const Scenario& s, Collector& c) {
       if (s.threads[t].ops[i].spin_ns == 0) continue;
       Scenario copy = s;
       copy.threads[t].ops[i].spin_ns = 0;
-      c.Add(absl::StrCat("drop spin of thread ", t, " op ", i),
+      c.Add(absl::StrCat("drop spin of thread ", t + 1, " op ", i + 1),
             std::move(copy));
     }
   }
@@ -320,7 +320,7 @@ void ResetFlags(const Scenario& s, Collector& c) {
     for (size_t i = 0; i < s.threads[t].ops.size(); ++i) {
       const Op& op = s.threads[t].ops[i];
       if (op.kind != OpKind::kOpen && op.kind != OpKind::kDelete) continue;
-      reset_all(op.flags, absl::StrCat("thread ", t, " op ", i),
+      reset_all(op.flags, absl::StrCat("thread ", t + 1, " op ", i + 1),
                 [t, i](Scenario& x) -> OpenFlags& {
                   return x.threads[t].ops[i].flags;
                 });

@@ -2,7 +2,8 @@
 //
 // Simplifications() is a pure function: it returns candidate scenarios, each
 // one step simpler than the input and named for the log ("drop thread 2",
-// "reset share of thread 0 op 1"), in the order the minimizer tries them:
+// "reset share of thread 1 op 2"; threads and ops count from 1, as in
+// the validator's messages), in the order the minimizer tries them:
 //   drop a thread; drop an operation (with the ops that use its handle);
 //   drop a hold (an open keeps no handle, its close goes); drop a barrier
 //   (from every thread); drop a spin offset; drop `.` and `..` detours;

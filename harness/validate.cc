@@ -196,7 +196,8 @@ absl::StatusOr<absl::flat_hash_map<std::string, Definition>> CollectHandles(
 }
 
 absl::StatusOr<absl::flat_hash_map<std::string, Components>> CheckShared(
-    const std::vector<SharedHandle>& shared) {
+    const std::vector<SharedHandle>& shared,
+    const std::vector<TreeEntry>& tree) {
   absl::flat_hash_map<std::string, Components> targets;
   for (const SharedHandle& handle : shared) {
     const std::string where =
@@ -223,6 +224,20 @@ absl::StatusOr<absl::flat_hash_map<std::string, Components>> CheckShared(
     };
     absl::StatusOr<Components> target = CheckPath(handle.path, lookup);
     if (!target.ok()) return At(where, target.status());
+    // Shared handles are opened before the first round; a run cannot start
+    // without them, so they must name the sandbox or a directory of the
+    // tree.
+    const std::string joined = absl::StrJoin(*target, "/");
+    const bool in_tree =
+        joined.empty() ||
+        std::any_of(tree.begin(), tree.end(), [&](const TreeEntry& e) {
+          return e.kind == EntryKind::kDirectory && e.path == joined;
+        });
+    if (!in_tree) {
+      return Invalid(where, ": '", joined,
+                     "' is not a directory of the tree; expected a shared "
+                     "handle on a directory the tree builds");
+    }
     targets[handle.name] = *std::move(target);
   }
   return targets;
@@ -511,7 +526,7 @@ absl::Status ValidateScenario(const Scenario& scenario) {
       CollectHandles(scenario);
   if (!definitions.ok()) return definitions.status();
   absl::StatusOr<absl::flat_hash_map<std::string, Components>> shared_targets =
-      CheckShared(scenario.shared);
+      CheckShared(scenario.shared, scenario.tree);
   if (!shared_targets.ok()) return shared_targets.status();
   for (size_t t = 0; t < scenario.threads.size(); ++t) {
     if (absl::Status status =

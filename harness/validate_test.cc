@@ -111,6 +111,16 @@ INSTANTIATE_TEST_SUITE_P(
                    "shared d0 = open cwd:src\nthread\n",
                    "shared handle 'd0' (open cwd:src): a shared handle is not "
                    "a directory open; expected options=directory"},
+        RejectCase{"SharedOnADirectoryTheTreeDoesNotBuild",
+                   "shared d0 = open cwd:src/b options=directory\nthread\n",
+                   "shared handle 'd0' (open cwd:src/b): 'src/b' is not a "
+                   "directory of the tree; expected a shared handle on a "
+                   "directory the tree builds"},
+        RejectCase{"SharedOnAFileOfTheTree",
+                   "shared d0 = open cwd:src/a/foo.h options=directory\nthread\n",
+                   "shared handle 'd0' (open cwd:src/a/foo.h): 'src/a/foo.h' "
+                   "is not a directory of the tree; expected a shared handle "
+                   "on a directory the tree builds"},
         RejectCase{"SharedOnALaterShared",
                    "shared d0 = open d1:a options=directory\n"
                    "shared d1 = open cwd:src options=directory\nthread\n",

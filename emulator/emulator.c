@@ -29,6 +29,10 @@
  *                              relative to the current directory: open, creat,
  *                              mkdir, or *at with AT_FDCWD), "dirfd" (*at with
  *                              a directory descriptor), or "both" (default).
+ *   OPENRACE_EMULATOR_TRANSIENT  "1" (default): the call a thread makes
+ *                              right after an injected failure (its retry)
+ *                              is never failed, as in the report; "0": every
+ *                              eligible call draws (the self-test uses it).
  *   OPENRACE_EMULATOR_SEED     Unsigned 64-bit seed (decimal, or 0x hex) of
  *                              the per-thread random generators. Each thread
  *                              seeds its own splitmix64 generator from the
@@ -87,7 +91,9 @@
  * ---------------------------------------------------------------------------
  * Rules (each eligible call draws once per rule; it fails if the draw falls
  * below p; the decision is made before the real call, so a failed call has
- * no side effect: it sets errno and returns -1)
+ * no side effect: it sets errno and returns -1. Failures are transient, as
+ * in the report: unless OPENRACE_EMULATOR_TRANSIENT=0, the thread's next
+ * call after an injected failure — its retry — is never failed)
  * ---------------------------------------------------------------------------
  *   held-relative   (the seed bug) an open-family call with a relative path
  *                   (anchor allowed by _ANCHORS), under the root, whose
@@ -271,6 +277,7 @@ static struct {
   int active;          /* root set, configuration valid, p > 0, some rule */
   int rules;
   int anchors;
+  int transient;       /* the retry after an injection is never failed */
   int p_always;
   uint64_t p_threshold;
   uint64_t seed;
@@ -707,7 +714,20 @@ static void log_injection(const char *rule, const char *call, const char *path, 
   (void)r;
 }
 
+/* Set by an injection, cleared by the thread's next call: like the
+ * report's bug, a failure is transient, so the call right after it (the
+ * caller's retry) is never failed. */
+static __thread int t_after_injection;
+
+/* True once for the call that follows an injection on this thread. */
+static int retry_of_injection(void) {
+  const int after = t_after_injection;
+  t_after_injection = 0;
+  return after && cfg.transient;
+}
+
 static int inject(const char *rule, const char *call, const char *path, int err) {
+  t_after_injection = 1;
   atomic_fetch_add_explicit(&injections, 1, memory_order_relaxed);
   log_injection(rule, call, path, err == EINVAL ? "EINVAL" : "ENOENT");
   errno = err;
@@ -729,7 +749,7 @@ static int emu_open(enum sym s, int dirfd, const char *path, int flags, mode_t m
   if (path == NULL || !active() || t_resolving)
     return call_real_open(s, dirfd, path, flags, mode);
   int saved = errno;
-  if (anchor_allowed(dirfd, path)) {
+  if (!retry_of_injection() && anchor_allowed(dirfd, path)) {
     if ((cfg.rules & RULE_ANY) && draw() && under_root(dirfd, path))
       return inject("any-relative", sym_names[s], path, EINVAL);
     if ((cfg.rules & RULE_HELD) && atomic_load_explicit(&live_records, memory_order_relaxed) > 0 &&
@@ -780,7 +800,7 @@ static int emu_mkdirat(enum sym s, int dirfd, const char *path, mode_t mode) {
   if (under_root(dirfd, path) && parent_of(path, parent, sizeof parent) &&
       fstatat(dirfd, parent, &st, 0) == 0) {
     slot = mk_register((uint64_t)st.st_dev, (uint64_t)st.st_ino);
-    if (anchor_allowed(dirfd, path) && mk_other_in_flight((uint64_t)st.st_dev, (uint64_t)st.st_ino) &&
+    if (!retry_of_injection() && anchor_allowed(dirfd, path) && mk_other_in_flight((uint64_t)st.st_dev, (uint64_t)st.st_ino) &&
         draw()) {
       mk_unregister(slot);
       return inject("mkdir-relative", sym_names[s], path, ENOENT);
@@ -831,6 +851,17 @@ static void configure(void) {
     else if (strcmp(v, "both") == 0) cfg.anchors = ANCHOR_CWD | ANCHOR_DIRFD;
     else {
       bad_value("OPENRACE_EMULATOR_ANCHORS", v, "is not one of cwd, dirfd, both");
+      ok = 0;
+    }
+  }
+
+  cfg.transient = 1;
+  v = getenv("OPENRACE_EMULATOR_TRANSIENT");
+  if (v != NULL) {
+    if (strcmp(v, "1") == 0) cfg.transient = 1;
+    else if (strcmp(v, "0") == 0) cfg.transient = 0;
+    else {
+      bad_value("OPENRACE_EMULATOR_TRANSIENT", v, "is not 0 or 1");
       ok = 0;
     }
   }

@@ -32,7 +32,10 @@ class Minimizer {
     Log(absl::StrFormat("start: %zu threads, %zu calls, rate %.3g per round",
                         current.threads.size(), CountCalls(current), *rate));
 
+    // 1-minimal only when a whole list of candidates was tried and none
+    // reproduced; running out of time halfway through proves nothing.
     bool progress = true;
+    bool exhausted = false;
     while (progress && !OutOfTime()) {
       progress = false;
       const uint64_t rounds = RoundsToDetect(
@@ -66,8 +69,9 @@ class Minimizer {
         progress = true;
         break;
       }
+      exhausted = !progress && !OutOfTime();
     }
-    result.one_minimal = !progress;
+    result.one_minimal = exhausted;
     Log(result.one_minimal
             ? "1-minimal: no single simplification reproduces"
             : "time budget spent before the scenario was 1-minimal");

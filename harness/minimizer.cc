@@ -32,17 +32,22 @@ class Minimizer {
     Log(absl::StrFormat("start: %zu threads, %zu calls, rate %.3g per round",
                         current.threads.size(), CountCalls(current), *rate));
 
-    // 1-minimal only when a whole list of candidates was tried and none
-    // reproduced; running out of time halfway through proves nothing.
-    bool progress = true;
+    // The candidates of each scenario are tried in a cycle that starts
+    // where the last accepted one was: the ones before it were just refused
+    // for the parent and most likely still are, so they go last. The result
+    // is 1-minimal only when a whole cycle was tried and none reproduced;
+    // running out of time halfway proves nothing.
     bool exhausted = false;
-    while (progress && !OutOfTime()) {
-      progress = false;
+    size_t next = 0;
+    while (!OutOfTime()) {
+      std::vector<Candidate> candidates = Simplifications(current);
       const uint64_t rounds = RoundsToDetect(
           *rate * options_.rate_fraction, options_.confidence,
           options_.candidate_max_rounds);
-      for (Candidate& candidate : Simplifications(current)) {
-        if (OutOfTime()) break;
+      bool accepted = false;
+      for (size_t k = 0; k < candidates.size() && !OutOfTime(); ++k) {
+        const size_t index = (next + k) % candidates.size();
+        Candidate& candidate = candidates[index];
         if (!seen_.insert(absl::HashOf(PrintScenario(candidate.scenario)))
                  .second) {
           continue;
@@ -51,8 +56,7 @@ class Minimizer {
         absl::StatusOr<TrialResult> trial =
             prober_.Run(candidate.scenario, signature_, rounds, 1);
         if (!trial.ok()) {
-          // A candidate that cannot even be set up (a shared handle whose
-          // directory the step removed, say) does not reproduce.
+          // A candidate that cannot even be set up does not reproduce.
           Log(absl::StrCat("skipped: ", candidate.step, ": ",
                            trial.status().message()));
           continue;
@@ -61,15 +65,21 @@ class Minimizer {
         if (trial->failures == 0) continue;
         current = std::move(candidate.scenario);
         result.steps.push_back(candidate.step);
-        rate = MeasureRate(current, &result);
-        if (!rate.ok()) return rate.status();
+        // A candidate that reproduced once but too rarely to measure keeps
+        // the estimate its single failure gives.
+        absl::StatusOr<double> measured = MeasureRate(current, &result);
+        rate = measured.ok() ? *measured : 1.0 / trial->rounds;
         Log(absl::StrFormat("accepted: %s (%zu threads, %zu calls, rate %.3g)",
                             candidate.step, current.threads.size(),
                             CountCalls(current), *rate));
-        progress = true;
+        next = index;
+        accepted = true;
         break;
       }
-      exhausted = !progress && !OutOfTime();
+      if (!accepted) {
+        exhausted = !OutOfTime();
+        break;
+      }
     }
     result.one_minimal = exhausted;
     Log(result.one_minimal

@@ -116,6 +116,8 @@ class Campaign {
     summary.minimized = minimized->scenario;
     summary.one_minimal = minimized->one_minimal;
     summary.steps = minimized->steps;
+  summary.candidates_tried = minimized->candidates_tried;
+  summary.minimize_rounds = minimized->rounds_run;
     summary.failures = minimized->failures;
     summary.rounds = minimized->rounds;
     summary.rate = minimized->rate;

@@ -92,6 +92,8 @@ int RunMinimize(const MinimizeCommand& command) {
   summary.minimized = result->scenario;
   summary.one_minimal = result->one_minimal;
   summary.steps = result->steps;
+  summary.candidates_tried = result->candidates_tried;
+  summary.minimize_rounds = result->rounds_run;
   summary.failures = result->failures;
   summary.rounds = result->rounds;
   summary.rate = result->rate;

@@ -30,6 +30,8 @@ std::string StatsJson(const FindingSummary& s) {
   json.Key("minimized").Bool(s.minimized.has_value());
   json.Key("one_minimal").Bool(s.one_minimal);
   json.Key("occurrences").Number(s.occurrences);
+  json.Key("candidates_tried").Number(s.candidates_tried);
+  json.Key("minimize_rounds").Number(s.minimize_rounds);
   json.Key("rate").BeginObject();
   json.Key("failures").Number(s.failures);
   json.Key("rounds").Number(s.rounds);

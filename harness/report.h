@@ -34,6 +34,8 @@ struct FindingSummary {
   absl::optional<Scenario> minimized;
   bool one_minimal = false;
   std::vector<std::string> steps;  // accepted simplifications
+  uint64_t candidates_tried = 0;   // by the minimizer
+  uint64_t minimize_rounds = 0;    // rounds the minimizer ran in all
   uint64_t failures = 0, rounds = 0;  // the final rate measurement
   RateInterval rate;
   std::vector<BisectRow> bisect;
@@ -45,7 +47,8 @@ struct FindingSummary {
 
 // stats.json: signature, threads, ops (of the minimized scenario, else of
 // the found one), occurrences, rate {failures, rounds, low, high}, bisect
-// [{variation, failures, rounds}], one_minimal, steps.
+// [{variation, failures, rounds}], one_minimal, steps, candidates_tried,
+// minimize_rounds.
 std::string StatsJson(const FindingSummary& summary);
 
 // report.md: a Markdown document ready to paste into an upstream issue.

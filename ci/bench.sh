@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Benchmarks, printed as ratios so machines of different speed compare:
+#  1. executor throughput (calls/s): (a) one thread opening one relative
+#     path, (b) the seed pattern on two threads, each beside a plain C loop
+#     of openat+close on the same file in the same run (target for (a):
+#     at least 0.7 of the plain loop);
+#  2. the minimizer: rounds and wall time to minimize a 6-thread, 24-call
+#     scenario holding the seed pattern, under the planted-bug emulator at
+#     p = 0.001 (target: under 3 minutes on 2 cores).
+#   ci/bench.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+ci/install.sh >/dev/null
+ci/build.sh "$build" >/dev/null
+
+echo "== executor throughput (median of 5)"
+"$build/executor_benchmark" --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true --benchmark_format=csv 2>/dev/null |
+  awk -F, '
+    /_median"?,/ {
+      name = $1; gsub(/"/, "", name); sub(/_median$/, "", name)
+      for (i = 1; i <= NF; i++) if (header[i] == "items_per_second") rate[name] = $i
+    }
+    /^name,/ { for (i = 1; i <= NF; i++) header[i] = $i }
+    END {
+      plain = rate["BM_PlainOpenatLoop"]
+      printf "  plain openat+close loop     %12.0f calls/s\n", plain
+      printf "  (a) one thread, one path    %12.0f calls/s  ratio %.2f (target >= 0.70)\n", rate["BM_OpenCloseOneThread"], rate["BM_OpenCloseOneThread"] / plain
+      printf "  (b) seed pattern, 2 threads %12.0f calls/s  ratio %.2f\n", rate["BM_SeedPatternTwoThreads"], rate["BM_SeedPatternTwoThreads"] / plain
+    }'
+
+echo "== minimizing a 6-thread, 24-call scenario at p = 0.001"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/dir"
+cp ci/bench/seed_in_6x24.scn "$work/in.scn"
+start=$(date +%s.%N)
+env LD_PRELOAD="$build/libopenrace_emulator.so" OPENRACE_EMULATOR_ROOT="$work/dir" \
+    OPENRACE_EMULATOR_RULES=held-relative OPENRACE_EMULATOR_ANCHORS=cwd \
+    OPENRACE_EMULATOR_P=0.001 \
+    "$build/openrace" minimize "$work/in.scn" --dir "$work/dir" --time 5m \
+      --out "$work/min.scn" > /dev/null 2> "$work/log" || true
+end=$(date +%s.%N)
+stats="$work/stats.json"
+if [ ! -f "$stats" ]; then
+  cat "$work/log"; echo "  minimizer produced no stats.json" >&2; exit 1
+fi
+get() { sed -n "s/^ *\"$1\": \([0-9.a-z]*\),\{0,1\}$/\1/p" "$stats" | head -n 1; }
+printf "  wall time %.1f s (target < 180 s), rounds run %s, candidates %s\n" \
+  "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$(get minimize_rounds)" "$(get candidates_tried)"
+printf "  result: %s threads, %s calls, 1-minimal %s\n" \
+  "$(get threads)" "$(get ops)" "$(get one_minimal)"

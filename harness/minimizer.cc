@@ -63,12 +63,21 @@ class Minimizer {
         }
         result.rounds_run += trial->rounds;
         if (trial->failures == 0) continue;
+        // It reproduced; keep it only if it fails at least at the share of
+        // the parent's rate that every candidate's budget is sized for, so
+        // that the next candidates can still be judged in as many rounds.
+        absl::StatusOr<double> measured =
+            MeasureRate(candidate.scenario, &result);
+        const double candidate_rate =
+            measured.ok() ? *measured : 1.0 / trial->rounds;
+        if (candidate_rate < *rate * options_.rate_fraction) {
+          Log(absl::StrFormat("refused: %s reproduces, but at rate %.3g",
+                              candidate.step, candidate_rate));
+          continue;
+        }
         current = std::move(candidate.scenario);
         result.steps.push_back(candidate.step);
-        // A candidate that reproduced once but too rarely to measure keeps
-        // the estimate its single failure gives.
-        absl::StatusOr<double> measured = MeasureRate(current, &result);
-        rate = measured.ok() ? *measured : 1.0 / trial->rounds;
+        rate = candidate_rate;
         Log(absl::StrFormat("accepted: %s (%zu threads, %zu calls, rate %.3g)",
                             candidate.step, current.threads.size(),
                             CountCalls(current), *rate));
@@ -83,7 +92,8 @@ class Minimizer {
     }
     result.one_minimal = exhausted;
     Log(result.one_minimal
-            ? "1-minimal: no single simplification reproduces"
+            ? "1-minimal: no single simplification reproduces at a quarter "
+              "of the rate or more"
             : "time budget spent before the scenario was 1-minimal");
 
     // The final rate, on fresh rounds.

@@ -43,7 +43,7 @@ class FakeProber : public Prober {
     ++trials;
     TrialResult result;
     const bool bug = HasBug(scenario);
-    std::bernoulli_distribution fires(rate_);
+    std::bernoulli_distribution fires(RateOf(scenario));
     while (result.rounds < max_rounds) {
       ++result.rounds;
       if (bug && fires(gen_)) {
@@ -55,6 +55,10 @@ class FakeProber : public Prober {
   }
 
   int trials = 0;
+
+ protected:
+  // The bug's rate for this scenario; the planted bug fires at rate_.
+  virtual double RateOf(const Scenario&) const { return rate_; }
 
  private:
   static bool IsTarget(const Op& op) {
@@ -141,6 +145,45 @@ TEST(MinimizerTest, ShrinksToTheTwoThreadsOneFileOfTheBug) {
     logged_accept |= line.rfind("accepted: ", 0) == 0;
   }
   EXPECT_TRUE(logged_accept);
+}
+
+// Like FakeProber, but the bug is 40 times rarer without barriers.
+class BarrierSensitiveProber : public FakeProber {
+ public:
+  BarrierSensitiveProber() : FakeProber(0.2) {}
+
+ protected:
+  double RateOf(const Scenario& s) const override {
+    for (const ThreadProgram& t : s.threads) {
+      for (const Op& op : t.ops) {
+        if (op.kind == OpKind::kBarrier) return 0.2;
+      }
+    }
+    return 0.005;
+  }
+};
+
+TEST(MinimizerTest, KeepsWhatMakesTheBugFrequent) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  BarrierSensitiveProber prober;
+  std::vector<std::string> log;
+  MinimizeOptions options;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  bool has_barrier = false;
+  for (const ThreadProgram& t : result->scenario.threads) {
+    for (const Op& op : t.ops) has_barrier |= op.kind == OpKind::kBarrier;
+  }
+  EXPECT_TRUE(has_barrier) << result->scenario;
+  EXPECT_TRUE(result->one_minimal);
+  bool refused = false;
+  for (const std::string& line : log) {
+    refused |= line.rfind("refused: drop barrier", 0) == 0;
+  }
+  EXPECT_TRUE(refused);
 }
 
 TEST(MinimizerTest, ScenarioWithoutTheBugIsRefused) {

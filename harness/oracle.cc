@@ -310,12 +310,18 @@ absl::optional<Signature> ParseSignature(absl::string_view text) {
   absl::optional<StatusClass> status = ParseStatusClass(parts[1]);
   if (!status) return absl::nullopt;
   sig.outcome.status = *status;
-  // The native code is kept as text in reports; parse the common forms.
+  // The native code, in the one spelling NativeToken gives it: "0" (no
+  // code, as for a hang), "0x" and 8 hex digits (NTSTATUS), a decimal
+  // number (Win32 error), an errno name, or "errno_N".
   const std::string& native = parts[2];
+  uint32_t nt = 0;
   int64_t value = 0;
-  if (absl::StartsWith(native, "0x") &&
-      absl::SimpleHexAtoi(native.substr(2), &value)) {
-    sig.outcome.native = value;
+  if (native == "0") {
+    sig.outcome.native = 0;
+    sig.outcome.native_kind = NativeKind::kErrno;
+  } else if (native.size() == 10 && absl::StartsWith(native, "0x") &&
+             absl::SimpleHexAtoi(native.substr(2), &nt) && nt != 0) {
+    sig.outcome.native = nt;
     sig.outcome.native_kind = NativeKind::kNtStatus;
   } else if (absl::SimpleAtoi(native, &value)) {
     sig.outcome.native = value;
@@ -323,12 +329,14 @@ absl::optional<Signature> ParseSignature(absl::string_view text) {
   } else {
     // An errno name: find the code whose name matches.
     bool matched = false;
-    for (int e = 1; e < 200 && !matched; ++e) {
+    for (int e = 1; e < 4096 && !matched; ++e) {
       Outcome o{*status, e, NativeKind::kErrno};
       if (NativeToken(o) == native) sig.outcome = o, matched = true;
     }
     if (!matched) return absl::nullopt;
   }
+  // Only the canonical spelling is accepted ("0x0000000d" or "087" are not).
+  if (NativeToken(sig.outcome) != native) return absl::nullopt;
   found = false;
   for (Verdict v : {Verdict::kUnexpected, Verdict::kTransient,
                     Verdict::kDifferential, Verdict::kHang}) {
@@ -447,6 +455,10 @@ void Oracle::JudgeCall(const RoundTrace& trace,
   finding.round = trace.round;
   finding.signature.op = op.kind;
   finding.signature.outcome = record.outcome;
+  // No native code (a hang, say) is the same whatever table it came from.
+  if (record.outcome.native == 0) {
+    finding.signature.outcome.native_kind = NativeKind::kErrno;
+  }
   finding.signature.anchor = op.path.anchor;
   auto report = [&](Verdict verdict) {
     finding.signature.verdict = verdict;

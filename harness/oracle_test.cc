@@ -254,6 +254,17 @@ TEST(SignatureTest, PrintsAndParsesBack) {
     ASSERT_TRUE(sig.has_value()) << text;
     EXPECT_EQ(sig->ToString(), text);
   }
+  EXPECT_TRUE(ParseSignature("open-hang-0-hang-cwd").has_value());
+  EXPECT_TRUE(ParseSignature("open-other-errno_200-unexpected-cwd").has_value());
+  // Only canonical spellings of the native code.
+  for (const char* text : {"open-invalid_parameter-0x0-transient-cwd",
+                           "open-invalid_parameter-0xC000B000D-transient-cwd",
+                           "open-invalid_parameter-0xc000000d-transient-cwd",
+                           "open-invalid_parameter-0x0000000D0-transient-cwd",
+                           "open-invalid_parameter-087-transient-cwd",
+                           "open-invalid_parameter-EBOGUS-transient-cwd"}) {
+    EXPECT_FALSE(ParseSignature(text).has_value()) << text;
+  }
   EXPECT_FALSE(ParseSignature("open-bogus-EINVAL-transient-cwd"));
   EXPECT_FALSE(ParseSignature("open-invalid_parameter-EINVAL-transient"));
   EXPECT_FALSE(ParseSignature("../../etc"));

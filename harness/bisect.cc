@@ -354,6 +354,29 @@ std::vector<Variation> Variations(const Scenario& scenario,
   return c.Take();
 }
 
+absl::StatusOr<FirstFailure> FindFirstFailure(
+    const Scenario& scenario, const absl::optional<Signature>& want,
+    Prober& prober, uint64_t max_rounds) {
+  absl::StatusOr<TrialResult> trial = prober.Run(scenario, want, max_rounds, 1);
+  if (!trial.ok()) return trial.status();
+  if (trial->failures == 0 || trial->first.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no round showed ", want ? want->ToString() : "a finding", " in ",
+        trial->rounds, " rounds"));
+  }
+  FirstFailure first;
+  first.where = trial->first[0];
+  for (const Finding& f : trial->first) {
+    if (want && f.signature == *want) {
+      first.where = f;
+      break;
+    }
+  }
+  first.trace = std::move(trial->first_trace);
+  first.rounds = trial->rounds;
+  return first;
+}
+
 bool SameBug(const Signature& want, const Signature& got) {
   return want.op == got.op && want.outcome == got.outcome;
 }

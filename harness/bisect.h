@@ -40,11 +40,26 @@
 // when it shows the same bug: SameBug() — the same op kind, status and
 // native code; the anchor and the verdict may change, that is the point.
 //
+// The failing op of a minimized scenario is found by running it once more
+// (FindFirstFailure), which also keeps that round's trace for the timeline
+// picture (timeline.h).
+//
+// A second Sandbox (the control directory) makes itself the current
+// directory when it is created, and cwd-anchored paths resolve against the
+// current directory: wrap each RealProber in a CurrentDirectoryProber on its
+// own sandbox's root while both sandboxes exist.
+//
 // Example:
+//   RealProber main_real(*backend, *sandbox, semantics, {});
+//   RealProber control_real(*backend, *control_sandbox, semantics, {});
+//   CurrentDirectoryProber main(main_real, sandbox->root());
+//   CurrentDirectoryProber control(control_real, control_sandbox->root());
+//   ASSIGN_OR_RETURN(FirstFailure first,
+//       FindFirstFailure(minimized, signature, main, 20 * minimized.rounds));
 //   BisectOptions options;
 //   options.backend = std::string(backend->name());
 //   ASSIGN_OR_RETURN(std::vector<BisectRow> rows,
-//       Bisect(minimized, where, signature, main_prober, &control, options));
+//       Bisect(minimized, first.where, signature, main, &control, options));
 //   std::printf("%s", BisectMarkdown(rows).c_str());
 
 #ifndef OPENRACE_HARNESS_BISECT_H_
@@ -78,6 +93,18 @@ struct Variation {
 std::vector<Variation> Variations(const Scenario& scenario,
                                   const Finding& where,
                                   absl::string_view backend = "posix");
+
+struct FirstFailure {
+  Finding where;     // the first finding of the first matching round
+  RoundTrace trace;  // that round
+  uint64_t rounds = 0;  // rounds run to see it
+};
+
+// Runs `scenario` until a round shows `want` exactly (any finding when
+// unset), for at most `max_rounds`. NotFound when no round does.
+absl::StatusOr<FirstFailure> FindFirstFailure(
+    const Scenario& scenario, const absl::optional<Signature>& want,
+    Prober& prober, uint64_t max_rounds);
 
 // True when `got` is the bug `want` for the bisection: same op kind and
 // the same outcome (status class and native code); anchor and verdict free.

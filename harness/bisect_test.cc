@@ -510,6 +510,60 @@ TEST(BisectTest, AFailingOpThatIsNotACallIsRefused) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Fails in round `at` with the findings `findings`, and keeps a trace
+// whose round number says which round it was.
+class ScriptedProber : public Prober {
+ public:
+  ScriptedProber(uint64_t at, std::vector<Finding> findings)
+      : at_(at), findings_(std::move(findings)) {}
+  absl::StatusOr<TrialResult> Run(const Scenario&,
+                                  const absl::optional<Signature>& want,
+                                  uint64_t max_rounds,
+                                  uint64_t stop_after) override {
+    TrialResult result;
+    bool matches = false;
+    for (const Finding& f : findings_) matches |= !want || f.signature == *want;
+    for (result.rounds = 1; result.rounds <= max_rounds; ++result.rounds) {
+      if (result.rounds == at_ && matches) {
+        result.failures = 1;
+        result.first = findings_;
+        result.first_trace.round = at_;
+        break;
+      }
+    }
+    result.rounds = std::min(result.rounds, max_rounds);
+    return result;
+  }
+  uint64_t at_;
+  std::vector<Finding> findings_;
+};
+
+TEST(FindFirstFailureTest, ReturnsTheWantedFindingOfTheFirstFailingRoundAndItsTrace) {
+  Finding other = At(0, 0);
+  other.signature.op = OpKind::kStat;
+  ScriptedProber prober(7, {other, At(1, 1)});
+  absl::StatusOr<FirstFailure> first =
+      FindFirstFailure(Parse(kSeed), Seed(), prober, 100);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->where.thread, 1u);
+  EXPECT_EQ(first->where.op, 1u);
+  EXPECT_EQ(first->trace.round, 7u);
+  EXPECT_EQ(first->rounds, 7u);
+  // Without a signature, the first finding of the round.
+  first = FindFirstFailure(Parse(kSeed), absl::nullopt, prober, 100);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->where.signature.op, OpKind::kStat);
+}
+
+TEST(FindFirstFailureTest, NoFailingRoundIsNotFound) {
+  ScriptedProber prober(500, {At(1, 1)});
+  absl::StatusOr<FirstFailure> first =
+      FindFirstFailure(Parse(kSeed), Seed(), prober, 100);
+  EXPECT_EQ(first.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StrContains(first.status().message(), "in 100 rounds"))
+      << first.status();
+}
+
 // A prober whose trials cannot be set up, for one variation.
 class FailingSetupProber : public HeldRelativeProber {
  public:

@@ -106,31 +106,25 @@ int RunBisect(const BisectCommand& command) {
   // Which bug: the one named, or the first the scenario shows.
   const uint64_t search_rounds =
       command.search_rounds ? command.search_rounds : 20 * scenario->rounds;
-  absl::StatusOr<TrialResult> first = main.Run(*scenario, wanted, search_rounds, 1);
-  if (!first.ok()) return UsageError(first.status());
-  if (first->failures == 0) {
-    std::fprintf(stderr,
-                 "openrace: %s shows no finding%s in %llu rounds; nothing to "
-                 "bisect\n",
+  absl::StatusOr<FirstFailure> first =
+      FindFirstFailure(*scenario, wanted, main, search_rounds);
+  if (!first.ok()) {
+    if (first.status().code() != absl::StatusCode::kNotFound) {
+      return UsageError(first.status());
+    }
+    std::fprintf(stderr, "openrace: %s: %s; nothing to bisect\n",
                  command.file.c_str(),
-                 wanted ? (" " + wanted->ToString()).c_str() : "",
-                 static_cast<unsigned long long>(first->rounds));
+                 std::string(first.status().message()).c_str());
     return kExitClean;
   }
-  Finding where = first->first[0];
-  for (const Finding& f : first->first) {
-    if (wanted && f.signature == *wanted) {
-      where = f;
-      break;
-    }
-  }
+  const Finding& where = first->where;
   const Signature signature = where.signature;
   std::fprintf(stderr, "bisecting %s: thread %zu op %zu: %s\n",
                signature.ToString().c_str(), where.thread, where.op,
                PrintOp(scenario->threads[where.thread].ops[where.op]).c_str());
   if (!command.json) {
     std::fprintf(stderr, "the first failing round:\n%s",
-                 TimelineAscii(*scenario, first->first_trace,
+                 TimelineAscii(*scenario, first->trace,
                                OpRef{where.thread, where.op})
                      .c_str());
   }

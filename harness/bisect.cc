@@ -154,8 +154,8 @@ void AbsolutePathVariations(const Scenario& s, OpRef at,
   if (all != one) c.Add("all paths absolute", std::move(all), at);
 }
 
-void AnchorVariations(const Scenario& s, OpRef at,
-                      const HandleTargets& targets, Collector& c) {
+void AnchorVariations(const Scenario& s, OpRef at, const HandleTargets& targets,
+                      Collector& c) {
   const Op& failing = s.threads[at.thread].ops[at.op];
   if (failing.path.anchor == Anchor::kCwd) {
     absl::StatusOr<Components> target = ResolvePath(failing.path, targets);
@@ -360,9 +360,9 @@ absl::StatusOr<FirstFailure> FindFirstFailure(
   absl::StatusOr<TrialResult> trial = prober.Run(scenario, want, max_rounds, 1);
   if (!trial.ok()) return trial.status();
   if (trial->failures == 0 || trial->first.empty()) {
-    return absl::NotFoundError(absl::StrCat(
-        "no round showed ", want ? want->ToString() : "a finding", " in ",
-        trial->rounds, " rounds"));
+    return absl::NotFoundError(
+        absl::StrCat("no round showed ", want ? want->ToString() : "a finding",
+                     " in ", trial->rounds, " rounds"));
   }
   FirstFailure first;
   first.where = trial->first[0];
@@ -398,7 +398,9 @@ absl::StatusOr<std::vector<BisectRow>> Bisect(const Scenario& scenario,
   if (variations.empty()) {
     return absl::InvalidArgumentError("the scenario is not valid");
   }
-  auto match = [&](const Finding& f) { return SameBug(signature, f.signature); };
+  auto match = [&](const Finding& f) {
+    return SameBug(signature, f.signature);
+  };
   auto log = [&](const std::string& line) {
     if (options.log) options.log(line);
   };
@@ -416,9 +418,9 @@ absl::StatusOr<std::vector<BisectRow>> Bisect(const Scenario& scenario,
                              options.measure_failures);
   if (!found.ok()) return found.status();
   if (found->failures == 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the scenario did not show ", signature.ToString(), " in ",
-        found->rounds, " rounds; nothing to bisect"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the scenario did not show ", signature.ToString(), " in ",
+                     found->rounds, " rounds; nothing to bisect"));
   }
   add(variations[0].name, *found);
   const double rate = double(found->failures) / found->rounds;
@@ -477,8 +479,8 @@ class ScopedCurrentDirectory {
     std::error_code error;
     previous_ = std::filesystem::current_path(error);
     if (error) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cannot learn the current directory: ", error.message()));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot learn the current directory: ", error.message()));
     }
     std::filesystem::current_path(dir, error);
     if (error) {

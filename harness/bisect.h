@@ -95,8 +95,8 @@ std::vector<Variation> Variations(const Scenario& scenario,
                                   absl::string_view backend = "posix");
 
 struct FirstFailure {
-  Finding where;     // the first finding of the first matching round
-  RoundTrace trace;  // that round
+  Finding where;        // the first finding of the first matching round
+  RoundTrace trace;     // that round
   uint64_t rounds = 0;  // rounds run to see it
 };
 

@@ -113,7 +113,11 @@ struct VariationCase {
 
 const std::vector<VariationCase>& Cases() {
   static const auto* cases = new std::vector<VariationCase>{
-      {"seed pattern on posix", kSeed, 1, 1, "posix",
+      {"seed pattern on posix",
+       kSeed,
+       1,
+       1,
+       "posix",
        {{"as found", "open cwd:src/a/foo.h share=read|write|delete"},
         {"absolute path", "open abs:src/a/foo.h share=read|write|delete"},
         {"all paths absolute", "open abs:src/a/foo.h share=read|write|delete"},
@@ -122,7 +126,11 @@ const std::vector<VariationCase>& Cases() {
         {"one thread", "open cwd:src/a/foo.h share=read|write|delete"},
         {"no held handle", "open cwd:src/a/foo.h share=read|write|delete"},
         {"share reset", "open cwd:src/a/foo.h"}}},
-      {"seed pattern on win32", kSeed, 1, 1, "win32",
+      {"seed pattern on win32",
+       kSeed,
+       1,
+       1,
+       "win32",
        {{"as found", "open cwd:src/a/foo.h share=read|write|delete"},
         {"absolute path", "open abs:src/a/foo.h share=read|write|delete"},
         {"all paths absolute", "open abs:src/a/foo.h share=read|write|delete"},
@@ -134,7 +142,11 @@ const std::vector<VariationCase>& Cases() {
         {"share reset", "open cwd:src/a/foo.h"},
         {"backup semantics toggled",
          "open cwd:src/a/foo.h share=read|write|delete options=backup"}}},
-      {"seed pattern on nt", kSeed, 1, 1, "nt",
+      {"seed pattern on nt",
+       kSeed,
+       1,
+       1,
+       "nt",
        {{"as found", "open cwd:src/a/foo.h share=read|write|delete"},
         {"absolute path", "open abs:src/a/foo.h share=read|write|delete"},
         {"all paths absolute", "open abs:src/a/foo.h share=read|write|delete"},
@@ -146,7 +158,11 @@ const std::vector<VariationCase>& Cases() {
         {"share reset", "open cwd:src/a/foo.h"},
         {"backup semantics toggled",
          "open cwd:src/a/foo.h share=read|write|delete options=backup"}}},
-      {"handle-anchored call", kHandleAnchored, 1, 1, "posix",
+      {"handle-anchored call",
+       kHandleAnchored,
+       1,
+       1,
+       "posix",
        {{"as found", "open d0:a/../a/foo.h spin=100"},
         {"absolute path", "open abs:src/a/../a/foo.h spin=100"},
         {"all paths absolute", "open abs:src/a/../a/foo.h spin=100"},
@@ -154,10 +170,18 @@ const std::vector<VariationCase>& Cases() {
         {"one thread", "open d0:a/../a/foo.h spin=100"},
         {"no held handle", "open d0:a/../a/foo.h spin=100"},
         {"spin reset", "open d0:a/../a/foo.h"}}},
-      {"absolute call alone", kAbsoluteAlone, 0, 0, "posix",
+      {"absolute call alone",
+       kAbsoluteAlone,
+       0,
+       0,
+       "posix",
        {{"as found", "stat abs:src/x"},
         {"current-directory anchor", "stat cwd:src/x"}}},
-      {"call in a directory the round makes", kMadeByTheRound, 0, 1, "posix",
+      {"call in a directory the round makes",
+       kMadeByTheRound,
+       0,
+       1,
+       "posix",
        {{"as found", "open cwd:src/new/f disp=create"},
         {"absolute path", "open abs:src/new/f disp=create"},
         {"all paths absolute", "open abs:src/new/f disp=create"},
@@ -166,15 +190,18 @@ const std::vector<VariationCase>& Cases() {
   return *cases;
 }
 
-TEST(VariationsTest, EachCaseGivesItsVariationsInOrderWithTheFailingCallChanged) {
+TEST(VariationsTest,
+     EachCaseGivesItsVariationsInOrderWithTheFailingCallChanged) {
   for (const VariationCase& c : Cases()) {
     SCOPED_TRACE(c.what);
     const Scenario s = Parse(c.scenario);
-    const std::vector<Variation> got = Variations(s, At(c.thread, c.op), c.backend);
+    const std::vector<Variation> got =
+        Variations(s, At(c.thread, c.op), c.backend);
     std::vector<std::pair<std::string, std::string>> printed;
     for (const Variation& v : got) {
       printed.emplace_back(
-          v.name, PrintOp(v.scenario.threads[v.failing.thread].ops[v.failing.op]));
+          v.name,
+          PrintOp(v.scenario.threads[v.failing.thread].ops[v.failing.op]));
     }
     EXPECT_EQ(printed, c.want);
   }
@@ -184,7 +211,8 @@ TEST(VariationsTest, EveryVariationIsValidAndOnlyAsFoundEqualsTheScenario) {
   for (const VariationCase& c : Cases()) {
     SCOPED_TRACE(c.what);
     const Scenario s = Parse(c.scenario);
-    const std::vector<Variation> got = Variations(s, At(c.thread, c.op), c.backend);
+    const std::vector<Variation> got =
+        Variations(s, At(c.thread, c.op), c.backend);
     ASSERT_FALSE(got.empty());
     EXPECT_EQ(got[0].scenario, s);
     for (size_t i = 0; i < got.size(); ++i) {
@@ -197,9 +225,12 @@ TEST(VariationsTest, EveryVariationIsValidAndOnlyAsFoundEqualsTheScenario) {
 }
 
 TEST(VariationsTest, SpellingVariationsKeepTheResolvedTarget) {
-  const std::set<std::string> spellings = {
-      "absolute path", "all paths absolute", "directory handle anchor",
-      "current-directory anchor", "\\\\?\\ form", "\\??\\ form"};
+  const std::set<std::string> spellings = {"absolute path",
+                                           "all paths absolute",
+                                           "directory handle anchor",
+                                           "current-directory anchor",
+                                           "\\\\?\\ form",
+                                           "\\??\\ form"};
   for (const VariationCase& c : Cases()) {
     SCOPED_TRACE(c.what);
     const Scenario s = Parse(c.scenario);
@@ -207,7 +238,8 @@ TEST(VariationsTest, SpellingVariationsKeepTheResolvedTarget) {
     const Components want = *ResolvePath(original, TargetsOf(s));
     for (const Variation& v : Variations(s, At(c.thread, c.op), c.backend)) {
       if (!spellings.count(v.name)) continue;
-      const Path& path = v.scenario.threads[v.failing.thread].ops[v.failing.op].path;
+      const Path& path =
+          v.scenario.threads[v.failing.thread].ops[v.failing.op].path;
       EXPECT_NE(path.anchor, original.anchor) << v.name;
       EXPECT_EQ(*ResolvePath(path, TargetsOf(v.scenario)), want) << v.name;
     }
@@ -314,7 +346,8 @@ TEST(SameBugTest, AnchorAndVerdictMayChangeButNotOpStatusOrNativeCode) {
   EXPECT_FALSE(SameBug(want, other));
 }
 
-// ---- Bisect with a fake file system ------------------------------------------
+// ---- Bisect with a fake file system
+// ------------------------------------------
 
 // The planted bug: in each round, with probability `rate`, every open that
 // is anchored on `anchors` and whose target another thread holds (an open
@@ -339,7 +372,8 @@ class HeldRelativeProber : public Prober {
     for (size_t t = 0; t < s.threads.size(); ++t) {
       for (size_t i = 0; i < s.threads[t].ops.size(); ++i) {
         const Op& op = s.threads[t].ops[i];
-        if (op.kind != OpKind::kOpen || !anchors_.count(op.path.anchor)) continue;
+        if (op.kind != OpKind::kOpen || !anchors_.count(op.path.anchor))
+          continue;
         const Components target = *ResolvePath(op.path, targets);
         for (size_t u = 0; u < s.threads.size(); ++u) {
           if (u == t || !held[u].count(target)) continue;
@@ -392,7 +426,8 @@ class HeldRelativeProber : public Prober {
   std::mt19937_64 gen_{42};
 };
 
-const BisectRow* Row(const std::vector<BisectRow>& rows, absl::string_view name) {
+const BisectRow* Row(const std::vector<BisectRow>& rows,
+                     absl::string_view name) {
   for (const BisectRow& row : rows) {
     if (row.variation == name) return &row;
   }
@@ -417,7 +452,9 @@ TEST(BisectTest, HeldRelativeBugFailsOnlyAsFoundAndWithFlagsReset) {
   std::vector<std::string> done;
   BisectOptions options;
   options.min_rounds = 0;
-  options.row_done = [&](const BisectRow& row) { done.push_back(row.variation); };
+  options.row_done = [&](const BisectRow& row) {
+    done.push_back(row.variation);
+  };
   absl::StatusOr<std::vector<BisectRow>> rows =
       Bisect(s, At(1, 1), Seed(), main, &control, options);
   ASSERT_TRUE(rows.ok()) << rows.status();
@@ -430,16 +467,16 @@ TEST(BisectTest, HeldRelativeBugFailsOnlyAsFoundAndWithFlagsReset) {
   EXPECT_EQ(done, names);
   EXPECT_GT(Failures(*rows, "as found"), 0u);
   EXPECT_GT(Failures(*rows, "share reset"), 0u);
-  for (const char* zero : {"control directory", "absolute path",
-                           "all paths absolute", "directory handle anchor",
-                           "one thread", "no held handle"}) {
+  for (const char* zero :
+       {"control directory", "absolute path", "all paths absolute",
+        "directory handle anchor", "one thread", "no held handle"}) {
     EXPECT_EQ(Failures(*rows, zero), 0u) << zero;
   }
   // Every row has rounds enough to see a quarter of the as-found rate.
   ASSERT_NE(Row(*rows, "as found"), nullptr);
   const BisectRow& found = *Row(*rows, "as found");
-  const uint64_t enough = RoundsToDetect(
-      0.25 * found.failures / found.rounds, 0.99, options.max_rounds);
+  const uint64_t enough = RoundsToDetect(0.25 * found.failures / found.rounds,
+                                         0.99, options.max_rounds);
   for (const BisectRow& row : *rows) {
     if (row.variation != "as found") {
       EXPECT_EQ(row.rounds, enough) << row.variation;
@@ -487,7 +524,8 @@ TEST(BisectTest, FixedRoundsGiveEveryRowThatMany) {
   absl::StatusOr<std::vector<BisectRow>> rows =
       Bisect(s, At(1, 1), Seed(), main, &control, options);
   ASSERT_TRUE(rows.ok()) << rows.status();
-  for (const BisectRow& row : *rows) EXPECT_EQ(row.rounds, 777u) << row.variation;
+  for (const BisectRow& row : *rows)
+    EXPECT_EQ(row.rounds, 777u) << row.variation;
 }
 
 TEST(BisectTest, AScenarioThatDoesNotFailIsRefused) {
@@ -538,7 +576,8 @@ class ScriptedProber : public Prober {
   std::vector<Finding> findings_;
 };
 
-TEST(FindFirstFailureTest, ReturnsTheWantedFindingOfTheFirstFailingRoundAndItsTrace) {
+TEST(FindFirstFailureTest,
+     ReturnsTheWantedFindingOfTheFirstFailingRoundAndItsTrace) {
   Finding other = At(0, 0);
   other.signature.op = OpKind::kStat;
   ScriptedProber prober(7, {other, At(1, 1)});
@@ -604,17 +643,20 @@ TEST(BisectRateTest, GivesTheRateOrTheUpperBoundWhenNothingFailed) {
 }
 
 TEST(BisectMarkdownTest, EscapesBackslashesAndPipesInNames) {
-  const std::string md = BisectMarkdown({{"\\\\?\\ form", 0, 10}, {"a|b", 1, 2}});
+  const std::string md =
+      BisectMarkdown({{"\\\\?\\ form", 0, 10}, {"a|b", 1, 2}});
   EXPECT_TRUE(absl::StrContains(md, "| \\\\\\\\?\\\\ form | 0 | 10 |")) << md;
   EXPECT_TRUE(absl::StrContains(md, "| a\\|b | 1 | 2 | 50 % |")) << md;
-  EXPECT_TRUE(absl::StartsWith(md, "| variation | failures | rounds | rate |\n"));
+  EXPECT_TRUE(
+      absl::StartsWith(md, "| variation | failures | rounds | rate |\n"));
 }
 
 // Records the current directory during each trial.
 class WhereProber : public Prober {
  public:
-  absl::StatusOr<TrialResult> Run(const Scenario&, const absl::optional<Signature>&,
-                                  uint64_t, uint64_t) override {
+  absl::StatusOr<TrialResult> Run(const Scenario&,
+                                  const absl::optional<Signature>&, uint64_t,
+                                  uint64_t) override {
     seen.push_back(std::filesystem::current_path());
     return TrialResult{};
   }
@@ -634,7 +676,10 @@ TEST(CurrentDirectoryProberTest, RunsInItsDirectoryAndChangesBackAfter) {
   CurrentDirectoryProber prober(inner, dir.string());
   const Scenario s = Parse(kSeed);
   ASSERT_TRUE(prober.Run(s, absl::nullopt, 1, 0).ok());
-  ASSERT_TRUE(prober.RunMatching(s, [](const Finding&) { return true; }, 1, 0).ok());
+  ASSERT_TRUE(prober
+                  .RunMatching(
+                      s, [](const Finding&) { return true; }, 1, 0)
+                  .ok());
   EXPECT_EQ(inner.seen, (std::vector<std::filesystem::path>{dir, dir}));
   EXPECT_EQ(std::filesystem::current_path(), before);
 }

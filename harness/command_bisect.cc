@@ -32,7 +32,8 @@ std::string BisectJson(const BisectCommand& command, const Signature& signature,
   json.Key("failing").BeginObject();
   json.Key("thread").Number(static_cast<uint64_t>(where.thread));
   json.Key("op").Number(static_cast<uint64_t>(where.op));
-  json.Key("call").String(PrintOp(scenario.threads[where.thread].ops[where.op]));
+  json.Key("call").String(
+      PrintOp(scenario.threads[where.thread].ops[where.op]));
   json.EndObject();
   json.Key("bisect").BeginArray();
   for (const BisectRow& row : rows) {
@@ -64,9 +65,10 @@ int RunBisect(const BisectCommand& command) {
   if (!command.signature.empty()) {
     wanted = ParseSignature(command.signature);
     if (!wanted) {
-      return UsageError(absl::InvalidArgumentError(absl::StrCat(
-          "--signature '", command.signature,
-          "' is not a signature like open-invalid_parameter-EINVAL-transient-cwd")));
+      return UsageError(absl::InvalidArgumentError(
+          absl::StrCat("--signature '", command.signature,
+                       "' is not a signature like "
+                       "open-invalid_parameter-EINVAL-transient-cwd")));
     }
   }
   absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(
@@ -87,7 +89,8 @@ int RunBisect(const BisectCommand& command) {
     }
     control_sandbox = *std::move(made);
   }
-  absl::StatusOr<std::unique_ptr<Sandbox>> sandbox = Sandbox::Create(command.dir);
+  absl::StatusOr<std::unique_ptr<Sandbox>> sandbox =
+      Sandbox::Create(command.dir);
   if (!sandbox.ok()) return UsageError(sandbox.status());
 
   const ExecutorOptions executor{command.watchdog, true};
@@ -123,10 +126,10 @@ int RunBisect(const BisectCommand& command) {
                signature.ToString().c_str(), where.thread, where.op,
                PrintOp(scenario->threads[where.thread].ops[where.op]).c_str());
   if (!command.json) {
-    std::fprintf(stderr, "the first failing round:\n%s",
-                 TimelineAscii(*scenario, first->trace,
-                               OpRef{where.thread, where.op})
-                     .c_str());
+    std::fprintf(
+        stderr, "the first failing round:\n%s",
+        TimelineAscii(*scenario, first->trace, OpRef{where.thread, where.op})
+            .c_str());
   }
 
   BisectOptions options;

@@ -69,9 +69,8 @@ int RunEmit(const EmitCommand& command) {
   }
   if (!c.ok()) {
     return UsageError(absl::Status(
-        c.status().code(),
-        absl::StrCat(command.file, ": --lang ", command.lang, ": ",
-                     c.status().message())));
+        c.status().code(), absl::StrCat(command.file, ": --lang ", command.lang,
+                                        ": ", c.status().message())));
   }
   if (command.out.empty()) {
     std::fwrite(c->data(), 1, c->size(), stdout);

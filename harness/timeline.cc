@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "harness/outcome.h"
 #include "harness/scenario_text.h"
 
@@ -36,7 +37,8 @@ struct Span {
 std::vector<Call> CallsOf(const Scenario& scenario, const RoundTrace& trace,
                           const absl::optional<OpRef>& failing) {
   std::vector<Call> calls;
-  const size_t threads = std::min(scenario.threads.size(), trace.records.size());
+  const size_t threads =
+      std::min(scenario.threads.size(), trace.records.size());
   for (size_t t = 0; t < threads; ++t) {
     const std::vector<Op>& ops = scenario.threads[t].ops;
     const std::vector<OpRecord>& records = trace.records[t];
@@ -53,7 +55,9 @@ std::vector<Call> CallsOf(const Scenario& scenario, const RoundTrace& trace,
       c.failing = failing && failing->thread == t && failing->op == i;
       c.text = PrintOp(ops[i]);
       c.outcome = OutcomeName(r.outcome);
-      if (r.retry) absl::StrAppend(&c.outcome, ", retry ", OutcomeName(*r.retry));
+      if (r.retry) {
+        absl::StrAppend(&c.outcome, ", retry ", OutcomeName(*r.retry));
+      }
       calls.push_back(std::move(c));
     }
   }
@@ -75,18 +79,11 @@ double Micros(int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 std::string Us(int64_t ns) { return absl::StrFormat("%.1f", Micros(ns)); }
 
 std::string XmlEscape(absl::string_view text) {
-  std::string out;
-  for (char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
+  return absl::StrReplaceAll(text, {{"&", "&amp;"},
+                                    {"<", "&lt;"},
+                                    {">", "&gt;"},
+                                    {"\"", "&quot;"},
+                                    {"'", "&apos;"}});
 }
 
 // 1, 2 or 5 times a power of ten, at least `raw`.
@@ -120,19 +117,23 @@ std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
       "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"monospace\" "
       "font-size=\"10\">\n",
       width, height, width, height);
-  absl::StrAppend(&svg, absl::StrFormat(
-      "<text x=\"%.1f\" y=\"14\" font-size=\"12\">round %d: one row per "
-      "thread, time in %s from the round's release</text>\n",
-      kLeft, trace.round, kMicro));
+  absl::StrAppend(
+      &svg,
+      absl::StrFormat(
+          "<text x=\"%.1f\" y=\"14\" font-size=\"12\">round %d: one row per "
+          "thread, time in %s from the round's release</text>\n",
+          kLeft, trace.round, kMicro));
   for (size_t t = 0; t < scenario.threads.size(); ++t) {
     const double y = kTop + t * kRow + 18;
-    absl::StrAppend(&svg, absl::StrFormat(
-        "<text class=\"thread-label\" x=\"4\" y=\"%.1f\">thread %d</text>\n",
-        y + 12, t));
-    absl::StrAppend(&svg, absl::StrFormat(
-        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-        "stroke=\"#ddd\"/>\n",
-        kLeft, y + kBar / 2, kLeft + kPlot, y + kBar / 2));
+    absl::StrAppend(&svg,
+                    absl::StrFormat("<text class=\"thread-label\" x=\"4\" "
+                                    "y=\"%.1f\">thread %d</text>\n",
+                                    y + 12, t));
+    absl::StrAppend(
+        &svg,
+        absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                        "stroke=\"#ddd\"/>\n",
+                        kLeft, y + kBar / 2, kLeft + kPlot, y + kBar / 2));
   }
   for (const Call& c : calls) {
     const double y = kTop + c.thread * kRow + 18;
@@ -140,37 +141,45 @@ std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
     const double w = std::max(1.0, x(c.end) - x0);
     const char* color = c.failing ? "#d62728" : "#4878d0";
     const std::string title = XmlEscape(absl::StrCat(
-        "thread ", c.thread, " op ", c.op, ": ", c.text, "\n", Us(c.start),
-        "-", Us(c.last), " ", kMicro, ": ", c.outcome));
-    absl::StrAppend(&svg, absl::StrFormat(
-        "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-        "height=\"%.0f\" fill=\"%s\"><title>%s</title></rect>\n",
-        c.failing ? "call failing" : "call", x0, y, w, kBar, color, title));
+        "thread ", c.thread, " op ", c.op, ": ", c.text, "\n", Us(c.start), "-",
+        Us(c.last), " ", kMicro, ": ", c.outcome));
+    absl::StrAppend(
+        &svg,
+        absl::StrFormat(
+            "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+            "height=\"%.0f\" fill=\"%s\"><title>%s</title></rect>\n",
+            c.failing ? "call failing" : "call", x0, y, w, kBar, color, title));
     if (c.retried && c.last > c.end) {
       const double rx = x(c.end);
-      absl::StrAppend(&svg, absl::StrFormat(
-          "<rect class=\"retry\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-          "height=\"%.0f\" fill=\"%s\" fill-opacity=\"0.35\"/>\n",
-          rx, y, std::max(1.0, x(c.last) - rx), kBar, color));
+      absl::StrAppend(
+          &svg,
+          absl::StrFormat(
+              "<rect class=\"retry\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+              "height=\"%.0f\" fill=\"%s\" fill-opacity=\"0.35\"/>\n",
+              rx, y, std::max(1.0, x(c.last) - rx), kBar, color));
     }
-    absl::StrAppend(&svg, absl::StrFormat(
-        "<text x=\"%.1f\" y=\"%.1f\"%s>%s</text>\n", x0, y - 3,
-        c.failing ? " fill=\"#d62728\"" : "", XmlEscape(c.text)));
+    absl::StrAppend(
+        &svg, absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\"%s>%s</text>\n", x0,
+                              y - 3, c.failing ? " fill=\"#d62728\"" : "",
+                              XmlEscape(c.text)));
   }
   // The time axis.
-  absl::StrAppend(&svg, absl::StrFormat(
-      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-      "stroke=\"#000\"/>\n",
-      kLeft, axis_y, kLeft + kPlot, axis_y));
+  absl::StrAppend(
+      &svg,
+      absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                      "stroke=\"#000\"/>\n",
+                      kLeft, axis_y, kLeft + kPlot, axis_y));
   const double step_us = NiceStep(span.length() / 1000.0 / 8);
   for (double us = std::ceil(Micros(span.begin) / step_us) * step_us;
        us * 1000 <= static_cast<double>(span.end) + 1e-6; us += step_us) {
     const double tx = x(static_cast<int64_t>(std::llround(us * 1000)));
-    absl::StrAppend(&svg, absl::StrFormat(
-        "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-        "y2=\"%.1f\" stroke=\"#000\"/>\n"
-        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g %s</text>\n",
-        tx, axis_y, tx, axis_y + 5, tx, axis_y + 17, us, kMicro));
+    absl::StrAppend(
+        &svg,
+        absl::StrFormat(
+            "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+            "y2=\"%.1f\" stroke=\"#000\"/>\n"
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g %s</text>\n",
+            tx, axis_y, tx, axis_y + 5, tx, axis_y + 17, us, kMicro));
   }
   svg += "</svg>\n";
   return svg;
@@ -182,10 +191,12 @@ std::string TimelineAscii(const Scenario& scenario, const RoundTrace& trace,
   const Span span = SpanOf(calls);
   width = std::max(width, 40);
   const size_t threads = scenario.threads.size();
-  const int label = static_cast<int>(absl::StrCat("t", threads ? threads - 1 : 0).size());
+  const int label =
+      static_cast<int>(absl::StrCat("t", threads ? threads - 1 : 0).size());
   const int field = width - label - 3;  // "tN |" ... "|"
   auto column = [&](int64_t ns) {
-    const double c = static_cast<double>(ns - span.begin) * field / span.length();
+    const double c =
+        static_cast<double>(ns - span.begin) * field / span.length();
     return std::clamp(static_cast<int>(std::floor(c)), 0, field - 1);
   };
 
@@ -194,7 +205,8 @@ std::string TimelineAscii(const Scenario& scenario, const RoundTrace& trace,
     const int first = column(c.start);
     // The last column the call reaches: where its end falls, minus one when
     // it ends exactly on a column's edge.
-    const double end = static_cast<double>(c.last - span.begin) * field / span.length();
+    const double end =
+        static_cast<double>(c.last - span.begin) * field / span.length();
     const int last = std::max(
         first, std::min(field - 1, static_cast<int>(std::ceil(end)) - 1));
     for (int col = first; col <= last; ++col) {
@@ -204,7 +216,8 @@ std::string TimelineAscii(const Scenario& scenario, const RoundTrace& trace,
   }
   std::string out;
   for (size_t t = 0; t < threads; ++t) {
-    absl::StrAppend(&out, absl::StrFormat("%-*s |", label, absl::StrCat("t", t)),
+    absl::StrAppend(&out,
+                    absl::StrFormat("%-*s |", label, absl::StrCat("t", t)),
                     lines[t], "|\n");
   }
   // Time marks: the start at the left edge, the end at the right.
@@ -218,14 +231,17 @@ std::string TimelineAscii(const Scenario& scenario, const RoundTrace& trace,
   axis.resize(std::max(static_cast<size_t>(width), right_at + right.size()));
   while (!axis.empty() && axis.back() == ' ') axis.pop_back();
   absl::StrAppend(&out, axis, "\n");
-  out += "legend (# a call, X the failing call; times in us from the release):\n";
+  out +=
+      "legend (# a call, X the failing call; times in us from the release):\n";
   std::vector<Call> by_start = calls;
-  std::stable_sort(by_start.begin(), by_start.end(),
-                   [](const Call& a, const Call& b) { return a.start < b.start; });
+  std::stable_sort(
+      by_start.begin(), by_start.end(),
+      [](const Call& a, const Call& b) { return a.start < b.start; });
   for (const Call& c : by_start) {
-    absl::StrAppend(&out, absl::StrFormat(
-        "  %c t%d op %-2d %8s-%-8s %-36s %s\n", c.failing ? 'X' : '#',
-        c.thread, c.op, Us(c.start), Us(c.last), c.outcome, c.text));
+    absl::StrAppend(
+        &out, absl::StrFormat("  %c t%d op %-2d %8s-%-8s %-36s %s\n",
+                              c.failing ? 'X' : '#', c.thread, c.op,
+                              Us(c.start), Us(c.last), c.outcome, c.text));
   }
   return out;
 }

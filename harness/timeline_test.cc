@@ -45,7 +45,8 @@ RoundTrace SeedTrace() {
   trace.records = {{Ran(0, 2000), {}, {}, Ran(9000, 9500)},
                    {{}, Ran(3000, 5000), {}}};
   OpRecord& fail = trace.records[1][1];
-  fail.outcome = Outcome{StatusClass::kInvalidParameter, EINVAL, NativeKind::kErrno};
+  fail.outcome =
+      Outcome{StatusClass::kInvalidParameter, EINVAL, NativeKind::kErrno};
   fail.retry = Outcome{};
   fail.retry_end_ns = 6000;
   return trace;
@@ -76,7 +77,8 @@ std::string Attribute(const std::string& svg, const std::string& marker,
 
 TEST(TimelineSvgTest, DrawsOneBarPerCallAndOneRowPerThread) {
   const std::string svg = TimelineSvg(Seed(), SeedTrace(), OpRef{1, 1});
-  EXPECT_TRUE(absl::StartsWith(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+  EXPECT_TRUE(
+      absl::StartsWith(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
   EXPECT_TRUE(absl::EndsWith(svg, "</svg>\n"));
   EXPECT_EQ(Count(svg, "<rect class=\"call"), 3u);  // open, reopen, close
   EXPECT_EQ(Count(svg, "class=\"thread-label\""), 2u);
@@ -90,9 +92,12 @@ TEST(TimelineSvgTest, MarksTheFailingCallInRedAndOnlyIt) {
   EXPECT_EQ(Attribute(svg, "class=\"call failing\"", "fill"), "#d62728");
   EXPECT_EQ(Attribute(svg, "class=\"call\"", "fill"), "#4878d0");
   const size_t failing = svg.find("class=\"call failing\"");
-  const std::string title = svg.substr(failing, svg.find("</title>", failing) - failing);
-  EXPECT_TRUE(absl::StrContains(title, "thread 1 op 1: open cwd:src/a/foo.h")) << title;
-  EXPECT_TRUE(absl::StrContains(title, "invalid_parameter(EINVAL), retry ok")) << title;
+  const std::string title =
+      svg.substr(failing, svg.find("</title>", failing) - failing);
+  EXPECT_TRUE(absl::StrContains(title, "thread 1 op 1: open cwd:src/a/foo.h"))
+      << title;
+  EXPECT_TRUE(absl::StrContains(title, "invalid_parameter(EINVAL), retry ok"))
+      << title;
   EXPECT_TRUE(absl::StrContains(title, "3.0-6.0")) << title;
 }
 
@@ -141,7 +146,8 @@ std::vector<std::string> Lines(const std::string& text) {
 }
 
 TEST(TimelineAsciiTest, OneFixedWidthLinePerThreadWithTheFailingCallAsX) {
-  const std::string ascii = TimelineAscii(Seed(), SeedTrace(), OpRef{1, 1}, 100);
+  const std::string ascii =
+      TimelineAscii(Seed(), SeedTrace(), OpRef{1, 1}, 100);
   const std::vector<std::string> lines = Lines(ascii);
   ASSERT_GE(lines.size(), 3u) << ascii;
   EXPECT_EQ(lines[0].size(), 100u) << lines[0];
@@ -161,16 +167,19 @@ TEST(TimelineAsciiTest, OneFixedWidthLinePerThreadWithTheFailingCallAsX) {
 }
 
 TEST(TimelineAsciiTest, HasTimeMarksAndALegendOfEveryCall) {
-  const std::string ascii = TimelineAscii(Seed(), SeedTrace(), OpRef{1, 1}, 100);
+  const std::string ascii =
+      TimelineAscii(Seed(), SeedTrace(), OpRef{1, 1}, 100);
   const std::vector<std::string> lines = Lines(ascii);
   ASSERT_EQ(lines.size(), 2u + 1u + 1u + 3u) << ascii;
   EXPECT_TRUE(absl::StrContains(lines[2], "0.0 us")) << lines[2];
   EXPECT_TRUE(absl::EndsWith(lines[2], "9.5 us")) << lines[2];
   EXPECT_TRUE(absl::StartsWith(lines[3], "legend")) << lines[3];
   EXPECT_TRUE(absl::StartsWith(lines[4], "  # t0 op 0 ")) << lines[4];
-  EXPECT_TRUE(absl::StrContains(lines[4], "h0 = open cwd:src/a/foo.h")) << lines[4];
+  EXPECT_TRUE(absl::StrContains(lines[4], "h0 = open cwd:src/a/foo.h"))
+      << lines[4];
   EXPECT_TRUE(absl::StartsWith(lines[5], "  X t1 op 1 ")) << lines[5];
-  EXPECT_TRUE(absl::StrContains(lines[5], "invalid_parameter(EINVAL), retry ok"))
+  EXPECT_TRUE(
+      absl::StrContains(lines[5], "invalid_parameter(EINVAL), retry ok"))
       << lines[5];
   EXPECT_TRUE(absl::StrContains(lines[6], "close h0")) << lines[6];
 }

@@ -104,7 +104,7 @@ std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
   const Span span = SpanOf(calls);
   const size_t rows = std::max<size_t>(1, scenario.threads.size());
   constexpr double kLeft = 70, kRight = 20, kTop = 24, kPlot = 900;
-  constexpr double kRow = 44, kBar = 16;
+  constexpr double kRow = 44, kBar = 16, kCharWidth = 6;
   const double width = kLeft + kPlot + kRight;
   const double axis_y = kTop + rows * kRow + 6;
   const double height = axis_y + 36;
@@ -158,10 +158,15 @@ std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
               "height=\"%.0f\" fill=\"%s\" fill-opacity=\"0.35\"/>\n",
               rx, y, std::max(1.0, x(c.last) - rx), kBar, color));
     }
+    // The label starts at the bar, or ends at the bar's end when it would
+    // run off the right edge (monospace: about 6 px a character).
+    const bool flip = x0 + kCharWidth * c.text.size() > width &&
+                      x0 + w - kCharWidth * c.text.size() >= 0;
     absl::StrAppend(
-        &svg, absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\"%s>%s</text>\n", x0,
-                              y - 3, c.failing ? " fill=\"#d62728\"" : "",
-                              XmlEscape(c.text)));
+        &svg, absl::StrFormat(
+                  "<text x=\"%.1f\" y=\"%.1f\"%s%s>%s</text>\n",
+                  flip ? x0 + w : x0, y - 3, flip ? " text-anchor=\"end\"" : "",
+                  c.failing ? " fill=\"#d62728\"" : "", XmlEscape(c.text)));
   }
   // The time axis.
   absl::StrAppend(

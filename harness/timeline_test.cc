@@ -119,6 +119,25 @@ TEST(TimelineSvgTest, HasATimeAxisInMicroseconds) {
   EXPECT_TRUE(absl::StrContains(svg, ">8 \xc2\xb5s</text>")) << svg;
 }
 
+TEST(TimelineSvgTest, ALabelThatWouldRunOffTheRightEdgeEndsAtItsBar) {
+  RoundTrace trace = SeedTrace();
+  OpRecord& reopen = trace.records[1][1];  // now 8-9 µs, without a retry
+  reopen.start_ns = 8000;
+  reopen.end_ns = 9000;
+  reopen.retry.reset();
+  const std::string svg = TimelineSvg(Seed(), trace, OpRef{1, 1});
+  // Its 45-character label (270 px) from x = 827.9 would pass the right
+  // edge (990): it ends at the bar's end, 922.6, instead. The short
+  // "close h0" label near the edge still fits.
+  EXPECT_TRUE(absl::StrContains(svg,
+                                "<text x=\"922.6\" y=\"83.0\" "
+                                "text-anchor=\"end\" fill=\"#d62728\">open "))
+      << svg;
+  EXPECT_TRUE(absl::StrContains(svg, "<text x=\"922.6\" y=\"39.0\">close h0"))
+      << svg;
+  EXPECT_EQ(Count(svg, "text-anchor=\"end\""), 1u);
+}
+
 TEST(TimelineSvgTest, LabelsEscapeMarkup) {
   Scenario s = *ParseScenario(R"(openrace-scenario 1
 dir d

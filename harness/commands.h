@@ -50,6 +50,26 @@ int RunMinimize(const MinimizeCommand& command);
 
 int RunDoctor(const std::string& dir, bool json);
 
+struct EmitCommand {
+  std::string file;
+  std::string lang = "c-posix";  // c-posix, c-win32 or c-nt
+  std::string out;               // empty: stdout
+};
+int RunEmit(const EmitCommand& command);
+
+struct BisectCommand {
+  std::string file;
+  std::string dir;
+  std::string control_dir;  // empty: no control-directory row
+  std::string backend;
+  std::string signature;    // default: the first finding FILE shows
+  uint64_t rounds = 0;      // per variation; 0: from the as-found rate
+  uint64_t search_rounds = 0;  // rounds to look for the first finding
+  bool json = false;
+  absl::Duration watchdog = absl::Seconds(10);
+};
+int RunBisect(const BisectCommand& command);
+
 // Prints `status` as the one line that explains an exit 2.
 int UsageError(const absl::Status& status);
 

@@ -26,7 +26,8 @@ ABSL_FLAG(std::string, dir, "",
           "sandbox inside it and removes it at the end");
 ABSL_FLAG(std::string, out, "openrace-out",
           "where findings go: OUT/<signature>/ (run); the minimized scenario "
-          "file (minimize; default minimized.scn beside FILE)");
+          "file (minimize; default minimized.scn beside FILE); the C file "
+          "(emit; default stdout)");
 ABSL_FLAG(std::string, backend, "",
           "posix, nt or win32 (default: posix on Linux, win32 on Windows)");
 ABSL_FLAG(absl::Duration, time, absl::ZeroDuration(),
@@ -36,7 +37,8 @@ ABSL_FLAG(uint64_t, scenarios, 0, "run: stop after this many scenarios");
 ABSL_FLAG(uint64_t, seed, 1, "run: the campaign's seed; same seed, same scenarios");
 ABSL_FLAG(uint64_t, rounds, 0,
           "replay: rounds per scenario (default: the scenario's own); run: "
-          "rounds per generated scenario (default 200)");
+          "rounds per generated scenario (default 200); bisect: rounds per "
+          "variation (default: enough to see a quarter of the as-found rate)");
 ABSL_FLAG(bool, minimize, true,
           "run: minimize every new finding (--no-minimize to skip)");
 ABSL_FLAG(absl::Duration, minimize_time, absl::Minutes(5),
@@ -55,8 +57,12 @@ ABSL_FLAG(int, max_depth, 3, "run: most directory levels in a generated tree");
 ABSL_FLAG(bool, mutations, true,
           "run: generate creates, mkdirs, deletes and renames");
 ABSL_FLAG(std::string, signature, "",
-          "minimize: the signature to keep (default: the first finding the "
-          "scenario shows)");
+          "minimize, bisect: the signature to keep (default: the first "
+          "finding the scenario shows)");
+ABSL_FLAG(std::string, lang, "c-posix", "emit: c-posix, c-win32 or c-nt");
+ABSL_FLAG(std::string, control_dir, "",
+          "bisect: a directory on another volume; the scenario as found runs "
+          "there too, as the control row");
 
 namespace {
 
@@ -67,6 +73,9 @@ usage:
                     [--backend posix|nt|win32] [--no-minimize] [--demo]
   openrace replay   FILE... --dir DIR [--rounds N] [--json]
   openrace minimize FILE --dir DIR [--time D] [--out FILE] [--signature S]
+  openrace bisect   FILE --dir DIR [--control-dir DIR] [--signature S]
+                    [--rounds N] [--json]
+  openrace emit     FILE --lang c-posix|c-win32|c-nt [--out FILE]
   openrace doctor   [--dir DIR] [--json]
 
 exit status: 0 ran and found nothing; 1 found (or reproduced) a failure;
@@ -207,12 +216,42 @@ int Dispatch(const std::vector<char*>& positional) {
     minimize.search_rounds = absl::GetFlag(FLAGS_rounds);
     return RunMinimize(minimize);
   }
+  if (command == "bisect") {
+    if (files.size() != 1) {
+      return UsageError(absl::InvalidArgumentError(
+          "bisect needs exactly one scenario FILE"));
+    }
+    BisectCommand bisect;
+    bisect.file = files[0];
+    bisect.dir = dir;
+    bisect.control_dir = absl::GetFlag(FLAGS_control_dir);
+    bisect.backend = backend;
+    bisect.signature = absl::GetFlag(FLAGS_signature);
+    bisect.rounds = absl::GetFlag(FLAGS_rounds);
+    bisect.json = absl::GetFlag(FLAGS_json);
+    bisect.watchdog = absl::GetFlag(FLAGS_watchdog);
+    return RunBisect(bisect);
+  }
+  if (command == "emit") {
+    if (files.size() != 1) {
+      return UsageError(absl::InvalidArgumentError(
+          "emit needs exactly one scenario FILE"));
+    }
+    EmitCommand emit;
+    emit.file = files[0];
+    emit.lang = absl::GetFlag(FLAGS_lang);
+    emit.out = absl::GetFlag(FLAGS_out) == "openrace-out"
+                   ? ""
+                   : absl::GetFlag(FLAGS_out);
+    return RunEmit(emit);
+  }
   if (command == "doctor") {
     return RunDoctor(dir, absl::GetFlag(FLAGS_json));
   }
   return UsageError(absl::InvalidArgumentError(absl::StrCat(
       "unknown command '", command,
-      "'; expected run, replay, minimize or doctor (see --help)")));
+      "'; expected run, replay, minimize, bisect, emit or doctor (see "
+      "--help)")));
 }
 
 }  // namespace

@@ -4,9 +4,27 @@
 
 namespace openrace {
 
+absl::StatusOr<TrialResult> Prober::RunMatching(const Scenario& scenario,
+                                                FindingMatch match,
+                                                uint64_t max_rounds,
+                                                uint64_t stop_after) {
+  return absl::UnimplementedError(
+      "this prober counts exact signatures only (Prober::RunMatching)");
+}
+
 absl::StatusOr<TrialResult> RealProber::Run(
     const Scenario& scenario, const absl::optional<Signature>& want,
     uint64_t max_rounds, uint64_t stop_after) {
+  return RunMatching(
+      scenario,
+      [&](const Finding& f) { return !want || f.signature == *want; },
+      max_rounds, stop_after);
+}
+
+absl::StatusOr<TrialResult> RealProber::RunMatching(const Scenario& scenario,
+                                                    FindingMatch match,
+                                                    uint64_t max_rounds,
+                                                    uint64_t stop_after) {
   TrialResult result;
   Oracle oracle(scenario, semantics_);
   Executor executor(backend_, options_);
@@ -20,10 +38,13 @@ absl::StatusOr<TrialResult> RealProber::Run(
         oracle.Judge(trace, &findings);
         bool matched = false;
         for (const Finding& f : findings) {
-          matched |= !want || f.signature == *want;
+          matched |= match(f);
         }
         if (matched) {
-          if (result.failures == 0) result.first = findings;
+          if (result.failures == 0) {
+            result.first = findings;
+            result.first_trace = trace;
+          }
           ++result.failures;
         }
         return stop_after == 0 || result.failures < stop_after;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/types/optional.h"
 #include "harness/backend.h"
@@ -30,7 +31,13 @@ struct TrialResult {
   // The findings of the first matching round (all findings of it, so a
   // caller looking for any bug sees each signature).
   std::vector<Finding> first;
+  // The trace of the first matching round, for the timeline picture
+  // (timeline.h). Left empty by probers that run nothing real.
+  RoundTrace first_trace;
 };
+
+// Which findings a trial counts, for RunMatching.
+using FindingMatch = absl::FunctionRef<bool(const Finding&)>;
 
 class Prober {
  public:
@@ -43,6 +50,15 @@ class Prober {
                                           const absl::optional<Signature>& want,
                                           uint64_t max_rounds,
                                           uint64_t stop_after) = 0;
+
+  // Like Run, but counts rounds with a finding for which `match` is true:
+  // the bisector's looser notion of "the same bug", whose variations change
+  // the anchor on purpose. The default is UnimplementedError; RealProber
+  // and the test fakes that the bisector is tested with implement it.
+  virtual absl::StatusOr<TrialResult> RunMatching(const Scenario& scenario,
+                                                  FindingMatch match,
+                                                  uint64_t max_rounds,
+                                                  uint64_t stop_after);
 };
 
 // The real thing: the executor on a backend in a sandbox, judged by the
@@ -58,6 +74,10 @@ class RealProber : public Prober {
                                   const absl::optional<Signature>& want,
                                   uint64_t max_rounds,
                                   uint64_t stop_after) override;
+  absl::StatusOr<TrialResult> RunMatching(const Scenario& scenario,
+                                          FindingMatch match,
+                                          uint64_t max_rounds,
+                                          uint64_t stop_after) override;
 
  private:
   const Backend& backend_;

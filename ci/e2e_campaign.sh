@@ -12,7 +12,7 @@ set -euo pipefail
 openrace=$1 emulator=$2 mode=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/dir" "$work/elsewhere"
+mkdir "$work/dir" "$work/elsewhere" "$work/control"
 root="$work/dir"
 [ "$mode" = outside ] && root="$work/elsewhere"
 
@@ -28,6 +28,7 @@ env LD_PRELOAD="$emulator" OPENRACE_EMULATOR_ROOT="$root" \
     OPENRACE_EMULATOR_SEED=11 \
     "$openrace" run --dir "$work/dir" --out "$work/out" --scenarios "$scenarios" \
       --seed 3 --stop_after 1 --minimize_time 90s --nomutations \
+      --control-dir "$work/control" \
       > "$work/stdout" 2> "$work/stderr" || status=$?
 cat "$work/stdout"
 
@@ -57,7 +58,30 @@ if [ "$threads" -ne 2 ] || [ "$files" -ne 1 ] || [ "$held" -ne 1 ] || [ "$opens"
        "expected 2, 1, 1, 2" >&2
   exit 1
 fi
-for f in found.scn stats.json report.md; do
+for f in found.scn stats.json report.md repro.c timeline.svg; do
   [ -s "$finding/$f" ] || { echo "FAIL: $finding/$f missing" >&2; exit 1; }
 done
+# The report shows the bisection: relative fails, absolute and the control
+# directory are clean; and the failing round as a timeline.
+report="$finding/report.md"
+row() { grep -E "^\| $1 \|" "$report" | head -n 1; }
+if ! row 'as found' | grep -qE '^\| as found \| [1-9]' ||
+   ! row 'absolute path' | grep -qE '\| 0 \|' ||
+   ! row 'control directory' | grep -qE '\| 0 \|' ||
+   ! grep -q '^## A failing round' "$report"; then
+  cat "$report"; echo "FAIL: report.md lacks the bisection or the timeline" >&2; exit 1
+fi
+# The C reproducer compiles cleanly, reproduces under the emulator and is
+# clean without it.
+gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -o "$work/repro" "$finding/repro.c"
+mkdir "$work/repro-dir"
+status=0
+env LD_PRELOAD="$emulator" OPENRACE_EMULATOR_ROOT="$work/repro-dir" \
+    OPENRACE_EMULATOR_RULES=held-relative OPENRACE_EMULATOR_ANCHORS=cwd \
+    OPENRACE_EMULATOR_P=0.05 "$work/repro" "$work/repro-dir" 20000 > "$work/repro.out" || status=$?
+if [ "$status" -ne 1 ]; then
+  cat "$work/repro.out"; echo "FAIL: repro.c did not reproduce under the emulator (exit $status)" >&2; exit 1
+fi
+"$work/repro" "$work/repro-dir" 2000 > "$work/repro.out" || {
+  cat "$work/repro.out"; echo "FAIL: repro.c is not clean without the emulator" >&2; exit 1; }
 echo "ok: found and minimized $signature"

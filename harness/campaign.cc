@@ -7,10 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "harness/backend.h"
+#include "harness/bisect.h"
+#include "harness/emit_c.h"
 #include "harness/finding_store.h"
 #include "harness/minimizer.h"
 #include "harness/platform.h"
 #include "harness/sandbox.h"
+#include "harness/timeline.h"
 #include "harness/trial.h"
 #include "harness/validate.h"
 
@@ -123,8 +126,82 @@ class Campaign {
     summary.rate = minimized->rate;
     status = store_.Update(summary);
     if (!status.ok()) return status;
+    status = Explain(summary);
+    if (!status.ok()) return status;
     Log(absl::StrCat("  report: ", dir, "/report.md"));
     return absl::OkStatus();
+  }
+
+  // What a maintainer needs beside the minimized scenario: the failing
+  // round drawn, the C reproducer, and the table of what triggers it and
+  // what does not. Each is written as soon as it is ready; one that cannot
+  // be made is logged and left out, never fatal.
+  absl::Status Explain(FindingSummary& summary) {
+    const Scenario& min = *summary.minimized;
+    Report(absl::StrCat("bisecting ", summary.signature.ToString()), true);
+    CurrentDirectoryProber main(prober_, sandbox_.root());
+    absl::StatusOr<FirstFailure> first = FindFirstFailure(
+        min, summary.signature, main, std::max<uint64_t>(20 * min.rounds, 1000));
+    if (!first.ok()) {
+      Log(absl::StrCat("  no failing round to draw or bisect: ",
+                       first.status().message()));
+      return absl::OkStatus();
+    }
+    const OpRef failing{first->where.thread, first->where.op};
+    summary.timeline_svg = TimelineSvg(min, first->trace, failing);
+    summary.timeline_ascii = TimelineAscii(min, first->trace, failing);
+
+    absl::StatusOr<EmitLanguage> language = ParseEmitLanguage(
+        backend_.name() == "posix" ? "c-posix" : absl::StrCat("c-", backend_.name()));
+    EmitOptions emit;
+    emit.title = absl::StrCat(OpKindName(summary.signature.op), " fails with ",
+                              OutcomeName(summary.signature.outcome));
+    emit.signature = summary.signature.ToString();
+    emit.focus = failing;
+    absl::StatusOr<std::string> c =
+        language.ok() ? EmitC(min, *language, emit) : language.status();
+    if (c.ok()) {
+      summary.repro_c = *std::move(c);
+      summary.repro_c_name = "repro.c";
+    } else {
+      Log(absl::StrCat("  no C reproducer: ", c.status().message()));
+    }
+    absl::Status status = store_.Update(summary);
+    if (!status.ok()) return status;
+
+    // The control directory's sandbox becomes the current directory while
+    // it lives; each prober sets its own before every trial.
+    std::unique_ptr<Sandbox> control_sandbox;
+    if (!options_.control_dir.empty()) {
+      absl::StatusOr<std::unique_ptr<Sandbox>> made =
+          Sandbox::Create(options_.control_dir);
+      if (!made.ok()) return made.status();
+      control_sandbox = *std::move(made);
+    }
+    absl::optional<RealProber> control_real;
+    absl::optional<CurrentDirectoryProber> control;
+    if (control_sandbox) {
+      control_real.emplace(backend_, *control_sandbox, SemanticsOf(backend_),
+                           ExecutorOptions{options_.watchdog, true});
+      control.emplace(*control_real, control_sandbox->root());
+    }
+    BisectOptions bisect;
+    bisect.backend = std::string(backend_.name());
+    bisect.log = [this](const std::string& line) { Log("  " + line); };
+    absl::StatusOr<std::vector<BisectRow>> rows =
+        Bisect(min, first->where, summary.signature, main,
+               control ? &*control : nullptr, bisect);
+    if (!rows.ok()) {
+      Log(absl::StrCat("  not bisected: ", rows.status().message()));
+      return absl::OkStatus();
+    }
+    summary.bisect = *std::move(rows);
+    Log("  what it is and is not:");
+    for (const BisectRow& row : summary.bisect) {
+      Log(absl::StrCat("    ", row.variation, ": ", row.failures, "/",
+                       row.rounds));
+    }
+    return store_.Update(summary);
   }
 
   void Log(const std::string& line) {

@@ -1,12 +1,14 @@
 // campaign.h — `openrace run`: generate scenarios, run them, and turn every
 // new bug into a finding directory.
 //
-// The loop reads top-down: RunCampaign -> RunOneScenario -> HandleFinding.
+// The loop reads top-down: RunCampaign -> RunOneScenario -> HandleFinding
+// -> Explain.
 // Scenario i is generated from a generator seeded with (seed, i), so a
 // campaign is reproducible and a finding names the index that made it.
 // Each new signature is written at once (found.scn), then minimized,
-// emitted as C and reported, each file as soon as it is ready; a known
-// signature only adds to its count.
+// emitted as C, drawn as a timeline, bisected (with a control directory on
+// another volume when given) and reported, each file as soon as it is
+// ready; a known signature only adds to its count.
 //
 // Example:
 //   CampaignOptions options;
@@ -42,6 +44,7 @@ struct CampaignOptions {
   std::string dir;          // the sandbox is made under it
   std::string out = "openrace-out";
   std::string backend;      // empty: the platform's default
+  std::string control_dir;  // another volume, for the bisection's control
   absl::Duration time = absl::ZeroDuration();  // zero: no time limit
   uint64_t scenarios = 0;   // zero: no count limit
   uint64_t seed = 1;

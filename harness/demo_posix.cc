@@ -58,6 +58,18 @@ int RunDemo(const CampaignOptions& options) {
     made_dir = true;
   }
   dir = AbsolutePath(dir);
+  // The bisection's control: a directory outside the emulator's root, where
+  // the planted bug cannot fire, as another volume would be.
+  std::string control = options.control_dir;
+  bool made_control = false;
+  if (control.empty()) {
+    char pattern[] = "/tmp/openrace-demo-control-XXXXXX";
+    if (mkdtemp(pattern) == nullptr) {
+      return UsageError(absl::InternalError("cannot make a demo directory in /tmp"));
+    }
+    control = pattern;
+    made_control = true;
+  }
   const char* p = getenv("OPENRACE_EMULATOR_P");
   const std::string probability = p ? p : "0.01";
   std::fprintf(stderr,
@@ -74,6 +86,7 @@ int RunDemo(const CampaignOptions& options) {
       std::min(options.minimize_time, absl::Seconds(45));
   std::vector<std::string> args = {
       SelfPath(), "run", "--dir=" + dir, "--out=" + AbsolutePath(options.out),
+      "--control_dir=" + AbsolutePath(control),
       Flag("time", time), Flag("minimize_time", minimize),
       absl::StrCat("--seed=", options.seed), "--stop_after=1",
       absl::StrCat("--max_threads=", options.generator.max_threads),
@@ -106,6 +119,7 @@ int RunDemo(const CampaignOptions& options) {
   while (waitpid(child, &status, 0) < 0) {
   }
   if (made_dir) rmdir(dir.c_str());
+  if (made_control) rmdir(control.c_str());
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return kExitUsage;
 }

@@ -91,6 +91,11 @@ absl::Status FindingStore::Update(const FindingSummary& summary) {
                      PrintScenario(*summary.minimized)));
     if (!status.ok()) return status;
   }
+  if (!summary.timeline_svg.empty()) {
+    absl::Status status =
+        WriteFileAtomically(dir + "/timeline.svg", summary.timeline_svg);
+    if (!status.ok()) return status;
+  }
   if (!summary.repro_c.empty()) {
     absl::Status status = WriteFileAtomically(
         absl::StrCat(dir, "/", summary.repro_c_name), summary.repro_c);

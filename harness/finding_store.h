@@ -7,6 +7,7 @@
 //   stats.json      signature, threads, ops, rate, bisect (report.h)
 //   report.md       ready to paste upstream
 //   repro.c         the standalone C reproducer
+//   timeline.svg    a failing round: each thread's calls on a time axis
 //   occurrences     how many scenarios showed this signature (a number)
 // Opening an existing OUT learns the signatures already there, so a resumed
 // campaign only counts them again instead of minimizing them twice.

@@ -27,10 +27,11 @@ class Minimizer {
     MinimizeResult result;
     Scenario current = start;
     seen_.insert(absl::HashOf(PrintScenario(current)));
-    absl::StatusOr<double> rate = MeasureRate(current, &result);
-    if (!rate.ok()) return rate.status();
+    absl::StatusOr<Rate> measured = MeasureRate(current, &result);
+    if (!measured.ok()) return measured.status();
+    double rate = measured->value;
     Log(absl::StrFormat("start: %zu threads, %zu calls, rate %.3g per round",
-                        current.threads.size(), CountCalls(current), *rate));
+                        current.threads.size(), CountCalls(current), rate));
 
     // The candidates of each scenario are tried in a cycle that starts
     // where the last accepted one was: the ones before it were just refused
@@ -42,7 +43,7 @@ class Minimizer {
     while (!OutOfTime()) {
       std::vector<Candidate> candidates = Simplifications(current);
       const uint64_t rounds = RoundsToDetect(
-          *rate * options_.rate_fraction, options_.confidence,
+          rate * options_.rate_fraction, options_.confidence,
           options_.candidate_max_rounds);
       bool accepted = false;
       for (size_t k = 0; k < candidates.size() && !OutOfTime(); ++k) {
@@ -63,24 +64,28 @@ class Minimizer {
         }
         result.rounds_run += trial->rounds;
         if (trial->failures == 0) continue;
-        // It reproduced; keep it only if it fails at least at the share of
-        // the parent's rate that every candidate's budget is sized for, so
-        // that the next candidates can still be judged in as many rounds.
-        absl::StatusOr<double> measured =
+        // It reproduced; keep it unless it clearly fails less often than
+        // the share of the parent's rate that every candidate's budget is
+        // sized for (its whole 95 % interval below it), so that the next
+        // candidates can still be judged in as many rounds.
+        absl::StatusOr<Rate> candidate_rate =
             MeasureRate(candidate.scenario, &result);
-        const double candidate_rate =
-            measured.ok() ? *measured : 1.0 / trial->rounds;
-        if (candidate_rate < *rate * options_.rate_fraction) {
+        if (!candidate_rate.ok()) {
+          // Reproduced once, too rarely to measure: its single failure.
+          candidate_rate = Rate{1.0 / trial->rounds,
+                                WilsonInterval(1, trial->rounds)};
+        }
+        if (candidate_rate->interval.high < rate * options_.rate_fraction) {
           Log(absl::StrFormat("refused: %s reproduces, but at rate %.3g",
-                              candidate.step, candidate_rate));
+                              candidate.step, candidate_rate->value));
           continue;
         }
         current = std::move(candidate.scenario);
         result.steps.push_back(candidate.step);
-        rate = candidate_rate;
+        rate = candidate_rate->value;
         Log(absl::StrFormat("accepted: %s (%zu threads, %zu calls, rate %.3g)",
                             candidate.step, current.threads.size(),
-                            CountCalls(current), *rate));
+                            CountCalls(current), rate));
         next = index;
         accepted = true;
         break;
@@ -124,8 +129,14 @@ class Minimizer {
   }
 
   // Rounds until a few failures, or the budget; failures per round.
-  absl::StatusOr<double> MeasureRate(const Scenario& scenario,
-                                     MinimizeResult* result) {
+  // Rounds until a few failures, or the budget: the failures per round,
+  // and the 95 % interval around it.
+  struct Rate {
+    double value = 0;
+    RateInterval interval;
+  };
+  absl::StatusOr<Rate> MeasureRate(const Scenario& scenario,
+                                   MinimizeResult* result) {
     absl::StatusOr<TrialResult> trial =
         prober_.Run(scenario, signature_, options_.measure_max_rounds,
                     options_.measure_failures);
@@ -136,7 +147,8 @@ class Minimizer {
           "the scenario did not reproduce ", signature_.ToString(), " in ",
           trial->rounds, " rounds"));
     }
-    return static_cast<double>(trial->failures) / trial->rounds;
+    return Rate{static_cast<double>(trial->failures) / trial->rounds,
+                WilsonInterval(trial->failures, trial->rounds)};
   }
 
   const Signature& signature_;

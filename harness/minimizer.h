@@ -6,8 +6,9 @@
 // until a few failures, or a budget), gives each candidate enough rounds
 // that a candidate failing at p/4 would fail at least once with probability
 // 0.99, and accepts the first candidate of Simplifications() that shows the
-// signature at no less than p/4 (measured again; a rarer one would make
-// every later judgement cost more than it is sized for). It repeats until no single simplification reproduces (the
+// signature, unless a fresh measurement puts its whole 95 % interval below
+// p/4 (a rarer scenario would make every later judgement cost more than it
+// is sized for). It repeats until no single simplification reproduces (the
 // result is 1-minimal) or the time budget is spent, and says which. No
 // candidate is tried twice (by hash of its printed text). At the end it
 // measures the final rate on fresh rounds and sets the scenario's `rounds`

@@ -69,7 +69,8 @@ namespace {
 constexpr char kUsage[] = R"(openrace — find file-system bugs that only show under concurrency.
 
 usage:
-  openrace run      --dir DIR [--time D | --scenarios N] [--seed N] [--out DIR]
+  openrace run      --dir DIR [--control-dir DIR] [--time D | --scenarios N]
+                    [--seed N] [--out DIR]
                     [--backend posix|nt|win32] [--no-minimize] [--demo]
   openrace replay   FILE... --dir DIR [--rounds N] [--json]
   openrace minimize FILE --dir DIR [--time D] [--out FILE] [--signature S]
@@ -165,6 +166,7 @@ int Dispatch(const std::vector<char*>& positional) {
     c.dir = dir;
     c.out = absl::GetFlag(FLAGS_out);
     c.backend = backend;
+    c.control_dir = absl::GetFlag(FLAGS_control_dir);
     c.time = absl::GetFlag(FLAGS_time);
     c.scenarios = absl::GetFlag(FLAGS_scenarios);
     c.seed = absl::GetFlag(FLAGS_seed);

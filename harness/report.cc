@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "harness/json.h"
 #include "harness/scenario_text.h"
 
@@ -15,6 +16,53 @@ const Scenario& Shown(const FindingSummary& s) {
 }
 
 std::string Percent(double rate) { return absl::StrFormat("%.3g%%", 100 * rate); }
+
+const BisectRow* Row(const FindingSummary& s, absl::string_view variation) {
+  for (const BisectRow& row : s.bisect) {
+    if (row.variation == variation) return &row;
+  }
+  return nullptr;
+}
+
+// Which variations stop the bug (what it needs) and which do not.
+std::string TriggerParagraph(const FindingSummary& s) {
+  std::vector<std::string> needs, not_needed;
+  for (const BisectRow& row : s.bisect) {
+    if (row.variation == "as found") continue;
+    (row.failures == 0 ? needs : not_needed).push_back(row.variation);
+  }
+  std::string text = "Each row reruns the minimized scenario with one thing "
+                     "changed.";
+  if (!needs.empty()) {
+    absl::StrAppend(&text, " The failure stops with: ",
+                    absl::StrJoin(needs, ", "), ".");
+  }
+  if (!not_needed.empty()) {
+    absl::StrAppend(&text, " It still happens with: ",
+                    absl::StrJoin(not_needed, ", "), ".");
+  }
+  return text;
+}
+
+std::string Workarounds(const FindingSummary& s) {
+  std::string text;
+  const BisectRow* absolute = Row(s, "absolute path");
+  const BisectRow* found = Row(s, "as found");
+  if (absolute && found && found->failures > 0 && absolute->failures == 0) {
+    text += "- Open by absolute path: the same call spelled from the root "
+            "never failed.\n";
+  }
+  if (s.signature.verdict == Verdict::kTransient) {
+    text += "- Retry the call once: every failure seen succeeded when "
+            "retried at once.\n";
+  }
+  const BisectRow* held = Row(s, "no held handle");
+  if (held && found && found->failures > 0 && held->failures == 0) {
+    text += "- Avoid keeping the file open while other threads open it: "
+            "without the held handle it never failed.\n";
+  }
+  return text;
+}
 
 }  // namespace
 
@@ -94,7 +142,9 @@ std::string ReportMarkdown(const FindingSummary& s) {
                     Percent(s.rate.high), ").\n\n");
   }
   if (!s.bisect.empty()) {
-    md += "## What it is and is not\n\n| variation | failures | rounds | rate |\n"
+    md += "## What it is and is not\n\n";
+    md += TriggerParagraph(s);
+    md += "\n\n| variation | failures | rounds | rate |\n"
           "| --- | ---: | ---: | --- |\n";
     for (const BisectRow& row : s.bisect) {
       const RateInterval ci = WilsonInterval(row.failures, row.rounds);
@@ -105,6 +155,16 @@ std::string ReportMarkdown(const FindingSummary& s) {
                       row.rounds, " | ", rate, " |\n");
     }
     md += "\n";
+  }
+  if (!s.timeline_ascii.empty()) {
+    absl::StrAppend(&md, "## A failing round\n\n```\n", s.timeline_ascii,
+                    "```\n\n(`timeline.svg` in this directory draws the "
+                    "same.)\n\n");
+  }
+  const std::string workarounds = Workarounds(s);
+  if (!workarounds.empty()) {
+    absl::StrAppend(&md, "## Workarounds the data supports\n\n", workarounds,
+                    "\n");
   }
   absl::StrAppend(&md, "## Scenario", s.minimized ? " (minimized)" : "",
                   "\n\n```\n", PrintScenario(shown), "```\n\n");

@@ -41,6 +41,8 @@ struct FindingSummary {
   std::vector<BisectRow> bisect;
   std::vector<std::pair<std::string, std::string>> environment;
   std::string backend;
+  std::string timeline_ascii;  // a failing round, drawn (timeline.h)
+  std::string timeline_svg;    // the same as SVG, written beside report.md
   std::string repro_c;       // the C reproducer, when emitted
   std::string repro_c_name;  // its file name in the finding directory
 };

@@ -67,7 +67,10 @@ class Minimizer {
         // It reproduced; keep it unless it clearly fails less often than
         // the share of the parent's rate that every candidate's budget is
         // sized for (its whole 95 % interval below it), so that the next
-        // candidates can still be judged in as many rounds.
+        // candidates can still be judged in as many rounds. A timing step
+        // must keep the whole rate: a barrier that makes two calls overlap
+        // every round is worth more than a shorter scenario that overlaps
+        // them only when the scheduler happens to.
         absl::StatusOr<Rate> candidate_rate =
             MeasureRate(candidate.scenario, &result);
         if (!candidate_rate.ok()) {
@@ -75,7 +78,9 @@ class Minimizer {
           candidate_rate = Rate{1.0 / trial->rounds,
                                 WilsonInterval(1, trial->rounds)};
         }
-        if (candidate_rate->interval.high < rate * options_.rate_fraction) {
+        const double floor =
+            candidate.timing ? rate : rate * options_.rate_fraction;
+        if (candidate_rate->interval.high < floor) {
           Log(absl::StrFormat("refused: %s reproduces, but at rate %.3g",
                               candidate.step, candidate_rate->value));
           continue;

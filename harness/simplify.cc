@@ -105,9 +105,9 @@ Scenario EditPath(const Scenario& s, size_t n,
 class Collector {
  public:
   explicit Collector(std::vector<Candidate>* out) : out_(out) {}
-  void Add(std::string step, Scenario scenario) {
+  void Add(std::string step, Scenario scenario, bool timing = false) {
     if (!ValidateScenario(scenario).ok()) return;
-    out_->push_back({std::move(step), std::move(scenario)});
+    out_->push_back({std::move(step), std::move(scenario), timing});
   }
 
  private:
@@ -178,7 +178,7 @@ void DropBarriersAndOffsets(const Scenario& s, Collector& c) {
                                  }),
                   t.ops.end());
     }
-    c.Add(absl::StrCat("drop barrier ", id), std::move(copy));
+    c.Add(absl::StrCat("drop barrier ", id), std::move(copy), /*timing=*/true);
   }
   for (size_t t = 0; t < s.threads.size(); ++t) {
     for (size_t i = 0; i < s.threads[t].ops.size(); ++i) {
@@ -186,7 +186,7 @@ void DropBarriersAndOffsets(const Scenario& s, Collector& c) {
       Scenario copy = s;
       copy.threads[t].ops[i].spin_ns = 0;
       c.Add(absl::StrCat("drop spin of thread ", t + 1, " op ", i + 1),
-            std::move(copy));
+            std::move(copy), /*timing=*/true);
     }
   }
 }

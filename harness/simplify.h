@@ -26,6 +26,10 @@ namespace openrace {
 struct Candidate {
   std::string step;  // what was simplified, for the log
   Scenario scenario;
+  // The step changes timing only (a barrier or a spin offset dropped).
+  // Timing is what makes a reproducer reliable on another machine, so the
+  // minimizer keeps such a step only if the bug stays as frequent.
+  bool timing = false;
 };
 
 std::vector<Candidate> Simplifications(const Scenario& scenario);

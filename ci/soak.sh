@@ -57,7 +57,7 @@ if [ -z "${OPENRACE:-}" ]; then
   else
     ci/build.sh "$build"
   fi
-  OPENRACE=$PWD/$build/openrace
+  OPENRACE=$(cd "$build" && pwd)/openrace
 else
   ci/install-soak.sh
 fi

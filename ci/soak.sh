@@ -98,7 +98,8 @@ for s in "${stacks[@]}"; do
   # In the background and in its own session, so that INT/TERM here is
   # passed on to it once, as TERM (a stack stops cleanly on the first, at
   # once on the second). Its output goes to the log, shown by tail.
-  setsid "ci/targets/$s.sh" "$duration" "$out" "$seed" > "$out/$s.log" 2>&1 &
+  : > "$out/$s.log"  # before tail looks for it
+  setsid "ci/targets/$s.sh" "$duration" "$out" "$seed" >> "$out/$s.log" 2>&1 &
   target=$!
   tail -n +1 --pid="$target" -f "$out/$s.log" &
   while :; do

@@ -76,7 +76,7 @@ json_value() {
 }
 # "signature count" lines of the findings object of summary.json $1.
 json_findings() {
-  tr -d '\n' < "$1" | sed -E 's/.*"findings": *\{([^}]*)\}.*/\1/' |
+  { tr -d '\n' < "$1"; echo; } | sed -E 's/.*"findings": *\{([^}]*)\}.*/\1/' |
     tr ',' '\n' | sed -nE 's/^ *"([^"]+)": *([0-9]+) *$/\1 \2/p'
 }
 

@@ -82,6 +82,7 @@ json_findings() {
 
 rows=()
 any_finding=0 any_setup_failure=0 interrupted=0 target=""
+# shellcheck disable=SC2317  # a trap handler
 on_signal() {
   interrupted=1
   [ -z "$target" ] || kill -TERM "$target" 2> /dev/null || true

@@ -3,6 +3,8 @@
 # disk; the daemon runs inside the private mount and PID namespaces.
 # Skipped when /dev/fuse is unavailable.
 #   ci/targets/bindfs.sh DURATION OUT [SEED]   (see lib.sh)
+# setup is called, and SOAK_DIR read, by lib.sh.
+# shellcheck source=lib.sh disable=SC2034,SC2317
 source "$(dirname "$0")/lib.sh"
 
 setup() {

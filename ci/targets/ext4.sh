@@ -2,6 +2,8 @@
 # Soak target: ext4 on a sparse loop image on plain disk (truncate +
 # mkfs.ext4 + mount -o loop, inside a private mount namespace).
 #   ci/targets/ext4.sh DURATION OUT [SEED]   (see lib.sh)
+# setup is called, and SOAK_DIR read, by lib.sh.
+# shellcheck source=lib.sh disable=SC2034,SC2317
 source "$(dirname "$0")/lib.sh"
 
 setup() {

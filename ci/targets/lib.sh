@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh — the shared part of the soak targets (ci/targets/<stack>.sh).
 # Sourced, not run. A target defines one function that builds its stack and
 # then calls `soak_target STACK SETUP_FUNCTION "$@"`:
@@ -172,7 +173,9 @@ soak_inner() {
   SOAK_CONTROL_DIR=$SOAK_WORK/control  # plain disk, outside the stack
   mkdir -p "$SOAK_CONTROL_DIR"
   "$SOAK_SETUP"
-  [ -n "$SOAK_DIR" ] && [ -d "$SOAK_DIR" ] || soak_fail "setup gave no campaign directory"
+  if [ -z "$SOAK_DIR" ] || [ ! -d "$SOAK_DIR" ]; then
+    soak_fail "setup gave no campaign directory"
+  fi
 
   local out=$SOAK_OUT/$SOAK_STACK
   mkdir -p "$out"
@@ -269,7 +272,7 @@ soak_outer_signal() {
   else
     local init
     init=$(pgrep -P "$SOAK_NS" || true)
-    [ -n "$init" ] && kill -TERM $init 2> /dev/null || true
+    if [ -n "$init" ]; then kill -TERM "$init" 2> /dev/null || true; fi
   fi
 }
 

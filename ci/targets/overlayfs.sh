@@ -6,6 +6,8 @@
 # so the campaign's first change there copies it up and its sandbox lives
 # in a merged directory.
 #   ci/targets/overlayfs.sh DURATION OUT [SEED]   (see lib.sh)
+# setup is called, and SOAK_DIR read, by lib.sh.
+# shellcheck source=lib.sh disable=SC2034,SC2317
 source "$(dirname "$0")/lib.sh"
 
 setup() {

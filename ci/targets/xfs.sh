@@ -3,6 +3,8 @@
 # mkfs.xfs + mount -o loop, inside a private mount namespace). Skipped when
 # the kernel has no xfs.
 #   ci/targets/xfs.sh DURATION OUT [SEED]   (see lib.sh)
+# setup is called, and SOAK_DIR read, by lib.sh.
+# shellcheck source=lib.sh disable=SC2034,SC2317
 source "$(dirname "$0")/lib.sh"
 
 setup() {

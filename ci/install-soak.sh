@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the soak campaigns on real file-system stacks need
 # (ci/soak.sh, ci/targets/*.sh), on top of ci/install.sh: mkfs for ext4 and
-# xfs, FUSE and the two FUSE file systems, unshare/losetup/mount, and jq.
+# xfs, FUSE and the two FUSE file systems, unshare/setsid/mount, pgrep,
+# and jq (for reading summary.json by hand; the scripts use grep/sed).
 # Kept apart from ci/install.sh so that the normal test path stays fast.
 # Idempotent; safe to run as root on a fresh Debian bookworm machine.
 set -euo pipefail
@@ -9,7 +10,7 @@ set -euo pipefail
 packages=(
   e2fsprogs xfsprogs
   fuse3 bindfs fuse-overlayfs
-  util-linux mount
+  util-linux mount procps
   jq
 )
 

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the soak campaigns on real file-system stacks need
+# (ci/soak.sh, ci/targets/*.sh), on top of ci/install.sh: mkfs for ext4 and
+# xfs, FUSE and the two FUSE file systems, unshare/setsid/mount, pgrep,
+# and jq (for reading summary.json by hand; the scripts use grep/sed).
+# Kept apart from ci/install.sh so that the normal test path stays fast.
+# Idempotent; safe to run as root on a fresh Debian bookworm machine.
+set -euo pipefail
+
+packages=(
+  e2fsprogs xfsprogs
+  fuse3 bindfs fuse-overlayfs
+  util-linux mount procps
+  jq
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo "install-soak.sh: soak dependencies present"

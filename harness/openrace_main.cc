@@ -4,6 +4,7 @@
 // (`--control-dir` and `--control_dir` are the same flag); `--no-minimize`
 // is the negation of `--minimize`.
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -61,8 +62,8 @@ ABSL_FLAG(std::string, signature, "",
           "finding the scenario shows)");
 ABSL_FLAG(std::string, lang, "c-posix", "emit: c-posix, c-win32 or c-nt");
 ABSL_FLAG(std::string, control_dir, "",
-          "bisect: a directory on another volume; the scenario as found runs "
-          "there too, as the control row");
+          "run, bisect: a directory on another volume; each finding runs "
+          "there too, as the bisection's control row");
 
 namespace {
 
@@ -101,6 +102,38 @@ std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
   return args;
 }
 
+// `--help`: the usage and every flag of openrace with its default, on
+// stdout. (Abseil's own help exits with status 1, which scripts would read
+// as "found a failure".)
+void PrintHelp() {
+  std::printf("%s\n\nflags (dashes and underscores are the same):\n", kUsage);
+  std::vector<std::pair<std::string, const absl::CommandLineFlag*>> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (absl::StrContains(flag->Filename(), "openrace_main")) {
+      flags.push_back({std::string(name), flag});
+    }
+  }
+  std::sort(flags.begin(), flags.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [name, flag] : flags) {
+    std::printf("  --%s (default: %s)\n      %s\n", name.c_str(),
+                flag->DefaultValue().empty() ? "\"\""
+                                             : flag->DefaultValue().c_str(),
+                flag->Help().c_str());
+  }
+}
+
+bool WantsHelp(const std::vector<std::string>& args) {
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] == "--help" || args[i] == "-help" || args[i] == "-h" ||
+        args[i] == "--helpfull" || args[i] == "--helpshort") {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Every `--name[=value]` names a known flag with a value it accepts.
 absl::Status CheckFlags(const std::vector<std::string>& args) {
   for (size_t i = 1; i < args.size(); ++i) {
@@ -110,6 +143,14 @@ absl::Status CheckFlags(const std::vector<std::string>& args) {
     std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
     const size_t eq = body.find('=');
     const std::string name = body.substr(0, eq);
+    // Abseil's own usage flags are not in the flag registry.
+    constexpr absl::string_view kUsageFlags[] = {
+        "help", "helpfull", "helpshort", "helppackage", "helpon",
+        "helpmatch", "version", "only_check_args"};
+    if (std::find(std::begin(kUsageFlags), std::end(kUsageFlags), name) !=
+        std::end(kUsageFlags)) {
+      continue;
+    }
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
     if (flag == nullptr && absl::StartsWith(name, "no")) {
       absl::CommandLineFlag* positive = absl::FindCommandLineFlag(name.substr(2));
@@ -268,6 +309,10 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
 
   std::vector<std::string> normalized = NormalizeFlagNames(argc, argv);
+  if (WantsHelp(normalized)) {
+    PrintHelp();
+    return openrace::kExitClean;
+  }
   std::vector<char*> args;
   for (std::string& arg : normalized) args.push_back(arg.data());
   // Abseil exits with status 1 on an unknown flag or a bad value; check

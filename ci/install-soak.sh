@@ -7,22 +7,8 @@
 # Idempotent; safe to run as root on a fresh Debian bookworm machine.
 set -euo pipefail
 
-packages=(
-  e2fsprogs xfsprogs
-  fuse3 bindfs fuse-overlayfs
-  util-linux mount procps
+exec "$(dirname "$0")/install.sh" \
+  e2fsprogs xfsprogs \
+  fuse3 bindfs fuse-overlayfs \
+  util-linux mount procps \
   jq
-)
-
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
-echo "install-soak.sh: soak dependencies present"

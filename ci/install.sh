@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything openrace needs to build and test on Linux, from Debian's
-# packages. Idempotent; safe to run as root on a fresh Debian bookworm machine.
+# packages, plus any packages named as arguments (ci/install-soak.sh uses
+# that). Idempotent; safe to run as root on a fresh Debian bookworm machine.
+#   ci/install.sh [PACKAGE...]
 set -euo pipefail
 
 packages=(
@@ -8,6 +10,7 @@ packages=(
   clang libclang-rt-14-dev
   libabsl-dev libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   util-linux procps
+  "$@"
 )
 
 missing=()

@@ -116,14 +116,7 @@ class Campaign {
       Log(absl::StrCat("  not minimized: ", minimized.status().message()));
       return absl::OkStatus();
     }
-    summary.minimized = minimized->scenario;
-    summary.one_minimal = minimized->one_minimal;
-    summary.steps = minimized->steps;
-  summary.candidates_tried = minimized->candidates_tried;
-  summary.minimize_rounds = minimized->rounds_run;
-    summary.failures = minimized->failures;
-    summary.rounds = minimized->rounds;
-    summary.rate = minimized->rate;
+    summary.RecordMinimized(*minimized);
     status = store_.Update(summary);
     if (!status.ok()) return status;
     status = Explain(summary);

@@ -56,21 +56,14 @@ std::string BisectJson(const BisectCommand& command, const Signature& signature,
 
 int RunBisect(const BisectCommand& command) {
   if (command.dir.empty()) {
-    return UsageError(absl::InvalidArgumentError(
-        "bisect needs --dir DIR, a directory on the file system under test"));
+    return UsageError(MissingDir("bisect"));
   }
   absl::StatusOr<Scenario> scenario = LoadScenario(command.file);
   if (!scenario.ok()) return UsageError(scenario.status());
-  absl::optional<Signature> wanted;
-  if (!command.signature.empty()) {
-    wanted = ParseSignature(command.signature);
-    if (!wanted) {
-      return UsageError(absl::InvalidArgumentError(
-          absl::StrCat("--signature '", command.signature,
-                       "' is not a signature like "
-                       "open-invalid_parameter-EINVAL-transient-cwd")));
-    }
-  }
+  absl::StatusOr<absl::optional<Signature>> wanted_flag =
+      ParseSignatureFlag(command.signature);
+  if (!wanted_flag.ok()) return UsageError(wanted_flag.status());
+  const absl::optional<Signature> wanted = *wanted_flag;
   absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(
       command.backend.empty() ? DefaultBackendName() : command.backend);
   if (!backend.ok()) return UsageError(backend.status());

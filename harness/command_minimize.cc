@@ -25,20 +25,14 @@ std::string Dirname(const std::string& path) {
 
 int RunMinimize(const MinimizeCommand& command) {
   if (command.dir.empty()) {
-    return UsageError(absl::InvalidArgumentError(
-        "minimize needs --dir DIR, a directory on the file system under test"));
+    return UsageError(MissingDir("minimize"));
   }
   absl::StatusOr<Scenario> scenario = LoadScenario(command.file);
   if (!scenario.ok()) return UsageError(scenario.status());
-  absl::optional<Signature> wanted;
-  if (!command.signature.empty()) {
-    wanted = ParseSignature(command.signature);
-    if (!wanted) {
-      return UsageError(absl::InvalidArgumentError(absl::StrCat(
-          "--signature '", command.signature,
-          "' is not a signature like open-invalid_parameter-EINVAL-transient-cwd")));
-    }
-  }
+  absl::StatusOr<absl::optional<Signature>> wanted_flag =
+      ParseSignatureFlag(command.signature);
+  if (!wanted_flag.ok()) return UsageError(wanted_flag.status());
+  const absl::optional<Signature> wanted = *wanted_flag;
   const std::string out = command.out.empty()
                               ? Dirname(command.file) + "/minimized.scn"
                               : command.out;
@@ -89,14 +83,7 @@ int RunMinimize(const MinimizeCommand& command) {
   summary.found = *scenario;
   summary.found_thread = first->first[0].thread;
   summary.found_op = first->first[0].op;
-  summary.minimized = result->scenario;
-  summary.one_minimal = result->one_minimal;
-  summary.steps = result->steps;
-  summary.candidates_tried = result->candidates_tried;
-  summary.minimize_rounds = result->rounds_run;
-  summary.failures = result->failures;
-  summary.rounds = result->rounds;
-  summary.rate = result->rate;
+  summary.RecordMinimized(*result);
   summary.backend = std::string((*backend)->name());
   absl::Status status = WriteFileAtomically(
       out_abs, absl::StrCat("# minimized: ", signature.ToString(), "\n",

@@ -122,8 +122,7 @@ void AppendJson(JsonWriter& json, const std::string& file,
 
 int RunReplay(const ReplayCommand& command) {
   if (command.dir.empty()) {
-    return UsageError(absl::InvalidArgumentError(
-        "replay needs --dir DIR, a directory on the file system under test"));
+    return UsageError(MissingDir("replay"));
   }
   // Every file is checked before anything runs.
   std::vector<Scenario> scenarios;

@@ -15,6 +15,23 @@ int UsageError(const absl::Status& status) {
   return kExitUsage;
 }
 
+absl::StatusOr<absl::optional<Signature>> ParseSignatureFlag(
+    const std::string& text) {
+  if (text.empty()) return absl::optional<Signature>();
+  absl::optional<Signature> signature = ParseSignature(text);
+  if (!signature) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--signature '", text,
+        "' is not a signature like open-invalid_parameter-EINVAL-transient-cwd"));
+  }
+  return signature;
+}
+
+absl::Status MissingDir(absl::string_view command) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      command, " needs --dir DIR, a directory on the file system under test"));
+}
+
 absl::StatusOr<Scenario> LoadScenario(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) return text.status();

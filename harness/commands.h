@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "harness/campaign.h"
+#include "harness/oracle.h"
 
 namespace openrace {
 
@@ -72,6 +73,14 @@ int RunBisect(const BisectCommand& command);
 
 // Prints `status` as the one line that explains an exit 2.
 int UsageError(const absl::Status& status);
+
+// The --signature flag: empty gives nullopt; a malformed one an error that
+// shows what a signature looks like.
+absl::StatusOr<absl::optional<Signature>> ParseSignatureFlag(
+    const std::string& text);
+
+// An error for a command run without --dir.
+absl::Status MissingDir(absl::string_view command);
 
 // Reads, parses and validates a scenario file; errors name the file.
 absl::StatusOr<Scenario> LoadScenario(const std::string& path);

@@ -66,6 +66,17 @@ std::string Workarounds(const FindingSummary& s) {
 
 }  // namespace
 
+void FindingSummary::RecordMinimized(const MinimizeResult& result) {
+  minimized = result.scenario;
+  one_minimal = result.one_minimal;
+  steps = result.steps;
+  candidates_tried = result.candidates_tried;
+  minimize_rounds = result.rounds_run;
+  failures = result.failures;
+  rounds = result.rounds;
+  rate = result.rate;
+}
+
 std::string StatsJson(const FindingSummary& s) {
   const Scenario& shown = Shown(s);
   JsonWriter json;

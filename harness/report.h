@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/types/optional.h"
+#include "harness/minimizer.h"
 #include "harness/oracle.h"
 #include "harness/scenario.h"
 #include "harness/stats.h"
@@ -45,6 +46,9 @@ struct FindingSummary {
   std::string timeline_svg;    // the same as SVG, written beside report.md
   std::string repro_c;       // the C reproducer, when emitted
   std::string repro_c_name;  // its file name in the finding directory
+
+  // Takes the minimized scenario, its steps and its final rate.
+  void RecordMinimized(const MinimizeResult& result);
 };
 
 // stats.json: signature, threads, ops (of the minimized scenario, else of

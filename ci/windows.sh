@@ -15,7 +15,8 @@
 #
 # Environment:
 #   OPENRACE_WINE_TIME    campaign length per backend (default 60s)
-#   OPENRACE_WINE_ROUNDS  rounds per corpus replay (default: the file's own)
+#   OPENRACE_WINE_ROUNDS  rounds per corpus replay (default 2000; `file`: the
+#                         file's own)
 #   OPENRACE_JOBS         build jobs (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -141,7 +142,20 @@ tests=$build/openrace/openrace_tests.exe
 windows_path() { printf 'Z:%s' "${1//\//\\}"; }
 
 log "unit tests under Wine"
-wine "$tests" --gtest_brief=1
+timeout -k 10 600 wine "$tests" --gtest_brief=1
+
+# A hung run must fail the script, not stall CI: the campaign's own time plus
+# two minutes for setup, the last scenario and the cleanup.
+seconds_of() {
+  case $1 in
+    *ms) echo 1 ;;
+    *s) echo "${1%s}" ;;
+    *m) echo $((${1%m} * 60)) ;;
+    *h) echo $((${1%h} * 3600)) ;;
+    *) echo 600 ;;
+  esac
+}
+campaign_limit=$(($(seconds_of "$wine_time") + 120))
 
 work=$build/wine-work
 rm -rf "$work"
@@ -149,7 +163,7 @@ mkdir -p "$work/dir" "$work/out"
 for backend in nt win32; do
   log "campaign, $backend backend, $wine_time"
   status=0
-  wine "$exe" run --dir "$(windows_path "$work/dir")" \
+  timeout -k 10 "$campaign_limit" wine "$exe" run --dir "$(windows_path "$work/dir")" \
     --out "$(windows_path "$work/out/$backend")" \
     --backend "$backend" --time "$wine_time" || status=$?
   if [ "$status" -ne 0 ]; then
@@ -166,8 +180,11 @@ uses_handle_anchor() {
   grep -v '^#' "$1" | grep -Eo '[[:space:]][A-Za-z_][A-Za-z0-9_]*:' |
     grep -Evq '^[[:space:]](cwd|abs|dev|nt):$'
 }
+# Wine makes a round slow (a file call is a wineserver round trip): 2000
+# rounds a file by default, `OPENRACE_WINE_ROUNDS=file` for the file's own.
+replay_rounds=${OPENRACE_WINE_ROUNDS:-2000}
 rounds=()
-[ -n "${OPENRACE_WINE_ROUNDS:-}" ] && rounds=(--rounds "$OPENRACE_WINE_ROUNDS")
+[ "$replay_rounds" != file ] && rounds=(--rounds "$replay_rounds")
 replayed=0
 for file in corpus/*.scn; do
   grep -q '^# expect: clean' "$file" || continue
@@ -176,7 +193,7 @@ for file in corpus/*.scn; do
   for backend in "${backends[@]}"; do
     log "replay $file, $backend backend"
     status=0
-    wine "$exe" replay "$(windows_path "$src/$file")" --dir "$(windows_path "$work/dir")" \
+    timeout -k 10 600 wine "$exe" replay "$(windows_path "$src/$file")" --dir "$(windows_path "$work/dir")" \
       --backend "$backend" "${rounds[@]}" > "$work/replay.txt" || status=$?
     if [ "$status" -ne 0 ]; then
       cat "$work/replay.txt" >&2

@@ -293,6 +293,17 @@ HANDLE ThreadHandle(Native native) {
 
 void CpuRelax() { YieldProcessor(); }
 
+static_assert(sizeof(std::atomic<uint64_t>) == sizeof(uint64_t) &&
+                  std::atomic<uint64_t>::is_always_lock_free,
+              "WaitOnAddress needs the atomic to be the plain word");
+
+void WaitWhileEqual(const std::atomic<uint64_t>& word, uint64_t seen) {
+  WaitOnAddress(const_cast<std::atomic<uint64_t>*>(&word), &seen, sizeof seen,
+                INFINITE);
+}
+
+void WakeAllWaiters(std::atomic<uint64_t>& word) { WakeByAddressAll(&word); }
+
 int64_t MonotonicNanos() {
   static const int64_t frequency = [] {
     LARGE_INTEGER f;

@@ -26,7 +26,8 @@ struct BackendEntry {
 const std::vector<BackendEntry>& Registry() {
   static const auto* const kBackends = new std::vector<BackendEntry>{
 #if defined(_WIN32)
-  // backend_win32.cc ("win32", the default) and backend_nt.cc add theirs here.
+      {"win32", &internal::MakeWin32Backend},
+      {"nt", &internal::MakeNtBackend},
 #else
       {"posix", &internal::MakePosixBackend},
 #endif

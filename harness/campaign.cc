@@ -2,7 +2,9 @@
 
 #include "harness/campaign.h"
 
+#include <algorithm>
 #include <random>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -244,7 +246,19 @@ absl::StatusOr<CampaignResult> RunCampaign(const CampaignOptions& options) {
   absl::StatusOr<std::unique_ptr<Sandbox>> sandbox =
       Sandbox::Create(options.dir);
   if (!sandbox.ok()) return sandbox.status();
-  return Campaign(options, **backend, **sandbox, *store).Run();
+  // Windows: CreateFileW takes no directory handle, so the win32 backend
+  // draws no handle anchors; each backend also spells its own verbatim
+  // prefix (`\\?\` for win32, `\??\` for nt).
+  CampaignOptions adapted = options;
+  std::vector<Anchor>& anchors = adapted.generator.anchors;
+  if ((*backend)->name() == "win32") {
+    anchors.erase(std::remove(anchors.begin(), anchors.end(), Anchor::kHandle),
+                  anchors.end());
+    anchors.push_back(Anchor::kWin32Device);
+  } else if ((*backend)->name() == "nt") {
+    anchors.push_back(Anchor::kNtObject);
+  }
+  return Campaign(adapted, **backend, **sandbox, *store).Run();
 }
 
 }  // namespace openrace

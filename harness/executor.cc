@@ -96,7 +96,7 @@ void SpinThenSleep(const std::atomic<T>& word, int64_t spin_ns, Done done) {
   for (;;) {
     const T seen = word.load(std::memory_order_acquire);
     if (done()) return;
-    word.wait(seen, std::memory_order_acquire);
+    WaitWhileEqual(word, seen);  // platform.h: not std::atomic::wait
   }
 }
 
@@ -567,7 +567,7 @@ absl::Status RunDriver::RunRounds(
     state.round_hang.store(false, std::memory_order_relaxed);
     state.release_ns = MonotonicNanos();
     state.epoch.store(round + 1, std::memory_order_release);
-    state.epoch.notify_all();
+    WakeAllWaiters(state.epoch);
     SpinUntil([&] {
       return state.finished.load(std::memory_order_acquire) == workers * (round + 1) ||
              state.abort.load(std::memory_order_acquire);
@@ -587,7 +587,7 @@ void RunDriver::StopThreads() {
   RunState& state = *state_;
   state.stop.store(true, std::memory_order_relaxed);
   state.epoch.fetch_add(1, std::memory_order_release);
-  state.epoch.notify_all();
+  WakeAllWaiters(state.epoch);
   // Reap: join the workers that left, detach the abandoned ones. The
   // watchdog keeps running meanwhile, so a worker that hangs while the run
   // aborts is abandoned too instead of blocking this loop.

@@ -6,6 +6,7 @@
 #ifndef OPENRACE_HARNESS_PLATFORM_H_
 #define OPENRACE_HARNESS_PLATFORM_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -22,6 +23,15 @@ int64_t MonotonicNanos();
 // A hint to the CPU that the caller is spinning (x86 `pause`), for the
 // executor's spin barriers.
 void CpuRelax();
+
+// Sleeps while `word` holds `seen` (it may also return spuriously; callers
+// re-check); WakeAllWaiters(word), after changing it, wakes every sleeper.
+// std::atomic wait/notify on Linux (a futex). On Windows WaitOnAddress /
+// WakeByAddressAll: libstdc++ 12's std::atomic::wait on mingw-w64, which has
+// no futex, can lose a wake-up (seen under Wine: a worker asleep on a round
+// epoch that had already moved, its peers waiting for it forever).
+void WaitWhileEqual(const std::atomic<uint64_t>& word, uint64_t seen);
+void WakeAllWaiters(std::atomic<uint64_t>& word);
 
 // After this, the first SIGINT/SIGTERM (Ctrl-C / Ctrl-Break on Windows)
 // only sets a flag that long loops poll, so they unwind and clean up; a

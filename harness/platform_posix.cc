@@ -187,6 +187,12 @@ void CpuRelax() {
 #endif
 }
 
+void WaitWhileEqual(const std::atomic<uint64_t>& word, uint64_t seen) {
+  word.wait(seen, std::memory_order_acquire);
+}
+
+void WakeAllWaiters(std::atomic<uint64_t>& word) { word.notify_all(); }
+
 int64_t MonotonicNanos() {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

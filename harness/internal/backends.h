@@ -13,6 +13,8 @@ namespace openrace {
 namespace internal {
 
 std::unique_ptr<Backend> MakePosixBackend();  // backend_posix.cc
+std::unique_ptr<Backend> MakeWin32Backend();  // backend_win32.cc
+std::unique_ptr<Backend> MakeNtBackend();     // backend_nt.cc
 
 }  // namespace internal
 }  // namespace openrace

@@ -14,8 +14,10 @@
 //                           directory, made once per process)
 //   OPENRACE_FINDINGS_DIR   where finding-<signature>.scn goes
 //   OPENRACE_FUZZ_ROUNDS    rounds per input (default 50)
-//   OPENRACE_FUZZ_FEEDBACK  0: leave libFuzzer's extra counters alone (no
-//                           behaviour feedback; for measuring what it buys)
+//   OPENRACE_FUZZ_FEEDBACK  which behaviour tables feed libFuzzer's extra
+//                           counters: 1 (default) all, 0 none, or a comma
+//                           list of overlap, latency, retry (for measuring
+//                           what each buys; fuzz/measure_feedback.sh)
 //
 // Any input or crash artifact converts to a scenario file:
 //   scenario_fuzzer --to-scn INPUT > x.scn
@@ -41,6 +43,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "fuzz/scenario_input.h"
 #include "harness/backend.h"
 #include "harness/executor.h"
@@ -59,7 +63,7 @@ struct Setup {
   std::string findings_dir;  // $OPENRACE_FINDINGS_DIR or start_dir
   std::string temp_dir;      // made here when $OPENRACE_DIR is unset
   uint64_t rounds = 50;
-  bool feedback = true;
+  unsigned feedback = tables::kAll;
   uint64_t executions = 0;
   std::unique_ptr<Backend> backend;
   std::unique_ptr<Sandbox> sandbox;
@@ -97,8 +101,17 @@ Setup& GetSetup() {
       Die(absl::StrCat("OPENRACE_FUZZ_ROUNDS='", r, "' is not a positive number"));
     }
   }
-  if (const char* f = getenv("OPENRACE_FUZZ_FEEDBACK"); f != nullptr) {
-    s.feedback = strcmp(f, "0") != 0;
+  if (const char* f = getenv("OPENRACE_FUZZ_FEEDBACK"); f != nullptr && *f) {
+    s.feedback = 0;
+    for (absl::string_view name : absl::StrSplit(f, ',')) {
+      if (name == "1") s.feedback |= tables::kAll;
+      else if (name == "0") s.feedback |= 0;
+      else if (name == "overlap") s.feedback |= tables::kOverlap;
+      else if (name == "latency") s.feedback |= tables::kLatency;
+      else if (name == "retry") s.feedback |= tables::kRetry;
+      else Die(absl::StrCat("OPENRACE_FUZZ_FEEDBACK='", f,
+                            "': expected 0, 1 or a list of overlap, latency, retry"));
+    }
   }
   std::string parent;
   if (const char* dir = getenv("OPENRACE_DIR"); dir != nullptr && *dir) {
@@ -203,7 +216,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const absl::Status status = executor.Run(
       scenario, *setup.sandbox, scenario.rounds, [&](const RoundTrace& trace) {
-        if (setup.feedback) behaviour.Count(trace, openrace_behaviour_counters);
+        if (setup.feedback != 0) {
+          behaviour.Count(trace, openrace_behaviour_counters, setup.feedback);
+        }
         oracle.Judge(trace, &findings);
         return findings.empty();
       });

@@ -199,7 +199,8 @@ Overlap BehaviourMap::OverlapOf(const RoundTrace& trace, size_t thread,
   return best;
 }
 
-void BehaviourMap::Count(const RoundTrace& trace, uint8_t* counters) const {
+void BehaviourMap::Count(const RoundTrace& trace, uint8_t* counters,
+                         unsigned which) const {
   auto bump = [&](size_t index) {
     if (counters[index] != 255) ++counters[index];
   };
@@ -211,16 +212,20 @@ void BehaviourMap::Count(const RoundTrace& trace, uint8_t* counters) const {
       const size_t kind = static_cast<size_t>(op.kind) % kOpKinds;
       const size_t status = static_cast<size_t>(r.outcome.status);
       const size_t anchor = static_cast<size_t>(op.path.anchor) % kAnchors;
-      const Overlap overlap = OverlapOf(trace, t, i);
-      bump(((kind * kStatusClassCount + status) * kAnchors + anchor) *
-               kOverlapClasses +
-           static_cast<size_t>(overlap));
-      const int64_t us = std::max<int64_t>(0, r.end_ns - r.start_ns) / 1000;
-      const size_t bucket = std::min<size_t>(
-          kLatencyBuckets - 1, std::bit_width(static_cast<uint64_t>(us)));
-      bump(kOverlapTable + (kind * kStatusClassCount + status) * kLatencyBuckets +
-           bucket);
-      if (r.retry) {
+      if (which & tables::kOverlap) {
+        const Overlap overlap = OverlapOf(trace, t, i);
+        bump(((kind * kStatusClassCount + status) * kAnchors + anchor) *
+                 kOverlapClasses +
+             static_cast<size_t>(overlap));
+      }
+      if (which & tables::kLatency) {
+        const int64_t us = std::max<int64_t>(0, r.end_ns - r.start_ns) / 1000;
+        const size_t bucket = std::min<size_t>(
+            kLatencyBuckets - 1, std::bit_width(static_cast<uint64_t>(us)));
+        bump(kOverlapTable +
+             (kind * kStatusClassCount + status) * kLatencyBuckets + bucket);
+      }
+      if ((which & tables::kRetry) && r.retry) {
         bump(kOverlapTable + kLatencyTable +
              (kind * kStatusClassCount + status) * kStatusClassCount +
              static_cast<size_t>(r.retry->status));

@@ -112,14 +112,24 @@ enum class Overlap : uint8_t {
   kHeld = 3,        // another thread held the target open meanwhile
 };
 
+// Which tables Count fills (for measuring what each buys).
+namespace tables {
+inline constexpr unsigned kOverlap = 1;
+inline constexpr unsigned kLatency = 2;
+inline constexpr unsigned kRetry = 4;
+inline constexpr unsigned kAll = kOverlap | kLatency | kRetry;
+}  // namespace tables
+
 class BehaviourMap {
  public:
   // `scenario` must be valid and outlive the map.
   explicit BehaviourMap(const Scenario& scenario);
 
   // Adds one round: every call that ran bumps one counter in each table
-  // (saturating at 255). `counters` has kBehaviourCounters entries.
-  void Count(const RoundTrace& trace, uint8_t* counters) const;
+  // of `which` (saturating at 255). `counters` has kBehaviourCounters
+  // entries.
+  void Count(const RoundTrace& trace, uint8_t* counters,
+             unsigned which = tables::kAll) const;
 
   // The overlap class of one call in one round (for tests and logs).
   Overlap OverlapOf(const RoundTrace& trace, size_t thread, size_t op) const;

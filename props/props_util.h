@@ -8,9 +8,10 @@
 // that RapidCheck finds a counterexample, that the counterexample (shrunk
 // through the harness's simplifications) involves exactly two threads, and
 // prints it with its RC_PARAMS reproduce string. Two threads: two scenario
-// threads, or one and the main thread, which holds the shared handles for
-// the whole run (the planted bug fires when *another* thread holds the
-// target, and the main thread is another thread).
+// threads, or one and the main thread when the scenario has a shared handle
+// (the main thread holds those for the whole run; the planted bug fires
+// when *another* thread holds the target, and the main thread is another
+// thread).
 //
 // Environment:
 //   OPENRACE_PROPS_DIR         parent of every sandbox (default: a temporary

@@ -11,7 +11,7 @@
 #                  -DOPENRACE_LIBFUZZER=ON -DOPENRACE_FUZZ_SANITIZERS= \
 #                  -DOPENRACE_BUILD_TESTS=OFF -DOPENRACE_BUILD_PROPS=OFF
 #                cmake --build BUILD -j2 --target scenario_fuzzer openrace_emulator
-#     SEEDS    libFuzzer seeds 1..SEEDS (default 7)
+#     SEEDS    libFuzzer seeds 1..SEEDS, or FIRST-LAST (default 7)
 #     ROUNDS   OPENRACE_FUZZ_ROUNDS, rounds per input (default 50)
 #     P        OPENRACE_EMULATOR_P (default 0.01)
 #     SECONDS  give up on a run after this long (default 300); such a run
@@ -21,6 +21,7 @@
 set -euo pipefail
 build=${1:?usage: fuzz/measure_feedback.sh BUILD [SEEDS] [ROUNDS] [P] [SECONDS]}
 seeds=${2:-7}
+case $seeds in *-*) first=${seeds%-*} last=${seeds#*-} ;; *) first=1 last=$seeds ;; esac
 rounds=${3:-50}
 p=${4:-0.01}
 seconds=${5:-300}
@@ -34,10 +35,10 @@ trap 'rm -rf "$work"' EXIT
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "rounds=$rounds p=$p seeds=1..$seeds limit=${seconds}s"
+echo "rounds=$rounds p=$p seeds=$first..$last limit=${seconds}s"
 for feedback in $modes; do
   results=()
-  for seed in $(seq 1 "$seeds"); do
+  for seed in $(seq "$first" "$last"); do
     run=$work/f$feedback-s$seed
     mkdir -p "$run/root" "$run/corpus" "$run/artifacts"
     set +e

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "harness/scenario_text.h"
 #include "harness/validate.h"
 
 namespace openrace {
@@ -102,15 +103,21 @@ Scenario EditPath(const Scenario& s, size_t n,
   return copy;
 }
 
+// Keeps the candidates that are valid and visibly simpler: a step whose
+// result prints like its parent (a separator style on a path of one
+// component, say) changes nothing a reader or the minimizer could see.
 class Collector {
  public:
-  explicit Collector(std::vector<Candidate>* out) : out_(out) {}
+  Collector(const Scenario& parent, std::vector<Candidate>* out)
+      : parent_text_(PrintScenario(parent)), out_(out) {}
   void Add(std::string step, Scenario scenario, bool timing = false) {
     if (!ValidateScenario(scenario).ok()) return;
+    if (PrintScenario(scenario) == parent_text_) return;
     out_->push_back({std::move(step), std::move(scenario), timing});
   }
 
  private:
+  const std::string parent_text_;
   std::vector<Candidate>* out_;
 };
 
@@ -332,7 +339,7 @@ void ResetFlags(const Scenario& s, Collector& c) {
 
 std::vector<Candidate> Simplifications(const Scenario& scenario) {
   std::vector<Candidate> candidates;
-  Collector c(&candidates);
+  Collector c(scenario, &candidates);
   DropThreads(scenario, c);
   DropOps(scenario, c);
   DropHolds(scenario, c);

@@ -9,9 +9,9 @@
 //   (from every thread); drop a spin offset; drop `.` and `..` detours;
 //   plain spelling (single `/` separators, no trailing separator); drop a
 //   tree entry; flatten a directory level; reset each flag to its default.
-// Candidates that fail ValidateScenario are left out. No candidate changes
-// the anchor kind of any path: the anchor may be the trigger, and the
-// bisection tests it explicitly.
+// Candidates that fail ValidateScenario, or print exactly like the input,
+// are left out. No candidate changes the anchor kind of any path: the
+// anchor may be the trigger, and the bisection tests it explicitly.
 
 #ifndef OPENRACE_HARNESS_SIMPLIFY_H_
 #define OPENRACE_HARNESS_SIMPLIFY_H_

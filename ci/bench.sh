@@ -19,7 +19,7 @@ echo "== executor throughput (median of 5)"
   --benchmark_report_aggregates_only=true --benchmark_format=csv 2>/dev/null |
   awk -F, '
     /_median"?,/ {
-      name = $1; gsub(/"/, "", name); sub(/_median$/, "", name)
+      name = $1; gsub(/"/, "", name); sub(/_median$/, "", name); sub(/\/real_time$/, "", name)
       for (i = 1; i <= NF; i++) if (header[i] == "items_per_second") rate[name] = $i
     }
     /^name,/ { for (i = 1; i <= NF; i++) header[i] = $i }

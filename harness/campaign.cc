@@ -15,6 +15,7 @@
 #include "harness/minimizer.h"
 #include "harness/platform.h"
 #include "harness/sandbox.h"
+#include "harness/scenario_text.h"
 #include "harness/timeline.h"
 #include "harness/trial.h"
 #include "harness/validate.h"
@@ -143,6 +144,7 @@ class Campaign {
       return absl::OkStatus();
     }
     const OpRef failing{first->where.thread, first->where.op};
+    summary.failing_call = PrintOp(min.threads[failing.thread].ops[failing.op]);
     summary.timeline_svg = TimelineSvg(min, first->trace, failing);
     summary.timeline_ascii = TimelineAscii(min, first->trace, failing);
 

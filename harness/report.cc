@@ -115,8 +115,10 @@ std::string StatsJson(const FindingSummary& s) {
 
 std::string ReportMarkdown(const FindingSummary& s) {
   const Scenario& shown = Shown(s);
-  const Op& failing =
-      s.found.threads[s.found_thread].ops[s.found_op];
+  const std::string failing =
+      s.failing_call.empty()
+          ? PrintOp(s.found.threads[s.found_thread].ops[s.found_op])
+          : s.failing_call;
   std::string md;
   absl::StrAppend(&md, "# ", OpKindName(s.signature.op), " fails with ",
                   OutcomeName(s.signature.outcome), " (",
@@ -127,7 +129,7 @@ std::string ReportMarkdown(const FindingSummary& s) {
   absl::StrAppend(&md, "## What happens\n\n");
   absl::StrAppend(
       &md, "With ", shown.threads.size(), " thread(s) and ",
-      CountCalls(shown), " call(s), the call `", PrintOp(failing),
+      CountCalls(shown), " call(s), the call `", failing,
       "` answered ", OutcomeName(s.signature.outcome), ". ");
   switch (s.signature.verdict) {
     case Verdict::kTransient:

@@ -32,6 +32,9 @@ struct FindingSummary {
   uint64_t occurrences = 1;  // scenarios of the campaign that showed it
   Scenario found;
   size_t found_thread = 0, found_op = 0;  // the failing call in `found`
+  // The failing call of the scenario the report shows (the minimized one
+  // once its failing round has been found again), as text.
+  std::string failing_call;
   absl::optional<Scenario> minimized;
   bool one_minimal = false;
   std::vector<std::string> steps;  // accepted simplifications

@@ -68,9 +68,9 @@ class Minimizer {
         // the share of the parent's rate that every candidate's budget is
         // sized for (its whole 95 % interval below it), so that the next
         // candidates can still be judged in as many rounds. A timing step
-        // must keep the whole rate: a barrier that makes two calls overlap
-        // every round is worth more than a shorter scenario that overlaps
-        // them only when the scheduler happens to.
+        // (a spin offset dropped) must keep the whole rate: a slide that
+        // makes two calls overlap is worth more than a shorter scenario
+        // that overlaps them only when the scheduler happens to.
         absl::StatusOr<Rate> candidate_rate =
             MeasureRate(candidate.scenario, &result);
         if (!candidate_rate.ok()) {

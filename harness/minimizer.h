@@ -8,9 +8,9 @@
 // 0.99, and accepts the first candidate of Simplifications() that shows the
 // signature, unless a fresh measurement puts its whole 95 % interval below
 // p/4 (a rarer scenario would make every later judgement cost more than it
-// is sized for; for a step that only changes timing — a barrier or a spin
-// offset dropped — the bar is p itself, so a reproducer keeps the barriers
-// that make its calls overlap every round). It repeats until no single simplification reproduces (the
+// is sized for; for a step that only changes timing — a spin offset
+// dropped — the bar is p itself). Barriers are never dropped on their own
+// (simplify.h): they are what makes a reproducer portable. It repeats until no single simplification reproduces (the
 // result is 1-minimal) or the time budget is spent, and says which. No
 // candidate is tried twice (by hash of its printed text). At the end it
 // measures the final rate on fresh rounds and sets the scenario's `rounds`

@@ -147,16 +147,16 @@ TEST(MinimizerTest, ShrinksToTheTwoThreadsOneFileOfTheBug) {
   EXPECT_TRUE(logged_accept);
 }
 
-// Like FakeProber, but the bug is 40 times rarer without barriers.
-class BarrierSensitiveProber : public FakeProber {
+// Like FakeProber, but the bug is 40 times rarer without a spin offset.
+class SpinSensitiveProber : public FakeProber {
  public:
-  BarrierSensitiveProber() : FakeProber(0.2) {}
+  SpinSensitiveProber() : FakeProber(0.2) {}
 
  protected:
   double RateOf(const Scenario& s) const override {
     for (const ThreadProgram& t : s.threads) {
       for (const Op& op : t.ops) {
-        if (op.kind == OpKind::kBarrier) return 0.2;
+        if (op.spin_ns > 0) return 0.2;
       }
     }
     return 0.005;
@@ -166,22 +166,22 @@ class BarrierSensitiveProber : public FakeProber {
 TEST(MinimizerTest, KeepsWhatMakesTheBugFrequent) {
   absl::StatusOr<Scenario> big = ParseScenario(kBig);
   ASSERT_TRUE(big.ok());
-  BarrierSensitiveProber prober;
+  SpinSensitiveProber prober;
   std::vector<std::string> log;
   MinimizeOptions options;
   options.log = [&](const std::string& line) { log.push_back(line); };
   absl::StatusOr<MinimizeResult> result =
       Minimize(*big, Seed(), prober, options);
   ASSERT_TRUE(result.ok()) << result.status();
-  bool has_barrier = false;
+  bool has_spin = false;
   for (const ThreadProgram& t : result->scenario.threads) {
-    for (const Op& op : t.ops) has_barrier |= op.kind == OpKind::kBarrier;
+    for (const Op& op : t.ops) has_spin |= op.spin_ns > 0;
   }
-  EXPECT_TRUE(has_barrier) << result->scenario;
+  EXPECT_TRUE(has_spin) << result->scenario;
   EXPECT_TRUE(result->one_minimal);
   bool refused = false;
   for (const std::string& line : log) {
-    refused |= line.rfind("refused: drop barrier", 0) == 0;
+    refused |= line.rfind("refused: drop spin", 0) == 0;
   }
   EXPECT_TRUE(refused);
 }

@@ -5,8 +5,8 @@
 // "reset share of thread 1 op 2"; threads and ops count from 1, as in
 // the validator's messages), in the order the minimizer tries them:
 //   drop a thread; drop an operation (with the ops that use its handle);
-//   drop a hold (an open keeps no handle, its close goes); drop a barrier
-//   (from every thread); drop a spin offset; drop `.` and `..` detours;
+//   drop a hold (an open keeps no handle, its close goes); drop a spin
+//   offset; drop `.` and `..` detours;
 //   plain spelling (single `/` separators, no trailing separator); drop a
 //   tree entry; flatten a directory level; reset each flag to its default.
 // Candidates that fail ValidateScenario, or print exactly like the input,
@@ -26,7 +26,8 @@ namespace openrace {
 struct Candidate {
   std::string step;  // what was simplified, for the log
   Scenario scenario;
-  // The step changes timing only (a barrier or a spin offset dropped).
+  // The step changes timing only (a spin offset dropped; barriers are
+  // never dropped on their own, see simplify.cc).
   // Timing is what makes a reproducer reliable on another machine, so the
   // minimizer keeps such a step only if the bug stays as frequent.
   bool timing = false;

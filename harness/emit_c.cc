@@ -1,6 +1,12 @@
+// emit_c.cc — see emit_c.h. The scenario walk and the program's skeleton,
+// shared by the three languages; the per-API pieces are in the dialects
+// (internal/emit_c_dialect.h).
+
 #include "harness/emit_c.h"
 
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -8,133 +14,100 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "harness/internal/emit_c_posix_runtime.h"
-#include "harness/posix_render.h"
+#include "harness/internal/c_writer.h"
+#include "harness/internal/emit_c_dialect.h"
 
 namespace openrace {
+
+namespace internal {
+
+std::string PathText::words() const {
+  return where.empty() ? shown : absl::StrCat(shown, " ", where);
+}
+
+ScenarioMap::ScenarioMap(const Scenario& scenario)
+    : scenario_(scenario), mutates_(MutatesTree(scenario)) {
+  for (const TreeEntry& entry : scenario.tree) tree_[entry.path] = entry.kind;
+}
+
+bool ScenarioMap::IsDirectory(
+    const std::vector<std::string>& components) const {
+  if (components.empty()) return true;  // the sandbox root
+  auto it = tree_.find(absl::StrJoin(components, "/"));
+  return it != tree_.end() && it->second == EntryKind::kDirectory;
+}
+
+Destination ScenarioMap::Follow(const Path& path) const {
+  Destination d;
+  bool reachable = true;
+  if (path.anchor == Anchor::kHandle) {
+    auto it = handles_.find(path.handle);
+    if (it != handles_.end()) d.components = it->second.target.components;
+    reachable = it != handles_.end() && it->second.target.reached.has_value();
+  }
+  for (const std::string& component : path.components) {
+    // POSIX looks up every component, "." and ".." too, in a directory.
+    reachable = reachable && IsDirectory(d.components);
+    if (component == "..") {
+      if (!d.components.empty()) d.components.pop_back();
+    } else if (component != ".") {
+      d.components.push_back(component);
+    }
+  }
+  if (path.trailing_separator) {
+    reachable = reachable && IsDirectory(d.components);
+  }
+  if (!reachable) return d;
+  if (d.components.empty()) {
+    d.reached = EntryKind::kDirectory;
+  } else if (auto it = tree_.find(absl::StrJoin(d.components, "/"));
+             it != tree_.end()) {
+    d.reached = it->second;
+  }
+  return d;
+}
+
+absl::StatusOr<const Handle*> ScenarioMap::FindHandle(
+    const std::string& name) const {
+  auto it = handles_.find(name);
+  if (it == handles_.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown handle '", name, "'"));
+  }
+  return &it->second;
+}
+
+size_t ScenarioMap::AbsoluteIndex(absl::string_view root, std::string suffix) {
+  for (size_t i = 0; i < absolute_paths_.size(); ++i) {
+    if (absolute_paths_[i].root == root && absolute_paths_[i].suffix == suffix) {
+      return i;
+    }
+  }
+  absolute_paths_.push_back(AbsolutePath{std::string(root), std::move(suffix)});
+  return absolute_paths_.size() - 1;
+}
+
+}  // namespace internal
+
 namespace {
 
-// ---------------------------------------------------------------------------
-// A small writer for C text: lines at the current indentation, blocks that
-// indent their body, comments that cannot be closed early by their text.
-
-constexpr absl::string_view kIndent = "    ";
-
-// Text for inside a /* */ comment: "*/" would end it, "??/" at a line's
-// end would join the next line to it, a control character would garble it.
-std::string CommentText(absl::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (!out.empty() && ((c == '/' && out.back() == '*') ||
-                         (c == '?' && out.back() == '?'))) {
-      out += ' ';
-    }
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-  }
-  return out;
-}
-
-// A C string literal. Octal escapes always have three digits, so a following
-// digit cannot extend them; '?' is escaped so no trigraph can form.
-std::string CString(absl::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\' || c == '?') {
-      absl::StrAppend(&out, "\\", std::string(1, c));
-    } else if (byte < 0x20 || byte >= 0x7f) {
-      absl::StrAppendFormat(&out, "\\%03o", byte);
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-class CWriter {
- public:
-  // One line at the current indentation; an empty line stays empty.
-  void Line(absl::string_view text) {
-    if (!text.empty()) {
-      for (int i = 0; i < depth_; ++i) absl::StrAppend(&out_, kIndent);
-    }
-    absl::StrAppend(&out_, text, "\n");
-  }
-  template <typename... Args>
-  void Linef(const absl::FormatSpec<Args...>& format, const Args&... args) {
-    Line(absl::StrFormat(format, args...));
-  }
-  void Blank() { Line(""); }
-  // The one-line body of an `if` or `for` without braces.
-  void Indented(absl::string_view text) {
-    ++depth_;
-    Line(text);
-    --depth_;
-  }
-
-  // `head {` (or `{` alone for a function body), then the body one level
-  // deeper until Close.
-  void Open(absl::string_view head) {
-    Line(head.empty() ? "{" : absl::StrCat(head, " {"));
-    ++depth_;
-  }
-  void Close(absl::string_view tail = "}") {
-    --depth_;
-    Line(tail);
-  }
-
-  void Comment(absl::string_view text) {
-    Line(absl::StrCat("/* ", CommentText(text), " */"));
-  }
-  void BlockComment(const std::vector<std::string>& lines) {
-    Line("/*");
-    for (const std::string& line : lines) {
-      Line(line.empty() ? " *" : absl::StrCat(" * ", CommentText(line)));
-    }
-    Line(" */");
-  }
-
-  // Fixed C text, written as it is (it carries its own indentation).
-  void Raw(absl::string_view text) { absl::StrAppend(&out_, text); }
-
-  std::string Take() && { return std::move(out_); }
-
- private:
-  std::string out_;
-  int depth_ = 0;
-};
-
-// ---------------------------------------------------------------------------
-// The scenario as the program sees it.
-
-enum class Judgement { kNever, kIfEinval, kIfAnyFailure };
-
-absl::string_view JudgementName(Judgement judgement) {
-  switch (judgement) {
-    case Judgement::kNever:
-      return "NEVER_UNEXPECTED";
-    case Judgement::kIfEinval:
-      return "UNEXPECTED_IF_EINVAL";
-    case Judgement::kIfAnyFailure:
-      return "UNEXPECTED_IF_ANY_FAILURE";
-  }
-  return "";
-}
+using internal::AbsolutePath;
+using internal::CDialect;
+using internal::CString;
+using internal::CWriter;
+using internal::Destination;
+using internal::Handle;
+using internal::Judgement;
+using internal::PathText;
+using internal::RuntimeUse;
+using internal::ScenarioMap;
+using internal::ThreadUse;
 
 bool IsCall(OpKind kind) {
   return kind != OpKind::kClose && kind != OpKind::kBarrier;
-}
-
-bool HasFlag(absl::string_view flags_text, absl::string_view flag) {
-  for (absl::string_view part : absl::StrSplit(flags_text, '|')) {
-    if (part == flag) return true;
-  }
-  return false;
 }
 
 bool EndsInDots(const Path& path) {
@@ -142,7 +115,7 @@ bool EndsInDots(const Path& path) {
 }
 
 // The C name of a scenario handle: its own name when it looks like the
-// usual `h0` / `d12` (which no libc name does), else `handle_N`.
+// usual `h0` / `d12` (which no libc or Windows name does), else `handle_N`.
 std::string CHandleName(absl::string_view name, size_t index) {
   size_t letters = 0;
   while (letters < name.size() && name[letters] >= 'a' && name[letters] <= 'z') {
@@ -155,34 +128,6 @@ std::string CHandleName(absl::string_view name, size_t index) {
   if (letters >= 1 && letters <= 2 && digits) return std::string(name);
   return absl::StrCat("handle_", index);
 }
-
-// Where a path leads, judged against the scenario's initial tree.
-struct Destination {
-  std::vector<std::string> components;  // lexically, from the sandbox root
-  // The kind of tree entry the call reaches; unset when POSIX would not
-  // reach one (a missing entry, a file used as a directory, a handle that
-  // may not be open).
-  absl::optional<EntryKind> reached;
-};
-
-// How one path appears in the program.
-struct PathText {
-  std::string dirfd;  // "AT_FDCWD" or a handle's C name
-  std::string arg;    // a string literal or absolute_path[N]
-  std::string shown;  // "src/a/foo.h", "<sandbox>/src/a/foo.h"
-  std::string where;  // "relative to h0"; empty for an absolute path
-
-  // "src/a/foo.h relative to the current directory"
-  std::string words() const {
-    return where.empty() ? shown : absl::StrCat(shown, " ", where);
-  }
-};
-
-struct Handle {
-  std::string c_name;
-  PathText opened_by;  // the path of the open that names it
-  Destination target;
-};
 
 // What the program says and does for one operation.
 struct OpText {
@@ -200,18 +145,12 @@ std::string CallLabel(size_t t, size_t i) {
   return absl::StrFormat("t%d.op%d", t, i);
 }
 
-// The placeholder for the sandbox's absolute path: RenderPosixPath puts it
-// in front, the program puts the real path there at run time.
-constexpr absl::string_view kSandboxRoot = "<sandbox>";
-
-class PosixEmitter {
+class CEmitter {
  public:
-  PosixEmitter(const Scenario& scenario, const EmitOptions& options)
-      : scenario_(scenario),
-        options_(options),
-        mutates_(MutatesTree(scenario)) {
-    for (const TreeEntry& entry : scenario.tree) tree_[entry.path] = entry.kind;
-  }
+  CEmitter(const Scenario& scenario, const EmitOptions& options,
+           const CDialect& dialect)
+      : scenario_(scenario), options_(options), dialect_(dialect),
+        map_(scenario) {}
 
   absl::StatusOr<std::string> Emit();
 
@@ -220,40 +159,30 @@ class PosixEmitter {
   absl::Status Analyze();
   absl::Status AddHandle(const std::string& name, const Path& path,
                          const OpenFlags& flags);
-  absl::StatusOr<const Handle*> FindHandle(const std::string& name) const;
-  absl::StatusOr<PathText> RenderPath(const Path& path);
   absl::StatusOr<std::string> Describe(const Op& op);
-  absl::StatusOr<std::string> CallCode(const Op& op);
-  Destination Follow(const Path& path) const;
-  bool IsDirectory(const std::vector<std::string>& components) const;
-  bool MustSucceed(const Op& op) const;
-  bool MayAnswerEinval(const Op& op) const;
+  absl::StatusOr<std::string> CallCode(const Op& op, const std::string& held);
+  bool MayAnswerInvalidParameter(const Op& op) const;
   Judgement Judge(const Op& op, OpRef ref) const;
 
   // Writing, top to bottom.
   void WriteOpeningComment(CWriter& w) const;
-  void WriteRule(std::vector<std::string>& lines) const;
-  void WriteRuntime(CWriter& w) const;
   void WriteScenarioData(CWriter& w) const;
   void WriteSetup(CWriter& w) const;
   void WriteThread(CWriter& w, size_t t) const;
   void WriteRun(CWriter& w) const;
 
-  bool HasSpins() const;
-  bool HasHandles() const;  // so close_handle is used
+  RuntimeUse Use() const;
   void ForEachCall(absl::FunctionRef<void(size_t t, size_t i)> visit) const;
 
   const Scenario& scenario_;
   const EmitOptions& options_;
-  const bool mutates_;
-  std::map<std::string, EntryKind> tree_;
-  std::map<std::string, Handle> handles_;
-  std::vector<std::string> absolute_suffixes_;     // after the sandbox path
-  std::vector<std::vector<OpText>> ops_;           // [thread][op]
+  const CDialect& dialect_;
+  ScenarioMap map_;
+  std::vector<std::vector<OpText>> ops_;              // [thread][op]
   std::map<uint32_t, std::vector<size_t>> barriers_;  // id -> threads
 };
 
-absl::Status PosixEmitter::Analyze() {
+absl::Status CEmitter::Analyze() {
   if (const absl::optional<OpRef>& focus = options_.focus;
       focus.has_value() &&
       (focus->thread >= scenario_.threads.size() ||
@@ -284,7 +213,12 @@ absl::Status PosixEmitter::Analyze() {
       OpText text;
       if (IsCall(op.kind)) {
         // Before the op's own handle exists, as when the call is made.
-        absl::StatusOr<std::string> code = CallCode(op);
+        // The name the open's handle gets in AddHandle below.
+        const std::string held =
+            op.kind == OpKind::kOpen && !op.result.empty()
+                ? CHandleName(op.result, map_.handle_count())
+                : "";
+        absl::StatusOr<std::string> code = CallCode(op, held);
         if (!code.ok()) return code.status();
         text.code = *std::move(code);
         text.judgement = Judge(op, OpRef{t, i});
@@ -307,98 +241,47 @@ absl::Status PosixEmitter::Analyze() {
   return absl::OkStatus();
 }
 
-absl::Status PosixEmitter::AddHandle(const std::string& name, const Path& path,
-                                     const OpenFlags& flags) {
-  absl::StatusOr<PathText> opened_by = RenderPath(path);
+absl::Status CEmitter::AddHandle(const std::string& name, const Path& path,
+                                 const OpenFlags& flags) {
+  absl::StatusOr<PathText> opened_by = dialect_.RenderPath(path, map_);
   if (!opened_by.ok()) return opened_by.status();
   Op open;
   open.path = path;
   open.flags = flags;
-  Destination target = Follow(path);
+  Destination target = map_.Follow(path);
   // Paths anchored on the handle reach entries only when its open cannot
   // fail and gives a directory.
-  if (!MustSucceed(open) || target.reached != EntryKind::kDirectory) {
+  if (!dialect_.MustSucceed(open, map_) ||
+      target.reached != EntryKind::kDirectory) {
     target.reached.reset();
   }
-  handles_[name] = Handle{CHandleName(name, handles_.size()),
-                          *std::move(opened_by), std::move(target)};
+  map_.AddHandle(name, Handle{CHandleName(name, map_.handle_count()),
+                              *std::move(opened_by), std::move(target)});
   return absl::OkStatus();
 }
 
-absl::StatusOr<const Handle*> PosixEmitter::FindHandle(
-    const std::string& name) const {
-  auto it = handles_.find(name);
-  if (it == handles_.end()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown handle '", name, "'"));
-  }
-  return &it->second;
-}
-
-absl::StatusOr<PathText> PosixEmitter::RenderPath(const Path& path) {
-  switch (path.anchor) {
-    case Anchor::kCwd: {
-      const std::string relative = RenderPosixPath(path, "");
-      return PathText{"AT_FDCWD", CString(relative), relative,
-                      "relative to the current directory"};
-    }
-    case Anchor::kHandle: {
-      absl::StatusOr<const Handle*> handle = FindHandle(path.handle);
-      if (!handle.ok()) return handle.status();
-      const std::string& c_name = (*handle)->c_name;
-      const std::string relative = RenderPosixPath(path, "");
-      return PathText{c_name, CString(relative), relative,
-                      absl::StrCat("relative to ", c_name)};
-    }
-    case Anchor::kAbsolute: {
-      const std::string rendered = RenderPosixPath(path, kSandboxRoot);
-      if (!absl::StartsWith(rendered, kSandboxRoot)) {
-        return absl::InternalError(
-            absl::StrCat("RenderPosixPath dropped the sandbox root: ", rendered));
-      }
-      std::string suffix = rendered.substr(kSandboxRoot.size());
-      size_t index = 0;
-      while (index < absolute_suffixes_.size() &&
-             absolute_suffixes_[index] != suffix) {
-        ++index;
-      }
-      if (index == absolute_suffixes_.size()) {
-        absolute_suffixes_.push_back(std::move(suffix));
-      }
-      return PathText{"AT_FDCWD", absl::StrFormat("absolute_path[%d]", index),
-                      rendered, ""};
-    }
-    case Anchor::kWin32Device:
-    case Anchor::kNtObject:
-      break;
-  }
-  return absl::InvalidArgumentError(
-      "a \\\\?\\ or \\??\\ path has no POSIX form; emit it with --lang c-win32 "
-      "or c-nt");
-}
-
-absl::StatusOr<std::string> PosixEmitter::Describe(const Op& op) {
+absl::StatusOr<std::string> CEmitter::Describe(const Op& op) {
   std::string words;
   if (op.spin_ns > 0) words = absl::StrFormat("spin %d ns, then ", op.spin_ns);
   switch (op.kind) {
     case OpKind::kBarrier:
       return absl::StrFormat("%swait at barrier %d", words, op.barrier);
     case OpKind::kClose: {
-      absl::StatusOr<const Handle*> handle = FindHandle(op.handle);
+      absl::StatusOr<const Handle*> handle = map_.FindHandle(op.handle);
       if (!handle.ok()) return handle.status();
       return absl::StrCat(words, "close ", (*handle)->c_name);
     }
     default:
       break;
   }
-  absl::StatusOr<PathText> path = RenderPath(op.path);
+  absl::StatusOr<PathText> path = dialect_.RenderPath(op.path, map_);
   if (!path.ok()) return path.status();
   switch (op.kind) {
     case OpKind::kOpen:
       absl::StrAppend(&words, "open ", path->words(), " (",
-                      PosixOpenFlagsText(op.flags), ")");
+                      dialect_.FlagsText(op.flags), ")");
       if (!op.result.empty()) {
-        absl::StrAppend(&words, ", held as ", handles_.at(op.result).c_name);
+        absl::StrAppend(&words, ", held as ", map_.handle(op.result).c_name);
       }
       return words;
     case OpKind::kMkdir:
@@ -412,7 +295,7 @@ absl::StatusOr<std::string> PosixEmitter::Describe(const Op& op) {
                               : "remove file ",
                           path->words());
     case OpKind::kRename: {
-      absl::StatusOr<PathText> to = RenderPath(op.to);
+      absl::StatusOr<PathText> to = dialect_.RenderPath(op.to, map_);
       if (!to.ok()) return to.status();
       if (path->where != to->where) {
         return absl::StrCat(words, "rename ", path->words(), " to ",
@@ -427,103 +310,29 @@ absl::StatusOr<std::string> PosixEmitter::Describe(const Op& op) {
   }
 }
 
-absl::StatusOr<std::string> PosixEmitter::CallCode(const Op& op) {
-  absl::StatusOr<PathText> path = RenderPath(op.path);
+absl::StatusOr<std::string> CEmitter::CallCode(const Op& op,
+                                               const std::string& held) {
+  absl::StatusOr<PathText> path = dialect_.RenderPath(op.path, map_);
   if (!path.ok()) return path.status();
-  const std::string at = absl::StrCat(path->dirfd, ", ", path->arg);
+  if (op.kind != OpKind::kRename) {
+    return dialect_.CallCode(op, *path, nullptr, held);
+  }
+  absl::StatusOr<PathText> to = dialect_.RenderPath(op.to, map_);
+  if (!to.ok()) return to.status();
+  return dialect_.CallCode(op, *path, &*to, held);
+}
+
+// Every API refuses these as invalid: removing or renaming "." or "..", and
+// moving a directory below itself; the dialect adds its own flag cases.
+bool CEmitter::MayAnswerInvalidParameter(const Op& op) const {
+  if (dialect_.RefusesFlags(op)) return true;
   switch (op.kind) {
-    case OpKind::kOpen: {
-      const std::string flags = PosixOpenFlagsText(op.flags);
-      if (HasFlag(flags, "O_CREAT")) {
-        return absl::StrFormat("openat(%s, %s, 0%o)", at, flags,
-                               kPosixCreateMode);
-      }
-      return absl::StrFormat("openat(%s, %s)", at, flags);
-    }
-    case OpKind::kMkdir:
-      return absl::StrFormat("mkdirat(%s, 0%o)", at, kPosixMkdirMode);
-    case OpKind::kStat:
-      return absl::StrFormat("fstatat(%s, &st, 0)", at);
-    case OpKind::kDelete:
-      return absl::StrFormat(
-          "unlinkat(%s, %s)", at,
-          op.flags.options & options::kDirectoryFile ? "AT_REMOVEDIR" : "0");
-    case OpKind::kRename: {
-      absl::StatusOr<PathText> to = RenderPath(op.to);
-      if (!to.ok()) return to.status();
-      return absl::StrFormat("renameat(%s, %s, %s)", at, to->dirfd, to->arg);
-    }
-    default:
-      return absl::InternalError("not a call");
-  }
-}
-
-bool PosixEmitter::IsDirectory(
-    const std::vector<std::string>& components) const {
-  if (components.empty()) return true;  // the sandbox root
-  auto it = tree_.find(absl::StrJoin(components, "/"));
-  return it != tree_.end() && it->second == EntryKind::kDirectory;
-}
-
-Destination PosixEmitter::Follow(const Path& path) const {
-  Destination d;
-  bool reachable = true;
-  if (path.anchor == Anchor::kHandle) {
-    auto it = handles_.find(path.handle);
-    if (it != handles_.end()) d.components = it->second.target.components;
-    reachable = it != handles_.end() && it->second.target.reached.has_value();
-  }
-  for (const std::string& component : path.components) {
-    // POSIX looks up every component, "." and ".." too, in a directory.
-    reachable = reachable && IsDirectory(d.components);
-    if (component == "..") {
-      if (!d.components.empty()) d.components.pop_back();
-    } else if (component != ".") {
-      d.components.push_back(component);
-    }
-  }
-  if (path.trailing_separator) {
-    reachable = reachable && IsDirectory(d.components);
-  }
-  if (!reachable) return d;
-  if (d.components.empty()) {
-    d.reached = EntryKind::kDirectory;
-  } else if (auto it = tree_.find(absl::StrJoin(d.components, "/"));
-             it != tree_.end()) {
-    d.reached = it->second;
-  }
-  return d;
-}
-
-// For a scenario that does not change the tree: true when POSIX has no
-// reason to refuse the call.
-bool PosixEmitter::MustSucceed(const Op& op) const {
-  if (op.kind != OpKind::kStat &&
-      !(op.kind == OpKind::kOpen && op.flags.disposition == Disposition::kOpen)) {
-    return false;
-  }
-  const absl::optional<EntryKind> reached = Follow(op.path).reached;
-  if (!reached.has_value()) return false;
-  if (op.kind == OpKind::kStat) return true;
-  const std::string flags = PosixOpenFlagsText(op.flags);
-  if (*reached == EntryKind::kFile) return !HasFlag(flags, "O_DIRECTORY");
-  return HasFlag(flags, "O_RDONLY");  // a directory opens read-only
-}
-
-bool PosixEmitter::MayAnswerEinval(const Op& op) const {
-  switch (op.kind) {
-    case OpKind::kOpen: {
-      // Linux 6.4 and later refuse O_CREAT|O_DIRECTORY.
-      const std::string flags = PosixOpenFlagsText(op.flags);
-      return HasFlag(flags, "O_CREAT") && HasFlag(flags, "O_DIRECTORY");
-    }
     case OpKind::kDelete:
       return EndsInDots(op.path);
     case OpKind::kRename: {
       if (EndsInDots(op.path) || EndsInDots(op.to)) return true;
-      // A directory cannot move below itself.
-      const std::vector<std::string> from = Follow(op.path).components;
-      const std::vector<std::string> to = Follow(op.to).components;
+      const std::vector<std::string> from = map_.Follow(op.path).components;
+      const std::vector<std::string> to = map_.Follow(op.to).components;
       return to.size() > from.size() &&
              std::equal(from.begin(), from.end(), to.begin());
     }
@@ -532,34 +341,35 @@ bool PosixEmitter::MayAnswerEinval(const Op& op) const {
   }
 }
 
-Judgement PosixEmitter::Judge(const Op& op, OpRef ref) const {
+Judgement CEmitter::Judge(const Op& op, OpRef ref) const {
   if (options_.focus.has_value() && *options_.focus != ref) {
     return Judgement::kNever;
   }
-  if (!mutates_ && MustSucceed(op)) return Judgement::kIfAnyFailure;
-  if (MayAnswerEinval(op)) return Judgement::kNever;
-  return Judgement::kIfEinval;
+  if (!map_.mutates() && dialect_.MustSucceed(op, map_)) {
+    return Judgement::kIfAnyFailure;
+  }
+  if (MayAnswerInvalidParameter(op)) return Judgement::kNever;
+  return Judgement::kIfInvalidParameter;
 }
 
-bool PosixEmitter::HasSpins() const {
+RuntimeUse CEmitter::Use() const {
+  RuntimeUse use;
   for (const ThreadProgram& thread : scenario_.threads) {
     for (const Op& op : thread.ops) {
-      if (op.spin_ns > 0) return true;
+      use.spins = use.spins || op.spin_ns > 0;
+      use.handles = use.handles || op.kind == OpKind::kOpen;
+      if (IsCall(op.kind)) use.calls.insert(op.kind);
     }
   }
-  return false;
+  use.shared = !scenario_.shared.empty();
+  use.handles = use.handles || use.shared;
+  use.tree = !scenario_.tree.empty();
+  use.absolute_paths = !map_.absolute_paths().empty();
+  use.mutates = map_.mutates();
+  return use;
 }
 
-bool PosixEmitter::HasHandles() const {
-  for (const ThreadProgram& thread : scenario_.threads) {
-    for (const Op& op : thread.ops) {
-      if (op.kind == OpKind::kOpen) return true;
-    }
-  }
-  return !scenario_.shared.empty();
-}
-
-void PosixEmitter::ForEachCall(
+void CEmitter::ForEachCall(
     absl::FunctionRef<void(size_t t, size_t i)> visit) const {
   for (size_t t = 0; t < scenario_.threads.size(); ++t) {
     for (size_t i = 0; i < scenario_.threads[t].ops.size(); ++i) {
@@ -571,7 +381,7 @@ void PosixEmitter::ForEachCall(
 // ---------------------------------------------------------------------------
 // Writing.
 
-void PosixEmitter::WriteOpeningComment(CWriter& w) const {
+void CEmitter::WriteOpeningComment(CWriter& w) const {
   std::vector<std::string> lines = {
       absl::StrCat("repro.c - ", options_.title.empty()
                                      ? "a file-system concurrency failure"
@@ -581,9 +391,9 @@ void PosixEmitter::WriteOpeningComment(CWriter& w) const {
     lines.push_back(absl::StrCat("Signature: ", options_.signature));
     lines.push_back("");
   }
-  lines.push_back(
-      "A standalone reproducer written by `openrace emit --lang c-posix`; it");
-  lines.push_back("needs only libc and pthreads.");
+  lines.push_back(absl::StrCat("A standalone reproducer written by `openrace emit --lang ",
+                               dialect_.language(), "`; it"));
+  lines.push_back(dialect_.Needs());
   lines.push_back("");
   lines.push_back(absl::StrFormat(
       "Each round (%d by default), in a fresh directory holding this tree:",
@@ -596,10 +406,10 @@ void PosixEmitter::WriteOpeningComment(CWriter& w) const {
   if (!scenario_.shared.empty()) {
     lines.push_back("with these handles open across all rounds:");
     for (const SharedHandle& shared : scenario_.shared) {
-      const Handle& handle = handles_.at(shared.name);
+      const Handle& handle = map_.handle(shared.name);
       lines.push_back(absl::StrCat("  ", handle.c_name, ": open ",
                                    handle.opened_by.words(), " (",
-                                   PosixOpenFlagsText(shared.flags), ")"));
+                                   dialect_.FlagsText(shared.flags), ")"));
     }
   }
   lines.push_back("these threads run:");
@@ -613,20 +423,27 @@ void PosixEmitter::WriteOpeningComment(CWriter& w) const {
       "All threads start a round together; a barrier releases the threads");
   lines.push_back(
       "that name it together; a handle still held at the end of a round is");
-  lines.push_back(mutates_ ? "closed then. The tree is rebuilt between rounds, "
-                             "since the threads change it."
-                           : "closed then.");
+  lines.push_back(map_.mutates()
+                      ? "closed then. The tree is rebuilt between rounds, "
+                        "since the threads change it."
+                      : "closed then.");
   lines.push_back("");
-  WriteRule(lines);
+  for (const std::string& line : dialect_.Rule()) lines.push_back(line);
+  if (options_.focus.has_value()) {
+    lines.push_back(absl::StrFormat(
+        "Only unexpected failures of thread %d op %d count.",
+        options_.focus->thread, options_.focus->op));
+  }
+  lines.push_back(
+      "openrace's own oracle is more precise; this rule is deliberately "
+      "simple.");
+  lines.push_back("");
+  lines.push_back("Build:");
+  for (const std::string& line : dialect_.BuildLines()) lines.push_back(line);
   lines.insert(lines.end(), {
       "",
-      "Build:",
-      "  gcc -std=c11 -O2 -Wall -Wextra -pthread -o repro repro.c",
-      "  clang -std=c11 -O2 -Wall -Wextra -pthread -o repro repro.c",
-      "  zig cc -std=c11 -O2 -pthread -o repro repro.c",
-      "",
       "Run:",
-      "  ./repro DIR [ROUNDS]",
+      dialect_.RunLine(),
       "DIR is a directory on the file system under test. The program makes",
       "DIR/repro-XXXXXX, works only inside it and removes it at the end. It",
       "prints a table of outcomes per call, then either",
@@ -641,42 +458,7 @@ void PosixEmitter::WriteOpeningComment(CWriter& w) const {
   w.BlockComment(lines);
 }
 
-void PosixEmitter::WriteRule(std::vector<std::string>& lines) const {
-  lines.insert(lines.end(), {
-      "A call that fails is retried once, at once; a retry that succeeds",
-      "makes the failure \"transient\". A failure is unexpected when",
-      "  - it is EINVAL, except where POSIX itself answers EINVAL (removing or",
-      "    renaming \".\" or \"..\", renaming a directory into itself, O_CREAT",
-      "    with O_DIRECTORY), or",
-      "  - the call must succeed: the scenario does not change the tree, and",
-      "    the call opens or stats an entry of the tree in a form POSIX",
-      "    accepts (every component before the last is a directory, no",
-      "    trailing '/' or O_DIRECTORY on a file, no write access to a",
-      "    directory).",
-  });
-  if (options_.focus.has_value()) {
-    lines.push_back(absl::StrFormat(
-        "Only unexpected failures of thread %d op %d count.",
-        options_.focus->thread, options_.focus->op));
-  }
-  lines.push_back(
-      "openrace's own oracle is more precise; this rule is deliberately "
-      "simple.");
-}
-
-void PosixEmitter::WriteRuntime(CWriter& w) const {
-  w.Raw(internal::kIncludes);
-  w.Linef("#define DEFAULT_ROUNDS %d", scenario_.rounds);
-  w.Linef("#define THREAD_COUNT %d", scenario_.threads.size());
-  w.Raw(internal::kSpinBarrier);
-  if (HasSpins()) w.Raw(internal::kSpin);
-  w.Raw(internal::kCounting);
-  if (HasHandles()) w.Raw(internal::kCloseHandle);
-  w.Raw(internal::kErrnoNames);
-  w.Raw(internal::kSandbox);
-}
-
-void PosixEmitter::WriteScenarioData(CWriter& w) const {
+void CEmitter::WriteScenarioData(CWriter& w) const {
   w.Blank();
   w.Comment("---- the scenario ----");
   if (!scenario_.tree.empty()) {
@@ -714,7 +496,7 @@ void PosixEmitter::WriteScenarioData(CWriter& w) const {
     w.Open(absl::StrCat("[", CallId(t, i), "] ="));
     w.Linef(".name = %s,", CString(CallLabel(t, i)));
     w.Linef(".what = %s,", CString(ops_[t][i].words));
-    w.Linef(".judgement = %s,", JudgementName(ops_[t][i].judgement));
+    w.Linef(".judgement = %s,", dialect_.JudgementName(ops_[t][i].judgement));
     w.Close("},");
   });
   w.Close("};");
@@ -723,48 +505,21 @@ void PosixEmitter::WriteScenarioData(CWriter& w) const {
     w.Blank();
     w.Comment("Shared handles, open across all rounds.");
     for (const SharedHandle& shared : scenario_.shared) {
-      w.Linef("static int %s = -1;", handles_.at(shared.name).c_name);
+      w.Line(dialect_.SharedHandleDeclaration(map_.handle(shared.name).c_name));
     }
-  }
-  if (!absolute_suffixes_.empty()) {
-    w.Blank();
-    w.Comment("Absolute paths: the sandbox's path and these, joined at start-up.");
-    w.Linef("static char absolute_path[%d][PATH_CAP];", absolute_suffixes_.size());
   }
 }
 
-void PosixEmitter::WriteSetup(CWriter& w) const {
-  if (!scenario_.tree.empty() || !scenario_.shared.empty()) w.Raw(internal::kSetupOpenat);
-  if (!scenario_.tree.empty()) w.Raw(internal::kBuildTree);
-  if (!absolute_suffixes_.empty()) {
-    w.Blank();
-    w.Line("static int build_absolute_paths(void)");
-    w.Open("");
-    w.Open("static const char *const suffix[] =");
-    for (const std::string& suffix : absolute_suffixes_) {
-      w.Linef("%s,", CString(suffix));
-    }
-    w.Close("};");
-    w.Open("for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++)");
-    w.Open("if (snprintf(absolute_path[i], PATH_CAP, \"%s%s\", sandbox, suffix[i]) >= PATH_CAP)");
-    w.Line("fprintf(stderr, \"repro: %s%s: path too long\\n\", sandbox, suffix[i]);");
-    w.Line("return -1;");
-    w.Close();
-    w.Close();
-    w.Line("return 0;");
-    w.Close();
-  }
-  if (!scenario_.shared.empty()) {
+void CEmitter::WriteSetup(CWriter& w) const {
+  const RuntimeUse use = Use();
+  dialect_.WriteSetupHelpers(w, use);
+  if (use.absolute_paths) dialect_.WriteAbsolutePaths(w, map_.absolute_paths());
+  if (use.shared) {
     w.Blank();
     w.Line("static int open_shared(void)");
     w.Open("");
     for (const SharedHandle& shared : scenario_.shared) {
-      const Handle& handle = handles_.at(shared.name);
-      const PathText& path = handle.opened_by;
-      w.Linef("%s = setup_openat(%s, %s, %s);", handle.c_name, path.dirfd,
-              path.arg, PosixOpenFlagsText(shared.flags));
-      w.Linef("if (%s < 0)", handle.c_name);
-      w.Indented("return -1;");
+      dialect_.WriteSharedOpen(w, map_.handle(shared.name), shared.flags);
     }
     w.Line("return 0;");
     w.Close();
@@ -772,42 +527,42 @@ void PosixEmitter::WriteSetup(CWriter& w) const {
     w.Line("static void close_shared(void)");
     w.Open("");
     for (auto it = scenario_.shared.rbegin(); it != scenario_.shared.rend(); ++it) {
-      w.Linef("close_handle(&%s);", handles_.at(it->name).c_name);
+      w.Linef("close_handle(&%s);", map_.handle(it->name).c_name);
     }
     w.Close();
   }
-  if (mutates_) {
+  if (use.mutates) {
     w.Blank();
     w.Comment("Puts the tree back as it was before the first round.");
     w.Line("static int rebuild_tree(void)");
     w.Open("");
     std::vector<std::string> steps;
-    if (!scenario_.shared.empty()) {
+    if (use.shared) {
       w.Comment("the rebuild replaces the directories the shared handles name");
       w.Line("close_shared();");
     }
     steps.push_back("clear_sandbox() != 0");
-    if (!scenario_.tree.empty()) steps.push_back("build_tree() != 0");
-    if (!scenario_.shared.empty()) steps.push_back("open_shared() != 0");
+    if (use.tree) steps.push_back("build_tree() != 0");
+    if (use.shared) steps.push_back("open_shared() != 0");
     w.Linef("return %s ? -1 : 0;", absl::StrJoin(steps, " || "));
     w.Close();
   }
 }
 
-void PosixEmitter::WriteThread(CWriter& w, size_t t) const {
+void CEmitter::WriteThread(CWriter& w, size_t t) const {
   const std::vector<Op>& ops = scenario_.threads[t].ops;
   std::vector<std::string> held;  // handles this thread opens
   std::set<std::string> closed;   // ...and closes itself
-  bool unheld_open = false, other_call = false, stat = false;
+  ThreadUse use;
   for (const Op& op : ops) {
     if (op.kind == OpKind::kOpen) {
-      if (op.result.empty()) unheld_open = true;
-      else held.push_back(handles_.at(op.result).c_name);
+      if (op.result.empty()) use.unheld_open = true;
+      else held.push_back(map_.handle(op.result).c_name);
     } else if (op.kind == OpKind::kClose) {
-      closed.insert(handles_.at(op.handle).c_name);
+      closed.insert(map_.handle(op.handle).c_name);
     } else if (IsCall(op.kind)) {
-      other_call = true;
-      stat = stat || op.kind == OpKind::kStat;
+      use.other_call = true;
+      use.stat = use.stat || op.kind == OpKind::kStat;
     }
   }
 
@@ -815,11 +570,7 @@ void PosixEmitter::WriteThread(CWriter& w, size_t t) const {
   w.Comment(absl::StrFormat("Thread %d, one round.", t));
   w.Linef("static void thread_%d(void)", t);
   w.Open("");
-  for (const std::string& handle : held) w.Linef("int %s = -1;", handle);
-  if (unheld_open) w.Line("int fd;");
-  if (other_call) w.Line("int rc;");
-  if (stat) w.Line("struct stat st;");
-  if (!held.empty() || unheld_open || other_call) w.Blank();
+  dialect_.WriteThreadLocals(w, held, use);
   for (size_t i = 0; i < ops.size(); ++i) {
     const Op& op = ops[i];
     const OpText& text = ops_[t][i];
@@ -830,19 +581,13 @@ void PosixEmitter::WriteThread(CWriter& w, size_t t) const {
         w.Linef("spin_barrier_wait(&barrier_%d);", op.barrier);
         break;
       case OpKind::kClose:
-        w.Linef("close_handle(&%s);", handles_.at(op.handle).c_name);
-        break;
-      case OpKind::kOpen:
-        if (op.result.empty()) {
-          w.Linef("COUNT_CALL(%s, fd, %s);", CallId(t, i), text.code);
-          w.Line("close_handle(&fd);");
-        } else {
-          w.Linef("COUNT_CALL(%s, %s, %s);", CallId(t, i),
-                  handles_.at(op.result).c_name, text.code);
-        }
+        w.Linef("close_handle(&%s);", map_.handle(op.handle).c_name);
         break;
       default:
-        w.Linef("COUNT_CALL(%s, rc, %s);", CallId(t, i), text.code);
+        dialect_.WriteCall(w, op, CallId(t, i), text.code,
+                           op.kind == OpKind::kOpen && !op.result.empty()
+                               ? map_.handle(op.result).c_name
+                               : "");
         break;
     }
   }
@@ -857,7 +602,8 @@ void PosixEmitter::WriteThread(CWriter& w, size_t t) const {
   w.Close();
 }
 
-void PosixEmitter::WriteRun(CWriter& w) const {
+void CEmitter::WriteRun(CWriter& w) const {
+  const RuntimeUse use = Use();
   std::vector<std::string> names;
   for (size_t t = 0; t < scenario_.threads.size(); ++t) {
     names.push_back(absl::StrFormat("thread_%d", t));
@@ -865,13 +611,12 @@ void PosixEmitter::WriteRun(CWriter& w) const {
   w.Blank();
   w.Linef("static void (*const thread_round[THREAD_COUNT])(void) = { %s };",
           absl::StrJoin(names, ", "));
-  w.Raw(internal::kWorker);
-  w.Raw(internal::kSummary);
+  dialect_.WriteWorkerAndSummary(w);
 
-  std::vector<std::string> setup;
-  if (!scenario_.tree.empty()) setup.push_back("build_tree() != 0");
-  if (!absolute_suffixes_.empty()) setup.push_back("build_absolute_paths() != 0");
-  if (!scenario_.shared.empty()) setup.push_back("open_shared() != 0");
+  std::vector<std::string> setup = dialect_.ExtraSetup();
+  if (use.tree) setup.push_back("build_tree() != 0");
+  if (use.absolute_paths) setup.push_back("build_absolute_paths() != 0");
+  if (use.shared) setup.push_back("open_shared() != 0");
 
   w.Blank();
   w.BlockComment({
@@ -881,44 +626,41 @@ void PosixEmitter::WriteRun(CWriter& w) const {
   });
   w.Line("static int run(void)");
   w.Open("");
-  w.Line("pthread_t threads[THREAD_COUNT];");
+  dialect_.WriteThreadDeclarations(w);
   w.Line("unsigned long failing_rounds = 0;");
   w.Blank();
   if (!setup.empty()) {
     w.Linef("if (%s)", absl::StrJoin(setup, " || "));
     w.Indented("return 2;");
   }
-  w.Open("for (int i = 0; i < THREAD_COUNT; i++)");
-  w.Line("int err = pthread_create(&threads[i], NULL, worker, (void *)(intptr_t)i);");
-  w.Open("if (err != 0)");
-  w.Line("fprintf(stderr, \"repro: pthread_create: %s\\n\", strerror(err));");
-  w.Line("return 2;");
-  w.Close();
-  w.Close();
+  dialect_.WriteThreadStart(w);
   w.Open("for (unsigned long round = 0; round < rounds; round++)");
-  if (mutates_) {
+  if (use.mutates) {
     w.Line("if (round > 0 && rebuild_tree() != 0)");
     w.Indented("return 2;");
   }
   w.Line("spin_barrier_wait(&round_start);");
   w.Line("spin_barrier_wait(&round_end);");
-  w.Line("if (atomic_exchange(&round_failed, 0))");
+  w.Linef("if (%s)", dialect_.TakeRoundFailed());
   w.Indented("failing_rounds++;");
   w.Close();
-  w.Line("for (int i = 0; i < THREAD_COUNT; i++)");
-  w.Indented("pthread_join(threads[i], NULL);");
-  if (!scenario_.shared.empty()) w.Line("close_shared();");
+  dialect_.WriteThreadJoin(w);
+  if (use.shared) w.Line("close_shared();");
+  dialect_.WriteExtraTeardown(w);
   w.Line("return print_summary(failing_rounds);");
   w.Close();
-  w.Raw(internal::kMain);
+  dialect_.WriteMain(w);
 }
 
-absl::StatusOr<std::string> PosixEmitter::Emit() {
+absl::StatusOr<std::string> CEmitter::Emit() {
   if (absl::Status s = Analyze(); !s.ok()) return s;
   CWriter w;
   WriteOpeningComment(w);
   w.Blank();
-  WriteRuntime(w);
+  dialect_.WriteIncludes(w);
+  w.Linef("#define DEFAULT_ROUNDS %d", scenario_.rounds);
+  w.Linef("#define THREAD_COUNT %d", scenario_.threads.size());
+  dialect_.WriteRuntime(w, Use());
   WriteScenarioData(w);
   WriteSetup(w);
   w.Blank();
@@ -940,17 +682,22 @@ absl::StatusOr<EmitLanguage> ParseEmitLanguage(absl::string_view name) {
 
 absl::StatusOr<std::string> EmitC(const Scenario& scenario, EmitLanguage lang,
                                   const EmitOptions& options) {
+  std::unique_ptr<CDialect> dialect;
   switch (lang) {
     case EmitLanguage::kPosix:
-      return PosixEmitter(scenario, options).Emit();
+      dialect = internal::MakePosixDialect();
+      break;
     case EmitLanguage::kWin32:
-      return absl::UnimplementedError(
-          "the c-win32 reproducer is written in the Windows issue");
+      dialect = internal::MakeWin32Dialect();
+      break;
     case EmitLanguage::kNt:
-      return absl::UnimplementedError(
-          "the c-nt reproducer is written in the Windows issue");
+      dialect = internal::MakeNtDialect();
+      break;
   }
-  return absl::InvalidArgumentError("unknown emit language");
+  if (dialect == nullptr) {
+    return absl::InvalidArgumentError("unknown emit language");
+  }
+  return CEmitter(scenario, options, *dialect).Emit();
 }
 
 }  // namespace openrace

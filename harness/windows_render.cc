@@ -172,6 +172,14 @@ std::string Win32FlagsAndAttributesText(const OpenFlags& flags) {
                   "0");
 }
 
+std::string FileAttributesText(uint32_t value) {
+  return BitsText(value,
+                  {{attributes::kNormal, "FILE_ATTRIBUTE_NORMAL"},
+                   {attributes::kReadonly, "FILE_ATTRIBUTE_READONLY"},
+                   {attributes::kHidden, "FILE_ATTRIBUTE_HIDDEN"}},
+                  "0");
+}
+
 std::string NtDispositionText(Disposition disposition) {
   switch (disposition) {
     case Disposition::kSupersede: return "FILE_SUPERSEDE";

@@ -69,6 +69,8 @@ std::string Win32AccessText(uint32_t access);
 std::string Win32ShareText(uint32_t share);
 std::string Win32DispositionText(Disposition disposition);
 std::string Win32FlagsAndAttributesText(const OpenFlags& flags);
+// NtCreateFile's FileAttributes: "FILE_ATTRIBUTE_READONLY|FILE_ATTRIBUTE_NORMAL".
+std::string FileAttributesText(uint32_t attributes);
 // NtCreateFile's: "FILE_OPEN", "FILE_DIRECTORY_FILE|...".
 std::string NtDispositionText(Disposition disposition);
 std::string NtOptionsText(uint32_t options);

@@ -19,4 +19,4 @@ ci/build.sh "$build"
 OPENRACE="$build/openrace" OPENRACE_SOAK_OUT="$build/soak" \
   ci/soak.sh 15s tmpfs ext4 overlayfs bind
 OPENRACE_FUZZ_BUILD="$build-fuzz" ci/fuzz.sh 20
-OPENRACE_WINE_TIME=20s ci/windows.sh "$build-windows"
+OPENRACE_LINUX="$build/openrace" OPENRACE_WINE_TIME=20s ci/windows.sh "$build-windows"

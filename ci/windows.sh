@@ -10,14 +10,17 @@
 #     a second run finds them there;
 #  3. builds openrace.exe and openrace_tests.exe (static: no mingw DLLs);
 #  4. under Wine (a private prefix in BUILD_DIR/wineprefix): runs the unit
-#     tests, a campaign with each Windows backend (nt, win32) that must find
-#     nothing, and replays every `# expect: clean` corpus file.
+#     tests, the C reproducers of the corpus (ci/e2e_emit_windows.sh), a
+#     campaign with each Windows backend (nt, win32) that must find nothing,
+#     and replays every `# expect: clean` corpus file.
 #
 # Environment:
 #   OPENRACE_WINE_TIME    campaign length per backend (default 60s)
 #   OPENRACE_WINE_ROUNDS  rounds per corpus replay (default 2000; `file`: the
 #                         file's own)
 #   OPENRACE_JOBS         build jobs (default 2)
+#   OPENRACE_LINUX        the Linux openrace that emits the C reproducers
+#                         (default build/openrace; ci/e2e_emit_windows.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
@@ -143,6 +146,8 @@ windows_path() { printf 'Z:%s' "${1//\//\\}"; }
 
 log "unit tests under Wine"
 timeout -k 10 600 wine "$tests" --gtest_brief=1
+log "C reproducers (emit --lang c-win32|c-nt) under Wine"
+bash "$src/ci/e2e_emit_windows.sh" "${OPENRACE_LINUX:-$src/build/openrace}"
 
 # A hung run must fail the script, not stall CI: the campaign's own time plus
 # two minutes for setup, the last scenario and the cleanup.

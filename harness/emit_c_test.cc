@@ -520,10 +520,232 @@ TEST(EmitCTest, WindowsAnchorsHaveNoPosixForm) {
   }
 }
 
-TEST(EmitCTest, WindowsLanguagesAreWrittenInTheWindowsIssue) {
+// ---- the Windows dialects ---------------------------------------------------
+
+absl::StatusOr<std::string> EmitWin32(const Scenario& scenario,
+                                      const EmitOptions& options = {}) {
+  return EmitC(scenario, EmitLanguage::kWin32, options);
+}
+absl::StatusOr<std::string> EmitNt(const Scenario& scenario,
+                                   const EmitOptions& options = {}) {
+  return EmitC(scenario, EmitLanguage::kNt, options);
+}
+
+void ExpectContainsAll(const std::string& program,
+                       std::initializer_list<const char*> expected) {
+  for (const char* text : expected) {
+    EXPECT_TRUE(absl::StrContains(program, text)) << text;
+  }
+}
+
+TEST(EmitWindowsTest, Win32SeedProgramMakesTheBackendsCreateFileWCalls) {
+  absl::StatusOr<std::string> program = EmitWin32(SeedScenario());
+  ASSERT_TRUE(program.ok()) << program.status();
+  ExpectContainsAll(*program, {
+      "`openrace emit --lang c-win32`",
+      "#include <windows.h>",
+      // windows_render.h spells the flags, as the win32 backend's Describe.
+      "COUNT_OPEN(T0_OP0, h0, CreateFileW(L\"src/a/foo.h\", GENERIC_READ, "
+      "FILE_SHARE_READ|FILE_SHARE_WRITE, NULL, OPEN_EXISTING, "
+      "FILE_ATTRIBUTE_NORMAL, NULL));",
+      "COUNT_OPEN(T1_OP1, h, CreateFileW(L\"src/a/foo.h\",",
+      "close_handle(&h);",
+      "HANDLE h0 = INVALID_HANDLE_VALUE;",
+      "static struct spin_barrier barrier_1 = { .parties = 2 };",
+      "CreateThread(NULL, 0, worker",
+      "#define INVALID_PARAMETER_CODE 0x57UL",
+      "{ 0x57UL, \"ERROR_INVALID_PARAMETER\" },",
+      "x86_64-w64-mingw32-gcc", "cl /nologo", "zig cc -target x86_64-windows-gnu",
+      "repro.exe DIR [ROUNDS]",
+  });
+  EXPECT_FALSE(absl::StrContains(*program, "pthread"));
+  EXPECT_FALSE(absl::StrContains(*program, "stdatomic"));
+  // Opens may meet a sharing violation: only an invalid parameter counts.
+  EXPECT_EQ(JudgementOf(*program, "T0_OP0"), "UNEXPECTED_IF_INVALID_PARAMETER");
+  EXPECT_EQ(JudgementOf(*program, "T1_OP1"), "UNEXPECTED_IF_INVALID_PARAMETER");
+}
+
+TEST(EmitWindowsTest, NtSeedProgramOpensRelativeToTheCurrentDirectoryHandle) {
+  absl::StatusOr<std::string> program = EmitNt(SeedScenario());
+  ASSERT_TRUE(program.ok()) << program.status();
+  ExpectContainsAll(*program, {
+      "`openrace emit --lang c-nt`",
+      "GetProcAddress(ntdll, \"NtCreateFile\")",
+      "object.RootDirectory = root;",
+      "COUNT_NT(T0_OP0, nt_open(&h0, cwd_handle, L\"src\\\\a\\\\foo.h\", "
+      "GENERIC_READ, FILE_ATTRIBUTE_NORMAL, "
+      "FILE_SHARE_READ|FILE_SHARE_WRITE, FILE_OPEN, 0));",
+      "COUNT_NT(T1_OP1, nt_open(&h, cwd_handle,",
+      "if (load_ntdll() != 0 || open_current_directory() != 0 || build_tree() != 0)",
+      "close_handle(&cwd_handle);",
+      "#define INVALID_PARAMETER_CODE 0xC000000DUL",
+      "{ 0xC000000DUL, \"STATUS_INVALID_PARAMETER\" },",
+  });
+  // Only the helpers the scenario uses: -Werror refuses unused functions.
+  EXPECT_FALSE(absl::StrContains(*program, "nt_mkdir"));
+  EXPECT_FALSE(absl::StrContains(*program, "nt_rename"));
+}
+
+TEST(EmitWindowsTest, MutatingScenarioUsesEachCallOfTheBackends) {
+  absl::StatusOr<std::string> win32 = EmitWin32(MutatingScenario());
+  ASSERT_TRUE(win32.ok()) << win32.status();
+  ExpectContainsAll(*win32, {
+      "COUNT_CALL(T0_OP0, CreateDirectoryW(L\"src/b\", NULL));",
+      "COUNT_CALL(T0_OP2, MoveFileExW(L\"src/b\", L\"src/c\", MOVEFILE_REPLACE_EXISTING));",
+      "CREATE_NEW",
+      "COUNT_CALL(T1_OP1, GetFileAttributesW(L\"src/b\") != INVALID_FILE_ATTRIBUTES);",
+      "COUNT_CALL(T1_OP2, RemoveDirectoryW(L\"src/c\"));",
+      "COUNT_CALL(T1_OP3, DeleteFileW(L\"src/a/foo.h\"));",
+      "if (round > 0 && rebuild_tree() != 0)",
+  });
+  absl::StatusOr<std::string> nt = EmitNt(MutatingScenario());
+  ASSERT_TRUE(nt.ok()) << nt.status();
+  ExpectContainsAll(*nt, {
+      "COUNT_NT(T0_OP0, nt_mkdir(cwd_handle, L\"src\\\\b\"));",
+      "COUNT_NT(T0_OP2, nt_rename(cwd_handle, L\"src\\\\b\", cwd_handle, L\"src\\\\c\"));",
+      "FILE_CREATE",
+      "COUNT_NT(T1_OP1, nt_stat(cwd_handle, L\"src\\\\b\"));",
+      "COUNT_NT(T1_OP2, nt_delete(cwd_handle, L\"src\\\\c\", 1));",
+      "COUNT_NT(T1_OP3, nt_delete(cwd_handle, L\"src\\\\a\\\\foo.h\", 0));",
+      "13 /* FileDispositionInformation */",
+      "10 /* FileRenameInformation */",
+  });
+  for (const std::string* program : {&*win32, &*nt}) {
+    for (const char* id : {"T0_OP0", "T0_OP2", "T1_OP1", "T1_OP2", "T1_OP3"}) {
+      EXPECT_EQ(JudgementOf(*program, id), "UNEXPECTED_IF_INVALID_PARAMETER") << id;
+    }
+  }
+}
+
+TEST(EmitWindowsTest, StatOfATreeEntryMustSucceed) {
+  Scenario scenario = WithThreads({
+      {PathOp(OpKind::kStat, Cwd("src/a/foo.h")), PathOp(OpKind::kStat, Cwd("src/a/no.h"))},
+  });
   for (EmitLanguage lang : {EmitLanguage::kWin32, EmitLanguage::kNt}) {
-    EXPECT_EQ(EmitC(SeedScenario(), lang, {}).status().code(),
-              absl::StatusCode::kUnimplemented);
+    absl::StatusOr<std::string> program = EmitC(scenario, lang, {});
+    ASSERT_TRUE(program.ok()) << program.status();
+    EXPECT_EQ(JudgementOf(*program, "T0_OP0"), "UNEXPECTED_IF_ANY_FAILURE");
+    EXPECT_EQ(JudgementOf(*program, "T0_OP1"), "UNEXPECTED_IF_INVALID_PARAMETER");
+  }
+}
+
+TEST(EmitWindowsTest, InvalidParameterThatTheApiItselfGivesIsNotUnexpected) {
+  Op truncate_read_only = Open(Cwd("src/a/foo.h"));
+  truncate_read_only.flags.disposition = Disposition::kOverwrite;
+  Op directory_overwrite = OpenDirectory(Cwd("src/a"));
+  directory_overwrite.flags.disposition = Disposition::kOverwriteIf;
+  Op directory_and_not = OpenDirectory(Cwd("src/a"));
+  directory_and_not.flags.options |= options::kNonDirectoryFile;
+  Scenario scenario = WithThreads({{
+      truncate_read_only, directory_overwrite, directory_and_not,
+      RemoveDirectory(Cwd("src/.")), Rename(Cwd("src"), Cwd("src/a/inside")),
+  }});
+  absl::StatusOr<std::string> win32 = EmitWin32(scenario);
+  ASSERT_TRUE(win32.ok()) << win32.status();
+  EXPECT_EQ(JudgementOf(*win32, "T0_OP0"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*win32, "T0_OP1"), "UNEXPECTED_IF_INVALID_PARAMETER");
+  EXPECT_EQ(JudgementOf(*win32, "T0_OP3"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*win32, "T0_OP4"), "NEVER_UNEXPECTED");
+  absl::StatusOr<std::string> nt = EmitNt(scenario);
+  ASSERT_TRUE(nt.ok()) << nt.status();
+  EXPECT_EQ(JudgementOf(*nt, "T0_OP0"), "UNEXPECTED_IF_INVALID_PARAMETER");
+  EXPECT_EQ(JudgementOf(*nt, "T0_OP1"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*nt, "T0_OP2"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*nt, "T0_OP3"), "NEVER_UNEXPECTED");
+}
+
+TEST(EmitWindowsTest, AbsoluteAndDevicePathsJoinTheirRootAtRunTime) {
+  Scenario scenario = WithThreads({
+      {Open(Abs("src/a/foo.h")), Open(MakePath(Anchor::kWin32Device, "src/./a/foo.h")),
+       Open(Abs("src/a/foo.h"))},
+  });
+  absl::StatusOr<std::string> win32 = EmitWin32(scenario);
+  ASSERT_TRUE(win32.ok()) << win32.status();
+  ExpectContainsAll(*win32, {
+      "static wchar_t absolute_path[2][PATH_CAP];",
+      "{ sandbox, L\"/src/a/foo.h\" },",
+      "{ sandbox_verbatim, L\"\\\\src\\\\a\\\\foo.h\" },",
+      "COUNT_OPEN(T0_OP0, h, CreateFileW(absolute_path[0],",
+      "COUNT_OPEN(T0_OP1, h, CreateFileW(absolute_path[1],",
+      "COUNT_OPEN(T0_OP2, h, CreateFileW(absolute_path[0],",
+  });
+  Scenario nt_scenario = WithThreads({
+      {Open(Abs("src/a/foo.h")), Open(MakePath(Anchor::kNtObject, "src/a/foo.h"))},
+  });
+  absl::StatusOr<std::string> nt = EmitNt(nt_scenario);
+  ASSERT_TRUE(nt.ok()) << nt.status();
+  ExpectContainsAll(*nt, {
+      "static wchar_t absolute_path[1][PATH_CAP];",
+      "{ sandbox_nt, L\"\\\\src\\\\a\\\\foo.h\" },",
+      "COUNT_NT(T0_OP0, nt_open(&h, NULL, absolute_path[0],",
+      "COUNT_NT(T0_OP1, nt_open(&h, NULL, absolute_path[0],",
+  });
+}
+
+TEST(EmitWindowsTest, HandleAnchorsAreRootDirectoriesInNtAndRefusedInWin32) {
+  absl::StatusOr<std::string> nt = EmitNt(HandleScenario());
+  ASSERT_TRUE(nt.ok()) << nt.status();
+  ExpectContainsAll(*nt, {
+      "static HANDLE d0 = INVALID_HANDLE_VALUE;",
+      "if (setup_nt_open(&d0, cwd_handle, L\"src\", GENERIC_READ, FILE_ATTRIBUTE_NORMAL, "
+      "FILE_SHARE_READ|FILE_SHARE_WRITE, FILE_OPEN, FILE_DIRECTORY_FILE) != 0)",
+      "COUNT_NT(T0_OP0, nt_open(&h0, d0, L\"a\",",
+      "nt_open(&h, h0, L\"foo.h\",",
+      "nt_stat(h0, L\"foo.h\")",
+      // `..` above d0: NT names have none, so the absolute name.
+      "nt_stat(NULL, absolute_path[0])",
+      "{ sandbox_nt, L\"\\\\src\\\\a\\\\foo.h\" },",
+  });
+  absl::StatusOr<std::string> win32 = EmitWin32(HandleScenario());
+  EXPECT_EQ(win32.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(win32.status().message(), "c-nt"))
+      << win32.status();
+}
+
+TEST(EmitWindowsTest, EachWindowsAnchorBelongsToOneDialect) {
+  Scenario dev = WithThreads({{Open(MakePath(Anchor::kWin32Device, "src/a/foo.h"))}});
+  Scenario nt = WithThreads({{Open(MakePath(Anchor::kNtObject, "src/a/foo.h"))}});
+  EXPECT_TRUE(EmitWin32(dev).ok());
+  EXPECT_EQ(EmitWin32(nt).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(EmitNt(nt).ok());
+  EXPECT_EQ(EmitNt(dev).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(EmitWindowsTest, SameScenarioGivesIdenticalText) {
+  for (const Scenario& scenario : {SeedScenario(), MutatingScenario(), SpellingScenario()}) {
+    EXPECT_EQ(EmitWin32(scenario), EmitWin32(scenario));
+    EXPECT_EQ(EmitNt(scenario), EmitNt(scenario));
+  }
+}
+
+// Compiles with mingw-w64 when it is here: every scenario shape, -Werror.
+// (ci/e2e_emit_windows.sh also runs the programs under Wine.)
+TEST_F(ProgramTest, WindowsProgramsCompileWithMingw) {
+  const std::string compiler = "x86_64-w64-mingw32-gcc";
+  if (!HaveCommand(compiler)) GTEST_SKIP() << compiler << " not found";
+  struct Case {
+    const char* name;
+    Scenario scenario;
+    EmitLanguage lang;
+  };
+  const Case cases[] = {
+      {"win32 seed", SeedScenario(), EmitLanguage::kWin32},
+      {"nt seed", SeedScenario(), EmitLanguage::kNt},
+      {"win32 mutating", MutatingScenario(), EmitLanguage::kWin32},
+      {"nt mutating", MutatingScenario(), EmitLanguage::kNt},
+      {"win32 spelling", SpellingScenario(), EmitLanguage::kWin32},
+      {"nt spelling", SpellingScenario(), EmitLanguage::kNt},
+      {"nt handles", HandleScenario(), EmitLanguage::kNt},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    absl::StatusOr<std::string> program = EmitC(c.scenario, c.lang, {});
+    ASSERT_TRUE(program.ok()) << program.status();
+    std::ofstream(work_ / "repro.c") << *program;
+    const std::string command = absl::StrCat(
+        "cd '", work_.string(), "' && ", compiler,
+        " -std=c11 -O2 -Wall -Wextra -Werror -o repro.exe repro.c >compile.log 2>&1");
+    EXPECT_EQ(std::system(command.c_str()), 0) << ReadFile(work_ / "compile.log");
   }
 }
 

@@ -46,6 +46,7 @@
 #include "harness/internal/backends.h"
 #include "harness/internal/windows_util.h"
 #include "harness/windows_render.h"
+#include "harness/windows_status.h"
 
 namespace openrace {
 namespace {
@@ -102,43 +103,10 @@ constexpr ULONG kFileSynchronousIoNonalert = 0x00000020;
 constexpr ULONG kFileListDirectory = 0x0001;  // FILE_LIST_DIRECTORY
 constexpr ULONG kFileTraverse = 0x0020;       // FILE_TRAVERSE
 
-// NTSTATUS values (ntstatus.h), as unsigned 32-bit numbers.
-constexpr uint32_t kStatusSuccess = 0x00000000;
-constexpr uint32_t kStatusInvalidParameter = 0xC000000D;
-constexpr uint32_t kStatusAccessDenied = 0xC0000022;
-constexpr uint32_t kStatusObjectNameInvalid = 0xC0000033;
-constexpr uint32_t kStatusObjectNameNotFound = 0xC0000034;
-constexpr uint32_t kStatusObjectNameCollision = 0xC0000035;
-constexpr uint32_t kStatusObjectPathNotFound = 0xC000003A;
-constexpr uint32_t kStatusSharingViolation = 0xC0000043;
-constexpr uint32_t kStatusDeletePending = 0xC0000056;
-constexpr uint32_t kStatusFileIsADirectory = 0xC00000BA;
-constexpr uint32_t kStatusDirectoryNotEmpty = 0xC0000101;
-constexpr uint32_t kStatusNotADirectory = 0xC0000103;
-constexpr uint32_t kStatusCancelled = 0xC0000120;
-
-StatusClass ClassifyNtStatus(uint32_t status) {
-  switch (status) {
-    case kStatusSuccess: return StatusClass::kOk;
-    case kStatusObjectNameNotFound: return StatusClass::kNotFound;
-    case kStatusObjectPathNotFound: return StatusClass::kPathNotFound;
-    case kStatusObjectNameCollision: return StatusClass::kExists;
-    case kStatusInvalidParameter: return StatusClass::kInvalidParameter;
-    case kStatusObjectNameInvalid: return StatusClass::kInvalidName;
-    case kStatusAccessDenied: return StatusClass::kAccessDenied;
-    case kStatusSharingViolation: return StatusClass::kSharingViolation;
-    case kStatusDeletePending: return StatusClass::kDeletePending;
-    case kStatusNotADirectory: return StatusClass::kNotADirectory;
-    case kStatusFileIsADirectory: return StatusClass::kIsADirectory;
-    case kStatusDirectoryNotEmpty: return StatusClass::kNotEmpty;
-    case kStatusCancelled: return StatusClass::kInterrupted;  // the watchdog
-    default: return StatusClass::kOther;
-  }
-}
-
 Outcome NtOutcome(NtStatus status) {
   const uint32_t value = static_cast<uint32_t>(status);
-  // Success and informational values (high bit clear) are success.
+  // Success and informational values (high bit clear) are success; the
+  // classes come from windows_status.h, the table the C emitter prints too.
   if (status >= 0) return Outcome{};
   return Outcome{ClassifyNtStatus(value), static_cast<int64_t>(value),
                  NativeKind::kNtStatus};

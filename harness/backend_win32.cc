@@ -26,43 +26,12 @@
 #include "harness/internal/backends.h"
 #include "harness/internal/windows_util.h"
 #include "harness/windows_render.h"
+#include "harness/windows_status.h"
 
 namespace openrace {
 namespace {
 
 using internal::ToWide;
-
-StatusClass ClassifyWin32Error(DWORD error) {
-  switch (error) {
-    case ERROR_SUCCESS:
-      return StatusClass::kOk;
-    case ERROR_FILE_NOT_FOUND:
-      return StatusClass::kNotFound;
-    case ERROR_PATH_NOT_FOUND:
-      return StatusClass::kPathNotFound;
-    case ERROR_FILE_EXISTS:
-    case ERROR_ALREADY_EXISTS:
-      return StatusClass::kExists;
-    case ERROR_INVALID_PARAMETER:
-      return StatusClass::kInvalidParameter;
-    case ERROR_INVALID_NAME:
-      return StatusClass::kInvalidName;
-    case ERROR_ACCESS_DENIED:
-      return StatusClass::kAccessDenied;
-    case ERROR_SHARING_VIOLATION:
-      return StatusClass::kSharingViolation;
-    case ERROR_DELETE_PENDING:
-      return StatusClass::kDeletePending;
-    case ERROR_DIRECTORY:
-      return StatusClass::kNotADirectory;
-    case ERROR_DIR_NOT_EMPTY:
-      return StatusClass::kNotEmpty;
-    case ERROR_OPERATION_ABORTED:  // CancelSynchronousIo from the watchdog
-      return StatusClass::kInterrupted;
-    default:
-      return StatusClass::kOther;
-  }
-}
 
 Outcome LastErrorOutcome() {
   const DWORD error = GetLastError();

@@ -147,6 +147,8 @@ class Campaign {
     summary.failing_call = PrintOp(min.threads[failing.thread].ops[failing.op]);
     summary.timeline_svg = TimelineSvg(min, first->trace, failing);
     summary.timeline_ascii = TimelineAscii(min, first->trace, failing);
+    summary.failing_round = first->trace;
+    summary.failing_op = failing;
 
     absl::StatusOr<EmitLanguage> language = ParseEmitLanguage(
         backend_.name() == "posix" ? "c-posix" : absl::StrCat("c-", backend_.name()));

@@ -4,53 +4,19 @@
 //
 // A finding directory's files say what they hold in their header, and the
 // reproducer quotes it: `# found: SIG` / `# minimized: SIG` give the
-// signature, `# failing call: thread T op I: ...` (found.scn) the call whose
-// unexpected failures decide the verdict.
+// signature, `# failing call: thread T op I: ...` (found.scn, counting from
+// 1) the call whose unexpected failures decide the verdict
+// (ParseFindingHeader, finding_store.h).
 
 #include <cstdio>
 
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "harness/commands.h"
 #include "harness/emit_c.h"
 #include "harness/file_util.h"
+#include "harness/finding_store.h"
 
 namespace openrace {
-namespace {
-
-// What the header comments of a finding file say.
-void ReadHeader(absl::string_view text, const Scenario& scenario,
-                EmitOptions* options) {
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    line = absl::StripTrailingAsciiWhitespace(line);
-    if (!absl::ConsumePrefix(&line, "#")) {
-      if (absl::StripAsciiWhitespace(line).empty()) continue;
-      break;  // the header ends at the first line that is not a comment
-    }
-    line = absl::StripLeadingAsciiWhitespace(line);
-    if (absl::ConsumePrefix(&line, "found: ") ||
-        absl::ConsumePrefix(&line, "minimized: ")) {
-      options->signature = std::string(absl::StripAsciiWhitespace(line));
-      continue;
-    }
-    size_t thread = 0, op = 0;
-    if (!absl::ConsumePrefix(&line, "failing call: thread ")) continue;
-    const std::vector<absl::string_view> words = absl::StrSplit(line, ' ');
-    if (words.size() >= 3 && words[1] == "op" &&
-        absl::SimpleAtoi(words[0], &thread) &&
-        absl::SimpleAtoi(absl::StripSuffix(words[2], ":"), &op) &&
-        thread < scenario.threads.size() &&
-        op < scenario.threads[thread].ops.size()) {
-      options->focus = OpRef{thread, op};
-    }
-  }
-}
-
-}  // namespace
-
 int RunEmit(const EmitCommand& command) {
   absl::StatusOr<EmitLanguage> lang = ParseEmitLanguage(command.lang);
   if (!lang.ok()) return UsageError(lang.status());
@@ -59,7 +25,9 @@ int RunEmit(const EmitCommand& command) {
   absl::StatusOr<std::string> text = ReadFile(command.file);
   if (!text.ok()) return UsageError(text.status());
   EmitOptions options;
-  ReadHeader(*text, *scenario, &options);
+  const FindingHeader header = ParseFindingHeader(*text, *scenario);
+  options.signature = header.signature;
+  options.focus = header.failing;
   absl::StatusOr<std::string> c = EmitC(*scenario, *lang, options);
   if (!c.ok() && options.focus &&
       c.status().code() == absl::StatusCode::kInvalidArgument) {

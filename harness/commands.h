@@ -58,6 +58,9 @@ struct EmitCommand {
 };
 int RunEmit(const EmitCommand& command);
 
+// Rebuilds DIR/report.md (and timeline.svg) from a finding directory.
+int RunReport(const std::string& dir);
+
 struct BisectCommand {
   std::string file;
   std::string dir;

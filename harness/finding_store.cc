@@ -6,10 +6,17 @@
 #include <system_error>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "harness/file_util.h"
+#include "harness/json_reader.h"
 #include "harness/scenario_text.h"
+#include "harness/stats.h"
+#include "harness/timeline.h"
+#include "harness/validate.h"
 
 namespace openrace {
 
@@ -111,6 +118,334 @@ absl::Status FindingStore::CountOccurrence(const Signature& signature) {
   const std::string key = signature.ToString();
   ++occurrences_[key];
   return WriteOccurrences(key);
+}
+
+}  // namespace openrace
+
+namespace openrace {
+namespace {
+
+// A scenario file of the directory, parsed and validated; nullopt when it
+// is not there.
+absl::StatusOr<absl::optional<Scenario>> ReadScenarioIfThere(
+    const std::string& path, std::string* text) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return absl::optional<Scenario>();
+  absl::StatusOr<std::string> read = ReadFile(path);
+  if (!read.ok()) return read.status();
+  absl::StatusOr<Scenario> scenario = ParseScenario(*read);
+  if (!scenario.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", scenario.status().message()));
+  }
+  if (absl::Status valid = ValidateScenario(*scenario); !valid.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": invalid scenario: ", valid.message()));
+  }
+  if (text != nullptr) *text = *std::move(read);
+  return absl::optional<Scenario>(*std::move(scenario));
+}
+
+// Reads stats.json's fields into `s`; errors say which field is wrong.
+class StatsReader {
+ public:
+  StatsReader(const JsonValue& root, std::string path)
+      : root_(root), path_(std::move(path)) {}
+
+  absl::Status Bad(absl::string_view field, absl::string_view expected) const {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path_, ": '", field, "' is not ", expected));
+  }
+
+  absl::StatusOr<uint64_t> Count(const JsonValue& object,
+                                 absl::string_view key) const {
+    const JsonValue* value = object.Find(key);
+    if (value == nullptr) return uint64_t{0};
+    absl::optional<uint64_t> n = value->AsUint64();
+    if (!n) return Bad(key, "a count (a non-negative integer)");
+    return *n;
+  }
+
+  absl::StatusOr<int64_t> Signed(const JsonValue& object,
+                                 absl::string_view key) const {
+    const JsonValue* value = object.Find(key);
+    int64_t n = 0;
+    if (value == nullptr) return n;
+    if (value->kind != JsonValue::Kind::kNumber ||
+        !absl::SimpleAtoi(value->text, &n)) {
+      return Bad(key, "an integer");
+    }
+    return n;
+  }
+
+  absl::StatusOr<Outcome> ReadOutcome(const JsonValue& value) const {
+    const JsonValue* status = value.Find("status");
+    const JsonValue* kind = value.Find("kind");
+    absl::optional<StatusClass> parsed_status =
+        status && status->AsString() ? ParseStatusClass(*status->AsString())
+                                     : absl::nullopt;
+    absl::optional<NativeKind> parsed_kind =
+        kind && kind->AsString() ? ParseNativeKind(*kind->AsString())
+                                 : absl::nullopt;
+    if (!parsed_status || !parsed_kind) {
+      return Bad("outcome", "{status, native, kind} with known names");
+    }
+    absl::StatusOr<int64_t> native = Signed(value, "native");
+    if (!native.ok()) return native.status();
+    return Outcome{*parsed_status, *native, *parsed_kind};
+  }
+
+  // failing_round, checked against the scenario it was drawn from.
+  absl::Status ReadRound(const JsonValue& value, const Scenario& shown,
+                         FindingSummary& s) const {
+    absl::StatusOr<uint64_t> thread = Count(value, "thread");
+    absl::StatusOr<uint64_t> op = Count(value, "op");
+    absl::StatusOr<uint64_t> round = Count(value, "round");
+    if (!thread.ok()) return thread.status();
+    if (!op.ok()) return op.status();
+    if (!round.ok()) return round.status();
+    const JsonValue* records = value.Find("records");
+    if (*thread < 1 || *thread > shown.threads.size() || *op < 1 ||
+        *op > shown.threads[*thread - 1].ops.size() || records == nullptr ||
+        records->kind != JsonValue::Kind::kArray ||
+        records->items.size() != shown.threads.size()) {
+      return Bad("failing_round",
+                 "a round of the scenario shown (thread and op from 1, a "
+                 "list of records per thread)");
+    }
+    RoundTrace trace;
+    trace.round = *round;
+    const JsonValue* hang = value.Find("hang");
+    trace.hang = hang != nullptr && hang->AsBool().value_or(false);
+    for (size_t t = 0; t < records->items.size(); ++t) {
+      const JsonValue& thread_records = records->items[t];
+      if (thread_records.kind != JsonValue::Kind::kArray ||
+          thread_records.items.size() > shown.threads[t].ops.size()) {
+        return Bad("failing_round", "one record per operation of each thread");
+      }
+      trace.records.emplace_back();
+      for (const JsonValue& item : thread_records.items) {
+        OpRecord record;
+        const JsonValue* ran = item.Find("ran");
+        record.ran = ran != nullptr && ran->AsBool().value_or(false);
+        for (auto [key, field] :
+             {std::pair{"start_ns", &record.start_ns},
+              std::pair{"end_ns", &record.end_ns},
+              std::pair{"retry_end_ns", &record.retry_end_ns}}) {
+          absl::StatusOr<int64_t> n = Signed(item, key);
+          if (!n.ok()) return n.status();
+          *field = *n;
+        }
+        const JsonValue* outcome = item.Find("outcome");
+        if (outcome == nullptr) return Bad("outcome", "there");
+        absl::StatusOr<Outcome> parsed = ReadOutcome(*outcome);
+        if (!parsed.ok()) return parsed.status();
+        record.outcome = *parsed;
+        if (const JsonValue* retry = item.Find("retry")) {
+          absl::StatusOr<Outcome> parsed_retry = ReadOutcome(*retry);
+          if (!parsed_retry.ok()) return parsed_retry.status();
+          record.retry = *parsed_retry;
+        }
+        trace.records.back().push_back(record);
+      }
+    }
+    s.failing_round = std::move(trace);
+    s.failing_op = OpRef{*thread - 1, *op - 1};
+    return absl::OkStatus();
+  }
+
+  absl::Status Read(FindingSummary& s) const {
+    if (root_.kind != JsonValue::Kind::kObject) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path_, ": expected a JSON object"));
+    }
+    if (const JsonValue* backend = root_.Find("backend")) {
+      if (!backend->AsString()) return Bad("backend", "a string");
+      s.backend = *backend->AsString();
+    }
+    if (const JsonValue* one_minimal = root_.Find("one_minimal")) {
+      if (!one_minimal->AsBool()) return Bad("one_minimal", "true or false");
+      s.one_minimal = *one_minimal->AsBool();
+    }
+    for (auto [key, field] : {std::pair{"occurrences", &s.occurrences},
+                              std::pair{"candidates_tried", &s.candidates_tried},
+                              std::pair{"minimize_rounds", &s.minimize_rounds}}) {
+      absl::StatusOr<uint64_t> n = Count(root_, key);
+      if (!n.ok()) return n.status();
+      *field = *n;
+    }
+    if (const JsonValue* rate = root_.Find("rate")) {
+      absl::StatusOr<uint64_t> failures = Count(*rate, "failures");
+      absl::StatusOr<uint64_t> rounds = Count(*rate, "rounds");
+      if (!failures.ok()) return failures.status();
+      if (!rounds.ok()) return rounds.status();
+      if (*failures > *rounds) return Bad("rate", "failures within rounds");
+      s.failures = *failures;
+      s.rounds = *rounds;
+      // The interval is a function of the counts: recomputed, not re-read
+      // from its 6 printed digits.
+      if (s.rounds > 0) s.rate = WilsonInterval(s.failures, s.rounds);
+    }
+    if (const JsonValue* bisect = root_.Find("bisect")) {
+      if (bisect->kind != JsonValue::Kind::kArray) return Bad("bisect", "a list");
+      for (const JsonValue& row : bisect->items) {
+        const JsonValue* variation = row.Find("variation");
+        absl::StatusOr<uint64_t> failures = Count(row, "failures");
+        absl::StatusOr<uint64_t> rounds = Count(row, "rounds");
+        if (variation == nullptr || !variation->AsString() || !failures.ok() ||
+            !rounds.ok() || *failures > *rounds) {
+          return Bad("bisect", "a list of {variation, failures, rounds}");
+        }
+        s.bisect.push_back(BisectRow{*variation->AsString(), *failures, *rounds});
+      }
+    }
+    if (const JsonValue* steps = root_.Find("steps")) {
+      if (steps->kind != JsonValue::Kind::kArray) return Bad("steps", "a list");
+      for (const JsonValue& step : steps->items) {
+        if (!step.AsString()) return Bad("steps", "a list of strings");
+        s.steps.push_back(*step.AsString());
+      }
+    }
+    if (const JsonValue* environment = root_.Find("environment")) {
+      if (environment->kind != JsonValue::Kind::kObject) {
+        return Bad("environment", "an object of strings");
+      }
+      for (const auto& [name, value] : environment->members) {
+        if (!value.AsString()) return Bad("environment", "an object of strings");
+        s.environment.emplace_back(name, *value.AsString());
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  const JsonValue& root_;
+  std::string path_;
+};
+
+}  // namespace
+
+FindingHeader ParseFindingHeader(absl::string_view text,
+                                 const Scenario& scenario) {
+  FindingHeader header;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    line = absl::StripTrailingAsciiWhitespace(line);
+    if (!absl::ConsumePrefix(&line, "#")) {
+      if (absl::StripAsciiWhitespace(line).empty()) continue;
+      break;  // the header ends at the first line that is not a comment
+    }
+    line = absl::StripLeadingAsciiWhitespace(line);
+    if (absl::ConsumePrefix(&line, "found: ") ||
+        absl::ConsumePrefix(&line, "minimized: ")) {
+      header.signature = std::string(absl::StripAsciiWhitespace(line));
+      continue;
+    }
+    if (!absl::ConsumePrefix(&line, "failing call: thread ")) continue;
+    const std::vector<absl::string_view> words = absl::StrSplit(line, ' ');
+    size_t thread = 0, op = 0;
+    if (words.size() >= 3 && words[1] == "op" &&
+        absl::SimpleAtoi(words[0], &thread) &&
+        absl::SimpleAtoi(absl::StripSuffix(words[2], ":"), &op) &&
+        thread >= 1 && op >= 1 && thread <= scenario.threads.size() &&
+        op <= scenario.threads[thread - 1].ops.size()) {
+      header.failing = OpRef{thread - 1, op - 1};
+    }
+  }
+  return header;
+}
+
+absl::StatusOr<FindingSummary> ReadFindingDirectory(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, ": not a finding directory (not a directory)"));
+  }
+  FindingSummary s;
+  std::string found_text;
+  absl::StatusOr<absl::optional<Scenario>> found =
+      ReadScenarioIfThere(dir + "/found.scn", &found_text);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        dir, ": not a finding directory (no found.scn; `openrace run` writes "
+             "one for each finding in OUT/<signature>/)"));
+  }
+  s.found = **found;
+  const FindingHeader header = ParseFindingHeader(found_text, s.found);
+  if (header.failing) {
+    s.found_thread = header.failing->thread;
+    s.found_op = header.failing->op;
+  } else if (!s.found.threads.empty() && !s.found.threads[0].ops.empty()) {
+    s.missing.push_back("found.scn names no failing call (`# failing call:`)");
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat(dir, "/found.scn: names no failing call and has no "
+                          "operation to show"));
+  }
+  // The signature: found.scn's header, else the directory's name.
+  absl::optional<Signature> signature = ParseSignature(header.signature);
+  if (!signature) {
+    signature = ParseSignature(std::filesystem::path(dir).lexically_normal()
+                                   .filename().string());
+  }
+  if (!signature) {
+    signature = ParseSignature(std::filesystem::path(dir).lexically_normal()
+                                   .parent_path().filename().string());
+  }
+  if (!signature) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        dir, ": no signature in found.scn's `# found:` line or the directory "
+             "name"));
+  }
+  s.signature = *signature;
+
+  absl::StatusOr<absl::optional<Scenario>> minimized =
+      ReadScenarioIfThere(dir + "/minimized.scn", nullptr);
+  if (!minimized.ok()) return minimized.status();
+  s.minimized = *std::move(minimized);
+  if (!s.minimized) s.missing.push_back("minimized.scn: the finding was not minimized");
+
+  const std::string stats_path = dir + "/stats.json";
+  if (std::filesystem::exists(stats_path, ec)) {
+    absl::StatusOr<std::string> text = ReadFile(stats_path);
+    if (!text.ok()) return text.status();
+    absl::StatusOr<JsonValue> json = ParseJson(*text);
+    if (!json.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(stats_path, ": ", json.status().message()));
+    }
+    StatsReader reader(*json, stats_path);
+    if (absl::Status status = reader.Read(s); !status.ok()) return status;
+    if (const JsonValue* round = json->Find("failing_round")) {
+      const Scenario& shown = s.minimized ? *s.minimized : s.found;
+      if (absl::Status status = reader.ReadRound(*round, shown, s); !status.ok()) {
+        return status;
+      }
+    }
+  } else {
+    s.missing.push_back("stats.json: no rate, bisection or environment");
+  }
+  if (s.failing_round) {
+    const Scenario& shown = s.minimized ? *s.minimized : s.found;
+    s.failing_call =
+        PrintOp(shown.threads[s.failing_op.thread].ops[s.failing_op.op]);
+    s.timeline_svg = TimelineSvg(shown, *s.failing_round, s.failing_op);
+    s.timeline_ascii = TimelineAscii(shown, *s.failing_round, s.failing_op);
+  } else {
+    s.missing.push_back("a failing round (stats.json `failing_round`): no timeline");
+  }
+  if (s.bisect.empty()) s.missing.push_back("a bisection (stats.json `bisect`)");
+
+  const std::string repro = dir + "/repro.c";
+  if (std::filesystem::exists(repro, ec)) {
+    absl::StatusOr<std::string> text = ReadFile(repro);
+    if (!text.ok()) return text.status();
+    s.repro_c = *std::move(text);
+    s.repro_c_name = "repro.c";
+  } else {
+    s.missing.push_back("repro.c: no C reproducer");
+  }
+  return s;
 }
 
 }  // namespace openrace

@@ -21,6 +21,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/optional.h"
+#include "harness/emit_c.h"
 #include "harness/report.h"
 
 namespace openrace {
@@ -57,6 +60,26 @@ class FindingStore {
   std::string out_dir_;
   std::map<std::string, uint64_t> occurrences_;  // by signature text
 };
+
+// What the header comments of found.scn and minimized.scn say:
+// `# found: SIG` / `# minimized: SIG`, and (found.scn) `# failing call:
+// thread T op I: ...`, which counts from 1. `failing` is 0-based, and set
+// only when it names an operation of `scenario`.
+struct FindingHeader {
+  std::string signature;
+  absl::optional<OpRef> failing;
+};
+FindingHeader ParseFindingHeader(absl::string_view text,
+                                 const Scenario& scenario);
+
+// A finding directory read back, without running anything, for `openrace
+// report`: the summary that report.md and timeline.svg are made from.
+// found.scn is required (FailedPrecondition "not a finding directory"
+// without it, or when DIR is not a directory); stats.json, minimized.scn,
+// repro.c and the failing round are taken when they are there, and
+// `missing` says which are not. A malformed file is InvalidArgument, naming
+// the file and the place.
+absl::StatusOr<FindingSummary> ReadFindingDirectory(const std::string& dir);
 
 }  // namespace openrace
 

@@ -78,6 +78,7 @@ usage:
   openrace bisect   FILE --dir DIR [--control-dir DIR] [--signature S]
                     [--rounds N] [--json]
   openrace emit     FILE --lang c-posix|c-win32|c-nt [--out FILE]
+  openrace report   FINDING_DIR
   openrace doctor   [--dir DIR] [--json]
 
 exit status: 0 ran and found nothing; 1 found (or reproduced) a failure;
@@ -288,12 +289,19 @@ int Dispatch(const std::vector<char*>& positional) {
                    : absl::GetFlag(FLAGS_out);
     return RunEmit(emit);
   }
+  if (command == "report") {
+    if (files.size() != 1) {
+      return UsageError(absl::InvalidArgumentError(
+          "report needs exactly one FINDING_DIR (OUT/<signature>)"));
+    }
+    return RunReport(files[0]);
+  }
   if (command == "doctor") {
     return RunDoctor(dir, absl::GetFlag(FLAGS_json));
   }
   return UsageError(absl::InvalidArgumentError(absl::StrCat(
       "unknown command '", command,
-      "'; expected run, replay, minimize, bisect, emit or doctor (see "
+      "'; expected run, replay, minimize, bisect, emit, report or doctor (see "
       "--help)")));
 }
 

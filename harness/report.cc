@@ -64,7 +64,64 @@ std::string Workarounds(const FindingSummary& s) {
   return text;
 }
 
+absl::string_view NativeKindName(NativeKind kind) {
+  switch (kind) {
+    case NativeKind::kErrno:
+      return "errno";
+    case NativeKind::kNtStatus:
+      return "ntstatus";
+    case NativeKind::kWin32Error:
+      return "win32";
+  }
+  return "errno";
+}
+
+void WriteOutcome(JsonWriter& json, const Outcome& outcome) {
+  json.BeginObject();
+  json.Key("status").String(StatusClassName(outcome.status));
+  json.Key("native").Number(outcome.native);
+  json.Key("kind").String(NativeKindName(outcome.native_kind));
+  json.EndObject();
+}
+
+void WriteRound(JsonWriter& json, const RoundTrace& trace, OpRef failing) {
+  json.BeginObject();
+  json.Key("thread").Number(static_cast<uint64_t>(failing.thread + 1));
+  json.Key("op").Number(static_cast<uint64_t>(failing.op + 1));
+  json.Key("round").Number(trace.round);
+  json.Key("hang").Bool(trace.hang);
+  json.Key("records").BeginArray();
+  for (const std::vector<OpRecord>& thread : trace.records) {
+    json.BeginArray();
+    for (const OpRecord& record : thread) {
+      json.BeginObject();
+      json.Key("ran").Bool(record.ran);
+      json.Key("start_ns").Number(record.start_ns);
+      json.Key("end_ns").Number(record.end_ns);
+      json.Key("retry_end_ns").Number(record.retry_end_ns);
+      json.Key("outcome");
+      WriteOutcome(json, record.outcome);
+      if (record.retry) {
+        json.Key("retry");
+        WriteOutcome(json, *record.retry);
+      }
+      json.EndObject();
+    }
+    json.EndArray();
+  }
+  json.EndArray();
+  json.EndObject();
+}
+
 }  // namespace
+
+absl::optional<NativeKind> ParseNativeKind(absl::string_view name) {
+  for (NativeKind kind :
+       {NativeKind::kErrno, NativeKind::kNtStatus, NativeKind::kWin32Error}) {
+    if (NativeKindName(kind) == name) return kind;
+  }
+  return absl::nullopt;
+}
 
 void FindingSummary::RecordMinimized(const MinimizeResult& result) {
   minimized = result.scenario;
@@ -109,6 +166,13 @@ std::string StatsJson(const FindingSummary& s) {
   json.Key("steps").BeginArray();
   for (const std::string& step : s.steps) json.String(step);
   json.EndArray();
+  json.Key("environment").BeginObject();
+  for (const auto& [name, value] : s.environment) json.Key(name).String(value);
+  json.EndObject();
+  if (s.failing_round) {
+    json.Key("failing_round");
+    WriteRound(json, *s.failing_round, s.failing_op);
+  }
   json.EndObject();
   return json.Take();
 }
@@ -198,6 +262,11 @@ std::string ReportMarkdown(const FindingSummary& s) {
     for (const auto& [name, value] : s.environment) {
       absl::StrAppend(&md, "- ", name, ": ", value, "\n");
     }
+    md += "\n";
+  }
+  if (!s.missing.empty()) {
+    md += "## Not in this finding directory\n\n";
+    for (const std::string& piece : s.missing) absl::StrAppend(&md, "- ", piece, "\n");
     md += "\n";
   }
   return md;

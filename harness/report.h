@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "absl/types/optional.h"
+#include "harness/emit_c.h"
+#include "harness/executor.h"
 #include "harness/minimizer.h"
 #include "harness/oracle.h"
 #include "harness/scenario.h"
@@ -47,8 +49,15 @@ struct FindingSummary {
   std::string backend;
   std::string timeline_ascii;  // a failing round, drawn (timeline.h)
   std::string timeline_svg;    // the same as SVG, written beside report.md
+  // That round and its failing call (in the scenario shown), kept in
+  // stats.json so that `openrace report` can draw it again.
+  absl::optional<RoundTrace> failing_round;
+  OpRef failing_op;
   std::string repro_c;       // the C reproducer, when emitted
   std::string repro_c_name;  // its file name in the finding directory
+  // Set by `openrace report` for a directory that lacks pieces: each says
+  // what is missing ("minimized.scn: not minimized"); report.md lists them.
+  std::vector<std::string> missing;
 
   // Takes the minimized scenario, its steps and its final rate.
   void RecordMinimized(const MinimizeResult& result);
@@ -57,8 +66,15 @@ struct FindingSummary {
 // stats.json: signature, threads, ops (of the minimized scenario, else of
 // the found one), occurrences, rate {failures, rounds, low, high}, bisect
 // [{variation, failures, rounds}], one_minimal, steps, candidates_tried,
-// minimize_rounds.
+// minimize_rounds; and what report.md is made from besides the scenario
+// files: backend, environment {name: value}, failing_round {thread, op
+// (from 1), round, hang, records [[{ran, start_ns, end_ns, retry_end_ns,
+// outcome, retry}]]} with each outcome as {status, native, kind}.
+// ReadFindingDirectory (finding_store.h) reads it back.
 std::string StatsJson(const FindingSummary& summary);
+
+// "errno", "ntstatus", "win32": Outcome::native_kind in stats.json.
+absl::optional<NativeKind> ParseNativeKind(absl::string_view name);
 
 // report.md: a Markdown document ready to paste into an upstream issue.
 std::string ReportMarkdown(const FindingSummary& summary);

@@ -4,7 +4,8 @@
 #       with the emulator at p = 0.01 rooted at the campaign directory, a
 #       campaign of at most 400 scenarios finds
 #       open-invalid_parameter-EINVAL-transient-cwd and minimizes it to two
-#       threads, one file, one held open and one reopen.
+#       threads, one file, one held open and one reopen; its report.md is
+#       rebuilt byte for byte by `openrace report` (ci/e2e_report.sh).
 #   ci/e2e_campaign.sh OPENRACE EMULATOR_LIB outside
 #       with the emulator loaded but rooted elsewhere, the same campaign
 #       (60 scenarios) finds nothing.
@@ -84,4 +85,6 @@ if [ "$status" -ne 1 ]; then
 fi
 "$work/repro" "$work/repro-dir" 2000 > "$work/repro.out" || {
   cat "$work/repro.out"; echo "FAIL: repro.c is not clean without the emulator" >&2; exit 1; }
+# `openrace report` rebuilds this finding's report byte for byte.
+bash "$(dirname "$0")/e2e_report.sh" "$openrace" "$finding"
 echo "ok: found and minimized $signature"

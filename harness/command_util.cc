@@ -4,9 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/commands.h"
-#include "harness/file_util.h"
-#include "harness/scenario_text.h"
-#include "harness/validate.h"
+#include "harness/finding_store.h"
 
 namespace openrace {
 
@@ -33,19 +31,7 @@ absl::Status MissingDir(absl::string_view command) {
 }
 
 absl::StatusOr<Scenario> LoadScenario(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  absl::StatusOr<Scenario> scenario = ParseScenario(*text);
-  if (!scenario.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", scenario.status().message()));
-  }
-  absl::Status valid = ValidateScenario(*scenario);
-  if (!valid.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": invalid scenario: ", valid.message()));
-  }
-  return scenario;
+  return ReadScenarioFile(path);
 }
 
 }  // namespace openrace

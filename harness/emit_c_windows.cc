@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "harness/internal/c_writer.h"
+#include "harness/internal/emit_c_posix_runtime.h"  // kMain
 #include "harness/internal/emit_c_windows_runtime.h"
 
 namespace openrace::internal {
@@ -166,6 +167,6 @@ std::string WindowsDialect::TakeRoundFailed() const {
   return "InterlockedExchange(&round_failed, 0)";
 }
 
-void WindowsDialect::WriteMain(CWriter& w) const { w.Raw(kWindowsMain); }
+void WindowsDialect::WriteMain(CWriter& w) const { w.Raw(kMain); }
 
 }  // namespace openrace::internal

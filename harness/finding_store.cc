@@ -131,18 +131,13 @@ absl::StatusOr<absl::optional<Scenario>> ReadScenarioIfThere(
     const std::string& path, std::string* text) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return absl::optional<Scenario>();
-  absl::StatusOr<std::string> read = ReadFile(path);
-  if (!read.ok()) return read.status();
-  absl::StatusOr<Scenario> scenario = ParseScenario(*read);
-  if (!scenario.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", scenario.status().message()));
+  if (text != nullptr) {
+    absl::StatusOr<std::string> read = ReadFile(path);
+    if (!read.ok()) return read.status();
+    *text = *std::move(read);
   }
-  if (absl::Status valid = ValidateScenario(*scenario); !valid.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": invalid scenario: ", valid.message()));
-  }
-  if (text != nullptr) *text = *std::move(read);
+  absl::StatusOr<Scenario> scenario = ReadScenarioFile(path);
+  if (!scenario.ok()) return scenario.status();
   return absl::optional<Scenario>(*std::move(scenario));
 }
 
@@ -324,6 +319,21 @@ class StatsReader {
 };
 
 }  // namespace
+
+absl::StatusOr<Scenario> ReadScenarioFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<Scenario> scenario = ParseScenario(*text);
+  if (!scenario.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", scenario.status().message()));
+  }
+  if (absl::Status valid = ValidateScenario(*scenario); !valid.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": invalid scenario: ", valid.message()));
+  }
+  return scenario;
+}
 
 FindingHeader ParseFindingHeader(absl::string_view text,
                                  const Scenario& scenario) {

@@ -303,6 +303,9 @@ static int print_summary(unsigned long failing_rounds)
 }
 )c";
 
+// The same in every language: main() parses DIR [ROUNDS], makes the
+// sandbox, calls run() and removes the sandbox (the Windows programs use it
+// too; errno.h and stdlib.h are in both).
 inline constexpr absl::string_view kMain = R"c(
 static int parse_rounds(const char *text)
 {

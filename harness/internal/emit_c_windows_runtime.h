@@ -333,31 +333,6 @@ static int print_summary(unsigned long failing_rounds)
 }
 )c";
 
-inline constexpr absl::string_view kWindowsMain = R"c(
-static int parse_rounds(const char *text)
-{
-    char *end;
-    errno = 0;
-    unsigned long value = strtoul(text, &end, 10);
-    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 || value == 0)
-        return -1;
-    rounds = value;
-    return 0;
-}
-
-int main(int argc, char **argv)
-{
-    if (argc < 2 || argc > 3 || (argc == 3 && parse_rounds(argv[2]) != 0)) {
-        fprintf(stderr, "usage: %s DIR [ROUNDS]\n", argv[0]);
-        return 2;
-    }
-    if (make_sandbox(argv[1]) != 0)
-        return 2;
-    int status = run();
-    remove_sandbox();
-    return status;
-}
-)c";
 
 
 // The c-nt program's own pieces: ntdll's declarations, looked up at run

@@ -1,39 +1,43 @@
 // emit_c.h — a Scenario as a standalone C reproducer, for a bug report.
 //
-// EmitC writes one C file that depends only on libc and pthreads and replays
-// the scenario the way openrace's executor does: one thread per scenario
+// EmitC writes one C file that depends only on the platform and replays the
+// scenario the way openrace's executor does: one thread per scenario
 // thread, all released together each round by a spin barrier, meeting at the
 // scenario's barriers, sliding calls by their spin offsets, holding handles
 // until their `close` (or the round's end), rebuilding the tree between
 // rounds when the scenario changes it. Every failed call is retried once at
-// once. At the end the program prints, per call, its outcomes by errno and
-// how many failures a retry cured, then a verdict line.
+// once. At the end the program prints, per call, its outcomes by native code
+// and how many failures a retry cured, then a verdict line.
 //
-// Paths and flags are spelled by posix_render.h, so the reproducer makes
-// exactly the calls the POSIX backend makes.
+// Three languages, each making exactly the calls of one backend (the paths
+// and flags come from the backend's own rendering functions):
+//   c-posix  libc's *at calls and pthreads (posix_render.h);
+//   c-win32  CreateFileW, CreateDirectoryW, GetFileAttributesW,
+//            DeleteFileW / RemoveDirectoryW, MoveFileExW and Win32 threads
+//            (windows_render.h); a handle-anchored path has no Win32 form;
+//   c-nt     NtCreateFile with RootDirectory (+ NtSetInformationFile),
+//            looked up in ntdll at run time (windows_render.h); a `dev`
+//            (\\?\) path has no NT form.
 //
 // The generated program:
-//   ./repro DIR [ROUNDS]
+//   ./repro DIR [ROUNDS]        (repro.exe on Windows)
 // makes DIR/repro-XXXXXX, works only inside it and removes it at the end.
 // It prints "REPRODUCED: N unexpected failures in R rounds (rate x%)" and
 // exits 1, or prints "not reproduced in R rounds" and exits 0; it exits 2 on
 // bad usage or when its setup fails. A failure is "unexpected" by a
 // deliberately simple rule, stated in the program's opening comment:
-//   - EINVAL, except where POSIX itself answers EINVAL (removing or renaming
-//     "." or "..", renaming a directory into itself, O_CREAT with
-//     O_DIRECTORY), or
+//   - the API's invalid-parameter code (EINVAL, ERROR_INVALID_PARAMETER,
+//     STATUS_INVALID_PARAMETER), except where the API itself answers so
+//     (removing or renaming "." or "..", renaming a directory into itself,
+//     and flag combinations each API refuses), or
 //   - any failure of a call that must succeed: the scenario does not change
-//     the tree, and the call opens or stats an entry of the tree in a form
-//     POSIX accepts (every component before the last is a directory, no
-//     trailing '/' or O_DIRECTORY on a file, no write access to a directory).
+//     the tree, and the call opens (POSIX only: on Windows another handle
+//     may refuse to share) or stats an entry of the tree in a form the API
+//     accepts.
 // With EmitOptions::focus, only that operation's unexpected failures count.
 //
 // The text depends only on the scenario and the options: the same input
 // gives byte-identical C.
-//
-// Only EmitLanguage::kPosix is implemented; kWin32 and kNt (CreateFileW and
-// NtCreateFile reproducers) are written in the Windows issue and return
-// UnimplementedError until then.
 //
 // Example:
 //   ASSIGN_OR_RETURN(EmitLanguage lang, ParseEmitLanguage("c-posix"));
@@ -81,8 +85,9 @@ struct EmitOptions {
 
 // The C program for `scenario`, which must be valid (ValidateScenario).
 // InvalidArgument when the scenario makes no calls, a path uses an anchor
-// the language cannot express (`\\?\` or `\??\` in POSIX), or `focus` does
-// not name a call (an open, mkdir, stat, delete or rename).
+// the language cannot express (`\\?\` or `\??\` in POSIX, a handle or `\??\` in
+// Win32, `\\?\` in NT), or `focus` does not name a call (an open, mkdir,
+// stat, delete or rename).
 absl::StatusOr<std::string> EmitC(const Scenario& scenario,
                                   EmitLanguage lang,
                                   const EmitOptions& options);

@@ -19,7 +19,7 @@ case $seconds in
   '' | *[!0-9]*) echo "usage: ci/fuzz.sh [SECONDS]" >&2; exit 2 ;;
 esac
 build=${OPENRACE_FUZZ_BUILD:-build-fuzz}
-targets=(${OPENRACE_FUZZ_TARGETS:-scenario_fuzzer scenario_text_fuzzer signature_fuzzer emulator_config_fuzzer})
+targets=(${OPENRACE_FUZZ_TARGETS:-scenario_fuzzer scenario_text_fuzzer signature_fuzzer json_reader_fuzzer emulator_config_fuzzer})
 root=$PWD
 case $build in /*) bin=$build/fuzz ;; *) bin=$root/$build/fuzz ;; esac
 

@@ -305,9 +305,11 @@ class StatsReader {
       if (environment->kind != JsonValue::Kind::kObject) {
         return Bad("environment", "an object of strings");
       }
-      for (const auto& [name, value] : environment->members) {
-        if (!value.AsString()) return Bad("environment", "an object of strings");
-        s.environment.emplace_back(name, *value.AsString());
+      for (const JsonMember& member : environment->members) {
+        if (!member.value.AsString()) {
+          return Bad("environment", "an object of strings");
+        }
+        s.environment.emplace_back(member.name, *member.value.AsString());
       }
     }
     return absl::OkStatus();

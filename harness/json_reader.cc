@@ -102,11 +102,11 @@ class Parser {
       if (pos_ >= text_.size() || text_[pos_] != '"') {
         return Error("expected a member name in double quotes");
       }
-      std::pair<std::string, JsonValue> member;
-      if (absl::Status s = String(member.first); !s.ok()) return s;
+      JsonMember member;
+      if (absl::Status s = String(member.name); !s.ok()) return s;
       SkipSpace();
       if (!Consume(":")) return Error("expected ':' after the member name");
-      if (absl::Status s = Value(member.second, depth + 1); !s.ok()) return s;
+      if (absl::Status s = Value(member.value, depth + 1); !s.ok()) return s;
       value.members.push_back(std::move(member));
       SkipSpace();
       if (Consume("}")) return absl::OkStatus();
@@ -246,8 +246,8 @@ class Parser {
 }  // namespace
 
 const JsonValue* JsonValue::Find(absl::string_view key) const {
-  for (const auto& [name, value] : members) {
-    if (name == key) return &value;
+  for (const JsonMember& member : members) {
+    if (member.name == key) return &member.value;
   }
   return nullptr;
 }

@@ -18,7 +18,6 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -27,13 +26,15 @@
 
 namespace openrace {
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   bool boolean = false;
   std::string text;  // a string's value, a number's text
   std::vector<JsonValue> items;                             // an array's
-  std::vector<std::pair<std::string, JsonValue>> members;  // an object's
+  std::vector<JsonMember> members;  // an object's, in file order
 
   // The first member named `key` of an object; nullptr when there is none
   // or this is not an object.
@@ -45,6 +46,11 @@ struct JsonValue {
   absl::optional<double> AsDouble() const;
   absl::optional<std::string> AsString() const;
   absl::optional<bool> AsBool() const;
+};
+
+struct JsonMember {
+  std::string name;
+  JsonValue value;
 };
 
 absl::StatusOr<JsonValue> ParseJson(absl::string_view text);

@@ -42,9 +42,9 @@ TEST(JsonReaderTest, KeepsObjectMembersInFileOrder) {
   absl::StatusOr<JsonValue> value = ParseJson(R"({"z": 1, "a": 2, "m": 3})");
   ASSERT_TRUE(value.ok()) << value.status();
   ASSERT_EQ(value->members.size(), 3u);
-  EXPECT_EQ(value->members[0].first, "z");
-  EXPECT_EQ(value->members[1].first, "a");
-  EXPECT_EQ(value->members[2].first, "m");
+  EXPECT_EQ(value->members[0].name, "z");
+  EXPECT_EQ(value->members[1].name, "a");
+  EXPECT_EQ(value->members[2].name, "m");
 }
 
 TEST(JsonReaderTest, DecodesUnicodeEscapesAndSurrogatePairs) {

@@ -13,8 +13,8 @@
 # (default 200). Wine runs in WINEPREFIX when it is set (ci/windows.sh sets
 # it), else in a private prefix made and removed here.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 openrace=$(realpath -m "$1")
+cd "$(dirname "$0")/.."
 rounds=${2:-200}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 [ -x "$openrace" ] || fail "no Linux openrace at $openrace (build it first: ci/build.sh)"

@@ -71,6 +71,24 @@ struct BisectCommand {
 };
 int RunBisect(const BisectCommand& command);
 
+// `openrace merge OUT... --out MERGED` (merge.h). Exit 0 merged, 2 error.
+struct MergeCommand {
+  std::vector<std::string> inputs;
+  std::string out;
+  bool json = false;  // MERGED/summary.json on stdout
+};
+int RunMerge(const MergeCommand& command);
+
+// `openrace corpus add FINDING_DIR [--corpus DIR] [--name NAME]
+// [--emulator-rule R]` (corpus_entry.h). Exit 0 added, 2 error.
+struct CorpusAddCommand {
+  std::string finding_dir;
+  std::string corpus_dir = "corpus";
+  std::string name;           // default: from the signature
+  std::string emulator_rule;  // empty: a real bug, expected clean
+};
+int RunCorpusAdd(const CorpusAddCommand& command);
+
 // Prints `status` as the one line that explains an exit 2.
 int UsageError(const absl::Status& status);
 

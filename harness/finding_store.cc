@@ -107,6 +107,13 @@ absl::Status FindingStore::Update(const FindingSummary& summary) {
   return WriteFileAtomically(dir + "/report.md", ReportMarkdown(summary));
 }
 
+absl::Status FindingStore::SetOccurrences(const Signature& signature,
+                                          uint64_t count) {
+  const std::string key = signature.ToString();
+  occurrences_[key] = count;
+  return WriteOccurrences(key);
+}
+
 absl::Status FindingStore::CountOccurrence(const Signature& signature) {
   const std::string key = signature.ToString();
   ++occurrences_[key];

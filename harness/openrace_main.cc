@@ -28,7 +28,7 @@ ABSL_FLAG(std::string, dir, "",
 ABSL_FLAG(std::string, out, "openrace-out",
           "where findings go: OUT/<signature>/ (run); the minimized scenario "
           "file (minimize; default minimized.scn beside FILE); the C file "
-          "(emit; default stdout)");
+          "(emit; default stdout); the merged output (merge)");
 ABSL_FLAG(std::string, backend, "",
           "posix, nt or win32 (default: posix on Linux, win32 on Windows)");
 ABSL_FLAG(absl::Duration, time, absl::ZeroDuration(),
@@ -64,6 +64,14 @@ ABSL_FLAG(std::string, lang, "c-posix", "emit: c-posix, c-win32 or c-nt");
 ABSL_FLAG(std::string, control_dir, "",
           "run, bisect: a directory on another volume; each finding runs "
           "there too, as the bisection's control row");
+ABSL_FLAG(std::string, corpus, "corpus",
+          "corpus add: the corpus directory the scenario file goes to");
+ABSL_FLAG(std::string, name, "",
+          "corpus add: the file name (default: from the signature)");
+ABSL_FLAG(std::string, emulator_rule, "",
+          "corpus add: the finding was planted by this emulator rule "
+          "(held-relative, mkdir-relative, any-relative); default: a real "
+          "bug, whose scenario must replay clean");
 
 namespace {
 
@@ -79,6 +87,9 @@ usage:
                     [--rounds N] [--json]
   openrace emit     FILE --lang c-posix|c-win32|c-nt [--out FILE]
   openrace doctor   [--dir DIR] [--json]
+  openrace merge    OUT... --out MERGED [--json]
+  openrace corpus add FINDING_DIR [--corpus DIR] [--name NAME]
+                    [--emulator-rule RULE]
 
 exit status: 0 ran and found nothing; 1 found (or reproduced) a failure;
 2 bad usage, bad input or an unusable environment.
@@ -291,10 +302,38 @@ int Dispatch(const std::vector<char*>& positional) {
   if (command == "doctor") {
     return RunDoctor(dir, absl::GetFlag(FLAGS_json));
   }
+  if (command == "merge") {
+    if (files.empty()) {
+      return UsageError(absl::InvalidArgumentError(
+          "merge needs at least one campaign output OUT and --out MERGED"));
+    }
+    if (absl::GetFlag(FLAGS_out) == "openrace-out") {
+      return UsageError(absl::InvalidArgumentError(
+          "merge needs --out MERGED, a directory for the merged findings"));
+    }
+    MergeCommand merge;
+    merge.inputs = files;
+    merge.out = absl::GetFlag(FLAGS_out);
+    merge.json = absl::GetFlag(FLAGS_json);
+    return RunMerge(merge);
+  }
+  if (command == "corpus") {
+    if (files.size() != 2 || files[0] != "add") {
+      return UsageError(absl::InvalidArgumentError(
+          "usage: openrace corpus add FINDING_DIR [--corpus DIR] [--name "
+          "NAME] [--emulator-rule RULE]"));
+    }
+    CorpusAddCommand add;
+    add.finding_dir = files[1];
+    add.corpus_dir = absl::GetFlag(FLAGS_corpus);
+    add.name = absl::GetFlag(FLAGS_name);
+    add.emulator_rule = absl::GetFlag(FLAGS_emulator_rule);
+    return RunCorpusAdd(add);
+  }
   return UsageError(absl::InvalidArgumentError(absl::StrCat(
       "unknown command '", command,
-      "'; expected run, replay, minimize, bisect, emit or doctor (see "
-      "--help)")));
+      "'; expected run, replay, minimize, bisect, emit, doctor, merge or "
+      "corpus (see --help)")));
 }
 
 }  // namespace

@@ -29,10 +29,11 @@ constexpr char kOccurrences[] = "occurrences";
 constexpr char kMinimized[] = "minimized.scn";
 
 // Summary keys that are not totals: kept per input in the ledger, never
-// summed.
+// summed. (An input may be an earlier merge: its merged_inputs is not a
+// total either.)
 constexpr absl::string_view kNotTotals[] = {
     "seed", "calls_per_second", "interrupted", "out", "new_findings",
-    "findings"};
+    "findings", "merged_inputs"};
 
 // What one input contributed, as the ledger keeps it.
 struct Contribution {

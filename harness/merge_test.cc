@@ -200,6 +200,25 @@ TEST_F(MergeTest, RefusesBadInputsBeforeWritingAnything) {
   EXPECT_FALSE(fs::exists(Path("campaign/merged.json")));
 }
 
+TEST_F(MergeTest, AnEarlierMergeIsAnInputLikeAnyOther) {
+  MakeOutput("a", 10, 1000, 2.0, {{kSeed, {3, true}}});
+  MakeOutput("b", 30, 3000, 6.0, {{kSeed, {4, false}}});
+  ASSERT_TRUE(MergeFindingOutputs({Path("a")}, Path("m1")).ok());
+  ASSERT_TRUE(MergeFindingOutputs({Path("b")}, Path("m2")).ok());
+  absl::StatusOr<MergeResult> r =
+      MergeFindingOutputs({Path("m1"), Path("m2")}, Path("all"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(Count("all", kSeed), 7u);
+  const JsonValue s = Summary("all");
+  EXPECT_EQ(s.Get("merged_inputs").AsUint64(), 2u);
+  EXPECT_EQ(s.Get("scenarios").AsUint64(), 40u);
+  // Every key once: a document with a repeated key reads back differently.
+  size_t keys = 0;
+  for (const auto& member : s.members()) keys += member.first == "merged_inputs";
+  EXPECT_EQ(keys, 1u);
+  EXPECT_EQ(*ReadFile(Path("all/") + kSeed + "/minimized.scn"), "minimized by a\n");
+}
+
 TEST_F(MergeTest, AnInputWithFindingsButNoSummaryStillCounts) {
   // A campaign killed before it wrote summary.json keeps its findings.
   MakeOutput("killed", 1, 1, 1.0, {{kSeed, {2, false}}});

@@ -91,8 +91,8 @@ usage:
   openrace corpus add FINDING_DIR [--corpus DIR] [--name NAME]
                     [--emulator-rule RULE]
 
-exit status: 0 ran and found nothing; 1 found (or reproduced) a failure;
-2 bad usage, bad input or an unusable environment.
+exit status: 0 ran and found nothing (merge, corpus add: done); 1 found (or
+reproduced) a failure; 2 bad usage, bad input or an unusable environment.
 
 Try `openrace run --demo` to watch it find, shrink and report a planted bug.)";
 

@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "harness/file_util.h"
+#include "harness/finding_store.h"
+#include "harness/oracle.h"
 #include "harness/scenario_text.h"
 
 namespace openrace {
@@ -55,7 +57,9 @@ class CorpusEntryTest : public ::testing::Test {
                                     "\n# failing call: thread 2 op 1: open "
                                     "cwd:src/foo.h\n",
                                     kScenario));
-    Write("occurrences", "5\n");
+    absl::StatusOr<FindingStore> store = FindingStore::Open(root_ + "/out");
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE(store->SetOccurrences(*ParseSignature(kSeed), 5).ok());
   }
   void TearDown() override { fs::remove_all(root_); }
 

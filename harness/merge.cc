@@ -25,6 +25,7 @@ namespace fs = std::filesystem;
 constexpr char kLedger[] = "merged.json";
 constexpr char kSummary[] = "summary.json";
 constexpr char kOccurrences[] = "occurrences";
+constexpr char kClaim[] = "claim";
 // The file that makes a copy "minimized"; copied last (see merge.h).
 constexpr char kMinimized[] = "minimized.scn";
 
@@ -291,15 +292,19 @@ std::tuple<bool, bool, int> Completeness(const std::string& dir) {
   return {IsFile(dir + "/" + kMinimized), IsFile(dir + "/report.md"), files};
 }
 
-// The files of a copy: everything but the count, which the store keeps,
-// and temporaries of an atomic write cut short.
+// The files of a copy: everything but the counts (`occurrences`, and the
+// per-writer `occurrences.<writer>` of a campaign's workers), which the
+// store keeps and merge sums; a worker's `claim` on the finding, which
+// means nothing in another directory; and temporaries of an atomic write
+// cut short.
 std::vector<std::string> CopyableFiles(const std::string& dir) {
   std::vector<std::string> names;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (!entry.is_regular_file(ec) || name == kOccurrences ||
-        absl::StrContains(name, ".tmp-")) {
+        absl::StartsWith(name, absl::StrCat(kOccurrences, ".")) ||
+        name == kClaim || absl::StrContains(name, ".tmp-")) {
       continue;
     }
     names.push_back(name);

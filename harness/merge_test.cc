@@ -167,6 +167,14 @@ TEST_F(MergeTest, ALessCompleteCopyNeverReplacesAndAReplacedCopyLeavesNoStaleFil
   ASSERT_TRUE(MergeFindingOutputs({Path("d")}, Path("m")).ok());
   EXPECT_EQ(*ReadFile(Path("m/") + kSeed + "/found.scn"), "found by d\n");
   EXPECT_FALSE(fs::exists(Path("m/") + kSeed + "/repro.c"));
+  // Counts and a worker's claim are the store's, never copied.
+  Write(std::string("d/") + kSeed + "/occurrences.w1", "5\n");
+  Write(std::string("d/") + kSeed + "/claim", "123\n");
+  Write(std::string("d/") + kSeed + "/done", "minimized\n");
+  ASSERT_TRUE(MergeFindingOutputs({Path("d")}, Path("m")).ok());
+  EXPECT_TRUE(fs::exists(Path("m/") + kSeed + "/done"));
+  EXPECT_FALSE(fs::exists(Path("m/") + kSeed + "/occurrences.w1"));
+  EXPECT_FALSE(fs::exists(Path("m/") + kSeed + "/claim"));
   EXPECT_EQ(Count("m", kSeed), 4u);
 }
 

@@ -7,25 +7,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "harness/internal/seed_scenario.h"
 #include "harness/scenario_text.h"
 
 namespace openrace {
 namespace {
 
-const char kSeed[] = R"(openrace-scenario 1
-dir src
-dir src/a
-file src/a/foo.h
-thread
-  h0 = open cwd:src/a/foo.h share=read|write|delete
-  barrier 1
-  barrier 2
-  close h0
-thread
-  barrier 1
-  open cwd:src/a/foo.h share=read|write|delete
-  barrier 2
-)";
+using testing_util::kSeedScenarioText;
+constexpr const char* kSeed = kSeedScenarioText;
 
 Scenario Seed() { return *ParseScenario(kSeed); }
 

@@ -33,7 +33,8 @@ ABSL_FLAG(std::string, backend, "",
           "posix, nt or win32 (default: posix on Linux, win32 on Windows)");
 ABSL_FLAG(absl::Duration, time, absl::ZeroDuration(),
           "run: stop after this long (e.g. 30s, 10m; default 1m unless "
-          "--scenarios is given); minimize: the time budget (default 5m)");
+          "--scenarios is given); minimize: the time budget (default 5m); "
+          "bind: how long to keep the mapping (default: until Ctrl-C)");
 ABSL_FLAG(uint64_t, scenarios, 0, "run: stop after this many scenarios");
 ABSL_FLAG(uint64_t, seed, 1, "run: the campaign's seed; same seed, same scenarios");
 ABSL_FLAG(uint64_t, rounds, 0,

@@ -25,6 +25,7 @@ struct RunCommand {
   bool json = false;            // the summary as JSON on stdout
   bool demo = false;            // with the planted-bug emulator
   uint64_t stop_after = 0;      // stop after this many new findings
+  std::string bind;             // SRC:DST: run through a bind mapping
 };
 int RunRun(RunCommand command);
 
@@ -48,6 +49,13 @@ struct MinimizeCommand {
   uint64_t search_rounds = 0;  // rounds to look for the first finding
 };
 int RunMinimize(const MinimizeCommand& command);
+
+struct BindCommand {
+  std::string source;
+  std::string target;
+  absl::Duration time = absl::ZeroDuration();  // zero: until Ctrl-C
+};
+int RunBind(const BindCommand& command);
 
 int RunDoctor(const std::string& dir, bool json);
 

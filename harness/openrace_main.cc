@@ -33,7 +33,8 @@ ABSL_FLAG(std::string, backend, "",
           "posix, nt or win32 (default: posix on Linux, win32 on Windows)");
 ABSL_FLAG(absl::Duration, time, absl::ZeroDuration(),
           "run: stop after this long (e.g. 30s, 10m; default 1m unless "
-          "--scenarios is given); minimize: the time budget (default 5m)");
+          "--scenarios is given); minimize: the time budget (default 5m); "
+          "bind: how long to keep the mapping (default: until Ctrl-C)");
 ABSL_FLAG(uint64_t, scenarios, 0, "run: stop after this many scenarios");
 ABSL_FLAG(uint64_t, seed, 1, "run: the campaign's seed; same seed, same scenarios");
 ABSL_FLAG(uint64_t, rounds, 0,
@@ -64,6 +65,11 @@ ABSL_FLAG(std::string, lang, "c-posix", "emit: c-posix, c-win32 or c-nt");
 ABSL_FLAG(std::string, control_dir, "",
           "run, bisect: a directory on another volume; each finding runs "
           "there too, as the bisection's control row");
+ABSL_FLAG(std::string, bind, "",
+          "run: SRC:DST, run the campaign through a bind mapping of SRC on "
+          "DST (--dir defaults to DST), removed at the end; Windows: a "
+          "bind-filter mapping (BfSetupFilter); Linux: a bind mount in a "
+          "private mount namespace, needs root");
 ABSL_FLAG(std::string, corpus, "corpus",
           "corpus add: the corpus directory the scenario file goes to");
 ABSL_FLAG(std::string, name, "",
@@ -81,12 +87,15 @@ usage:
   openrace run      --dir DIR [--control-dir DIR] [--time D | --scenarios N]
                     [--seed N] [--out DIR]
                     [--backend posix|nt|win32] [--no-minimize] [--demo]
+                    [--bind SRC:DST]
   openrace replay   FILE... --dir DIR [--rounds N] [--json]
   openrace minimize FILE --dir DIR [--time D] [--out FILE] [--signature S]
   openrace bisect   FILE --dir DIR [--control-dir DIR] [--signature S]
                     [--rounds N] [--json]
   openrace emit     FILE --lang c-posix|c-win32|c-nt [--out FILE]
   openrace doctor   [--dir DIR] [--json]
+  openrace bind     SRC DST [--time D]   (Windows: a bind-filter mapping,
+                    kept until Ctrl-C or the end of --time)
   openrace merge    OUT... --out MERGED [--json]
   openrace corpus add FINDING_DIR [--corpus DIR] [--name NAME]
                     [--emulator-rule RULE]
@@ -214,6 +223,7 @@ int Dispatch(const std::vector<char*>& positional) {
     run.demo = absl::GetFlag(FLAGS_demo);
     run.json = absl::GetFlag(FLAGS_json);
     run.stop_after = absl::GetFlag(FLAGS_stop_after);
+    run.bind = absl::GetFlag(FLAGS_bind);
     CampaignOptions& c = run.campaign;
     c.dir = dir;
     c.out = absl::GetFlag(FLAGS_out);
@@ -299,6 +309,14 @@ int Dispatch(const std::vector<char*>& positional) {
                    : absl::GetFlag(FLAGS_out);
     return RunEmit(emit);
   }
+  if (command == "bind") {
+    if (files.size() != 2) {
+      return UsageError(absl::InvalidArgumentError(
+          "bind needs exactly two directories: SRC (the real one) and DST "
+          "(where it should show)"));
+    }
+    return RunBind({files[0], files[1], absl::GetFlag(FLAGS_time)});
+  }
   if (command == "doctor") {
     return RunDoctor(dir, absl::GetFlag(FLAGS_json));
   }
@@ -332,8 +350,8 @@ int Dispatch(const std::vector<char*>& positional) {
   }
   return UsageError(absl::InvalidArgumentError(absl::StrCat(
       "unknown command '", command,
-      "'; expected run, replay, minimize, bisect, emit, doctor, merge or "
-      "corpus (see --help)")));
+      "'; expected run, replay, minimize, bisect, emit, doctor, bind, merge "
+      "or corpus (see --help)")));
 }
 
 }  // namespace

@@ -6,7 +6,13 @@
 #     at least 0.7 of the plain loop);
 #  2. the minimizer: rounds and wall time to minimize a 6-thread, 24-call
 #     scenario holding the seed pattern, under the planted-bug emulator at
-#     p = 0.001 (target: under 3 minutes on 2 cores).
+#     p = 0.001 (target: under 3 minutes on 2 cores);
+#  3. under Wine, when wine and mingw-w64 are installed (ci/windows.sh
+#     installs them): the nt backend beside a plain NtCreateFile loop
+#     (ci/bench_windows.sh, with its build in build-windows).
+#  4. detection (ci/bench_detection.sh): time to the first finding of the
+#     seed bug by a blind campaign beside the bug report's own reproducer,
+#     and `openrace campaign` calls/s with 1, 2 and 4 jobs.
 #   ci/bench.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,3 +57,11 @@ printf "  wall time %.1f s (target < 180 s), rounds run %s, candidates %s\n" \
   "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$(get minimize_rounds)" "$(get candidates_tried)"
 printf "  result: %s threads, %s calls, 1-minimal %s\n" \
   "$(get threads)" "$(get ops)" "$(get one_minimal)"
+
+if command -v wine > /dev/null && command -v x86_64-w64-mingw32-gcc > /dev/null; then
+  ci/bench_windows.sh
+else
+  echo "== nt backend under Wine: skipped (no wine or mingw-w64; ci/windows.sh installs them)"
+fi
+
+ci/bench_detection.sh "$build"

@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   clang libclang-rt-14-dev
   libabsl-dev libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  util-linux procps
+  util-linux procps python3-yaml
   "$@"
 )
 

@@ -3,8 +3,8 @@
 // have edited.
 //
 // It must never crash or recurse without bound, and every accepted document
-// must round-trip: printed back compactly (strings through JsonQuote, the
-// writer's own escaping), it parses to the same tree, which prints the same.
+// must round-trip: printed back by JsonWriter (JsonValue::WriteTo), it
+// parses to a tree that prints the same.
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,51 +19,25 @@
 
 namespace {
 
-using openrace::JsonValue;
-
-std::string Print(const JsonValue& value) {
-  switch (value.kind) {
-    case JsonValue::Kind::kNull:
-      return "null";
-    case JsonValue::Kind::kBool:
-      return value.boolean ? "true" : "false";
-    case JsonValue::Kind::kNumber:
-      return value.text;
-    case JsonValue::Kind::kString:
-      return openrace::JsonQuote(value.text);
-    case JsonValue::Kind::kArray: {
-      std::string out = "[";
-      for (size_t i = 0; i < value.items.size(); ++i) {
-        if (i > 0) out += ",";
-        out += Print(value.items[i]);
-      }
-      return out + "]";
-    }
-    case JsonValue::Kind::kObject: {
-      std::string out = "{";
-      for (size_t i = 0; i < value.members.size(); ++i) {
-        if (i > 0) out += ",";
-        out += openrace::JsonQuote(value.members[i].name) + ":" +
-               Print(value.members[i].value);
-      }
-      return out + "}";
-    }
-  }
-  return "";
+// The document as JsonWriter prints it (numbers as written).
+std::string Print(const openrace::JsonValue& value) {
+  openrace::JsonWriter json;
+  value.WriteTo(json);
+  return json.Take();
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view input(reinterpret_cast<const char*>(data), size);
-  const absl::StatusOr<JsonValue> parsed = openrace::ParseJson(input);
+  const absl::StatusOr<openrace::JsonValue> parsed = openrace::ParseJson(input);
   if (!parsed.ok()) return 0;
   // The typed accessors take any value.
   (void)parsed->AsUint64();
   (void)parsed->AsDouble();
-  (void)parsed->Find("rate");
+  (void)parsed->Get("rate").AsString();
   const std::string printed = Print(*parsed);
-  const absl::StatusOr<JsonValue> reparsed = openrace::ParseJson(printed);
+  const absl::StatusOr<openrace::JsonValue> reparsed = openrace::ParseJson(printed);
   if (!reparsed.ok() || Print(*reparsed) != printed) {
     fprintf(stderr, "json_reader_fuzzer: accepted input prints as '%s', which %s\n",
             printed.c_str(),

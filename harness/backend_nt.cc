@@ -311,17 +311,26 @@ NtStatus OpenForChange(const NtTarget& target, NativeHandle anchor,
   });
 }
 
+// OpenForChange, then NtClose of what it opened: a call whose whole effect
+// is the open (mkdir creates, stat looks).
+NtStatus OpenAndClose(const NtTarget& target, NativeHandle anchor,
+                      ACCESS_MASK access, ULONG share, ULONG disposition,
+                      ULONG options) {
+  HANDLE h = nullptr;
+  const NtStatus status =
+      OpenForChange(target, anchor, access, share, disposition, options, &h);
+  if (status >= 0) Nt().close(h);
+  return status;
+}
+
 class MkdirCall final : public PreparedCall {
  public:
   MkdirCall(const Op& op, absl::string_view root, std::shared_ptr<DirHandle> cwd)
       : target_(op.path, root, std::move(cwd)) {}
   Outcome Call(NativeHandle anchor, NativeHandle, NativeHandle*) const override {
-    HANDLE h = nullptr;
-    const NtStatus status = OpenForChange(
+    return NtOutcome(OpenAndClose(
         target_, anchor, kFileListDirectory, FILE_SHARE_READ | FILE_SHARE_WRITE,
-        kFileCreate, options::kDirectoryFile | options::kOpenForBackupIntent, &h);
-    if (status >= 0) Nt().close(h);
-    return NtOutcome(status);
+        kFileCreate, options::kDirectoryFile | options::kOpenForBackupIntent));
   }
   std::string Describe() const override {
     return absl::StrCat("NtCreateFile(", target_.Describe(),
@@ -346,13 +355,10 @@ class StatCall final : public PreparedCall {
   StatCall(const Op& op, absl::string_view root, std::shared_ptr<DirHandle> cwd)
       : target_(op.path, root, std::move(cwd)) {}
   Outcome Call(NativeHandle anchor, NativeHandle, NativeHandle*) const override {
-    HANDLE h = nullptr;
-    const NtStatus status = OpenForChange(
+    return NtOutcome(OpenAndClose(
         target_, anchor, access::kReadAttributes,
         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, kFileOpen,
-        options::kOpenForBackupIntent, &h);
-    if (status >= 0) Nt().close(h);
-    return NtOutcome(status);
+        options::kOpenForBackupIntent));
   }
   std::string Describe() const override {
     return absl::StrCat("NtCreateFile(", target_.Describe(),
@@ -445,6 +451,14 @@ absl::Status CheckAnchor(const Path& path) {
   return absl::OkStatus();
 }
 
+struct NtCalls {
+  using Open = OpenCall;
+  using Mkdir = MkdirCall;
+  using Stat = StatCall;
+  using Delete = DeleteCall;
+  using Rename = RenameCall;
+};
+
 class NtBackend final : public Backend {
  public:
   absl::string_view name() const override { return "nt"; }
@@ -455,29 +469,12 @@ class NtBackend final : public Backend {
       return absl::FailedPreconditionError(
           "ntdll.dll lacks NtCreateFile, NtSetInformationFile or NtClose");
     }
-    if (absl::Status s = CheckAnchor(op.path); !s.ok()) return s;
-    if (op.kind == OpKind::kRename) {
-      if (absl::Status s = CheckAnchor(op.to); !s.ok()) return s;
+    if (absl::Status s = internal::CheckAnchors(op, &CheckAnchor); !s.ok()) {
+      return s;
     }
     absl::StatusOr<std::shared_ptr<DirHandle>> cwd = CurrentDirectoryHandle();
     if (!cwd.ok()) return cwd.status();
-    switch (op.kind) {
-      case OpKind::kOpen:
-        return std::make_unique<OpenCall>(op, sandbox_root, *cwd);
-      case OpKind::kMkdir:
-        return std::make_unique<MkdirCall>(op, sandbox_root, *cwd);
-      case OpKind::kStat:
-        return std::make_unique<StatCall>(op, sandbox_root, *cwd);
-      case OpKind::kDelete:
-        return std::make_unique<DeleteCall>(op, sandbox_root, *cwd);
-      case OpKind::kRename:
-        return std::make_unique<RenameCall>(op, sandbox_root, *cwd);
-      case OpKind::kClose:
-      case OpKind::kBarrier:
-        break;
-    }
-    return absl::InvalidArgumentError(
-        "close and barrier operations are not backend calls");
+    return internal::PrepareCall<NtCalls>(op, sandbox_root, *cwd);
   }
 
   void Close(NativeHandle handle) const override {

@@ -176,31 +176,24 @@ absl::Status CheckAnchor(const Path& path) {
   return absl::InvalidArgumentError("unknown anchor");
 }
 
+struct Win32Calls {
+  using Open = OpenCall;
+  using Mkdir = MkdirCall;
+  using Stat = StatCall;
+  using Delete = DeleteCall;
+  using Rename = RenameCall;
+};
+
 class Win32Backend final : public Backend {
  public:
   absl::string_view name() const override { return "win32"; }
 
   absl::StatusOr<std::unique_ptr<PreparedCall>> Prepare(
       const Op& op, absl::string_view sandbox_root) const override {
-    if (absl::Status s = CheckAnchor(op.path); !s.ok()) return s;
-    switch (op.kind) {
-      case OpKind::kOpen:
-        return std::make_unique<OpenCall>(op, sandbox_root);
-      case OpKind::kMkdir:
-        return std::make_unique<MkdirCall>(op, sandbox_root);
-      case OpKind::kStat:
-        return std::make_unique<StatCall>(op, sandbox_root);
-      case OpKind::kDelete:
-        return std::make_unique<DeleteCall>(op, sandbox_root);
-      case OpKind::kRename:
-        if (absl::Status s = CheckAnchor(op.to); !s.ok()) return s;
-        return std::make_unique<RenameCall>(op, sandbox_root);
-      case OpKind::kClose:
-      case OpKind::kBarrier:
-        break;
+    if (absl::Status s = internal::CheckAnchors(op, &CheckAnchor); !s.ok()) {
+      return s;
     }
-    return absl::InvalidArgumentError(
-        "close and barrier operations are not backend calls");
+    return internal::PrepareCall<Win32Calls>(op, sandbox_root);
   }
 
   void Close(NativeHandle handle) const override {

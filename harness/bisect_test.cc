@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "harness/internal/seed_scenario.h"
 #include "harness/scenario_text.h"
 #include "harness/stats.h"
 #include "harness/validate.h"
@@ -51,23 +52,8 @@ Finding At(size_t thread, size_t op) {
   return f;
 }
 
-// The seed bug's pattern (corpus/seed_held_relative.scn); the failing call
-// is thread 1 op 1.
-const char kSeed[] = R"(openrace-scenario 1
-rounds 20000
-dir src
-dir src/a
-file src/a/foo.h
-thread
-  h0 = open cwd:src/a/foo.h share=read|write|delete
-  barrier 1
-  barrier 2
-  close h0
-thread
-  barrier 1
-  open cwd:src/a/foo.h share=read|write|delete
-  barrier 2
-)";
+using testing_util::kSeedScenarioText;
+constexpr const char* kSeed = kSeedScenarioText;
 
 // The failing call (thread 1 op 1) is anchored on a shared handle and
 // slides by a spin.

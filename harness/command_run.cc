@@ -2,17 +2,17 @@
 // a terminal, a summary at the end and OUT/summary.json beside the
 // findings.
 
-#include <unistd.h>
-
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "harness/bind_mapping.h"
 #include "harness/commands.h"
 #include "harness/demo.h"
 #include "harness/file_util.h"
 #include "harness/json.h"
+#include "harness/platform.h"
 
 namespace openrace {
 namespace {
@@ -58,9 +58,28 @@ std::string SummaryJson(const CampaignOptions& options,
 
 int RunRun(RunCommand command) {
   CampaignOptions& c = command.campaign;
+  if (command.demo && !command.bind.empty()) {
+    return UsageError(absl::InvalidArgumentError(
+        "--demo and --bind do not go together (the demo's child would run "
+        "outside the mapping)"));
+  }
   if (command.demo) {
     // Re-runs this command in a child with the emulator loaded.
     return RunDemo(c);
+  }
+  // The mapping lives until this function returns: through the campaign,
+  // an interrupted one too. Made first, before any thread exists.
+  std::unique_ptr<BindMapping> mapping;
+  if (!command.bind.empty()) {
+    absl::StatusOr<BindSpec> spec =
+        ParseBindSpec(command.bind, NativeBindPathStyle());
+    if (!spec.ok()) return UsageError(spec.status());
+    absl::StatusOr<std::unique_ptr<BindMapping>> made =
+        BindMapping::Create(*spec);
+    if (!made.ok()) return UsageError(made.status());
+    mapping = *std::move(made);
+    if (c.dir.empty()) c.dir = spec->target;
+    std::fprintf(stderr, "openrace: bind: %s\n", mapping->Describe().c_str());
   }
   if (c.dir.empty()) {
     return UsageError(absl::InvalidArgumentError(
@@ -68,7 +87,7 @@ int RunRun(RunCommand command) {
         "(or try --demo)"));
   }
   if (command.stop_after) c.stop_after_new = command.stop_after;
-  const bool tty = isatty(fileno(stderr));
+  const bool tty = StderrIsTerminal();
   absl::Time last_line = absl::Now();
   c.progress = [&](const CampaignProgress& p) {
     if (tty) {

@@ -25,6 +25,7 @@ struct RunCommand {
   bool json = false;            // the summary as JSON on stdout
   bool demo = false;            // with the planted-bug emulator
   uint64_t stop_after = 0;      // stop after this many new findings
+  std::string bind;             // SRC:DST: run through a bind mapping
 };
 int RunRun(RunCommand command);
 
@@ -48,6 +49,13 @@ struct MinimizeCommand {
   uint64_t search_rounds = 0;  // rounds to look for the first finding
 };
 int RunMinimize(const MinimizeCommand& command);
+
+struct BindCommand {
+  std::string source;
+  std::string target;
+  absl::Duration time = absl::ZeroDuration();  // zero: until Ctrl-C
+};
+int RunBind(const BindCommand& command);
 
 int RunDoctor(const std::string& dir, bool json);
 
@@ -73,6 +81,24 @@ struct BisectCommand {
   absl::Duration watchdog = absl::Seconds(10);
 };
 int RunBisect(const BisectCommand& command);
+
+// `openrace merge OUT... --out MERGED` (merge.h). Exit 0 merged, 2 error.
+struct MergeCommand {
+  std::vector<std::string> inputs;
+  std::string out;
+  bool json = false;  // MERGED/summary.json on stdout
+};
+int RunMerge(const MergeCommand& command);
+
+// `openrace corpus add FINDING_DIR [--corpus DIR] [--name NAME]
+// [--emulator-rule R]` (corpus_entry.h). Exit 0 added, 2 error.
+struct CorpusAddCommand {
+  std::string finding_dir;
+  std::string corpus_dir = "corpus";
+  std::string name;           // default: from the signature
+  std::string emulator_rule;  // empty: a real bug, expected clean
+};
+int RunCorpusAdd(const CorpusAddCommand& command);
 
 // Prints `status` as the one line that explains an exit 2.
 int UsageError(const absl::Status& status);

@@ -2,6 +2,8 @@
 
 #include "harness/finding_store.h"
 
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <system_error>
 
@@ -114,6 +116,13 @@ absl::Status FindingStore::Update(const FindingSummary& summary) {
   return WriteFileAtomically(dir + "/report.md", ReportMarkdown(summary));
 }
 
+absl::Status FindingStore::SetOccurrences(const Signature& signature,
+                                          uint64_t count) {
+  const std::string key = signature.ToString();
+  occurrences_[key] = count;
+  return WriteOccurrences(key);
+}
+
 absl::Status FindingStore::CountOccurrence(const Signature& signature) {
   const std::string key = signature.ToString();
   ++occurrences_[key];
@@ -141,6 +150,11 @@ absl::StatusOr<absl::optional<Scenario>> ReadScenarioIfThere(
   return absl::optional<Scenario>(*std::move(scenario));
 }
 
+// A member of an object, or nullptr (JsonValue::Get reads absent as null).
+const JsonValue* Find(const JsonValue& object, absl::string_view key) {
+  return object.Has(key) ? &object.Get(key) : nullptr;
+}
+
 // Reads stats.json's fields into `s`; errors say which field is wrong.
 class StatsReader {
  public:
@@ -154,7 +168,7 @@ class StatsReader {
 
   absl::StatusOr<uint64_t> Count(const JsonValue& object,
                                  absl::string_view key) const {
-    const JsonValue* value = object.Find(key);
+    const JsonValue* value = Find(object, key);
     if (value == nullptr) return uint64_t{0};
     absl::optional<uint64_t> n = value->AsUint64();
     if (!n) return Bad(key, "a count (a non-negative integer)");
@@ -163,19 +177,23 @@ class StatsReader {
 
   absl::StatusOr<int64_t> Signed(const JsonValue& object,
                                  absl::string_view key) const {
-    const JsonValue* value = object.Find(key);
-    int64_t n = 0;
-    if (value == nullptr) return n;
-    if (value->kind != JsonValue::Kind::kNumber ||
-        !absl::SimpleAtoi(value->text, &n)) {
+    const JsonValue* value = Find(object, key);
+    if (value == nullptr) return int64_t{0};
+    if (absl::optional<uint64_t> n = value->AsUint64();
+        n && *n <= uint64_t{INT64_MAX}) {
+      return static_cast<int64_t>(*n);
+    }
+    // A negative count: exact below 2^53, far beyond any time or code here.
+    absl::optional<double> d = value->AsDouble();
+    if (!d || *d != std::floor(*d) || *d < -9007199254740992.0 || *d >= 0) {
       return Bad(key, "an integer");
     }
-    return n;
+    return static_cast<int64_t>(*d);
   }
 
   absl::StatusOr<Outcome> ReadOutcome(const JsonValue& value) const {
-    const JsonValue* status = value.Find("status");
-    const JsonValue* kind = value.Find("kind");
+    const JsonValue* status = Find(value, "status");
+    const JsonValue* kind = Find(value, "kind");
     absl::optional<StatusClass> parsed_status =
         status && status->AsString() ? ParseStatusClass(*status->AsString())
                                      : absl::nullopt;
@@ -199,29 +217,29 @@ class StatsReader {
     if (!thread.ok()) return thread.status();
     if (!op.ok()) return op.status();
     if (!round.ok()) return round.status();
-    const JsonValue* records = value.Find("records");
+    const JsonValue* records = Find(value, "records");
     if (*thread < 1 || *thread > shown.threads.size() || *op < 1 ||
         *op > shown.threads[*thread - 1].ops.size() || records == nullptr ||
-        records->kind != JsonValue::Kind::kArray ||
-        records->items.size() != shown.threads.size()) {
+        records->kind() != JsonValue::Kind::kArray ||
+        records->elements().size() != shown.threads.size()) {
       return Bad("failing_round",
                  "a round of the scenario shown (thread and op from 1, a "
                  "list of records per thread)");
     }
     RoundTrace trace;
     trace.round = *round;
-    const JsonValue* hang = value.Find("hang");
+    const JsonValue* hang = Find(value, "hang");
     trace.hang = hang != nullptr && hang->AsBool().value_or(false);
-    for (size_t t = 0; t < records->items.size(); ++t) {
-      const JsonValue& thread_records = records->items[t];
-      if (thread_records.kind != JsonValue::Kind::kArray ||
-          thread_records.items.size() > shown.threads[t].ops.size()) {
+    for (size_t t = 0; t < records->elements().size(); ++t) {
+      const JsonValue& thread_records = records->elements()[t];
+      if (thread_records.kind() != JsonValue::Kind::kArray ||
+          thread_records.elements().size() > shown.threads[t].ops.size()) {
         return Bad("failing_round", "one record per operation of each thread");
       }
       trace.records.emplace_back();
-      for (const JsonValue& item : thread_records.items) {
+      for (const JsonValue& item : thread_records.elements()) {
         OpRecord record;
-        const JsonValue* ran = item.Find("ran");
+        const JsonValue* ran = Find(item, "ran");
         record.ran = ran != nullptr && ran->AsBool().value_or(false);
         for (auto [key, field] :
              {std::pair{"start_ns", &record.start_ns},
@@ -231,12 +249,12 @@ class StatsReader {
           if (!n.ok()) return n.status();
           *field = *n;
         }
-        const JsonValue* outcome = item.Find("outcome");
+        const JsonValue* outcome = Find(item, "outcome");
         if (outcome == nullptr) return Bad("outcome", "there");
         absl::StatusOr<Outcome> parsed = ReadOutcome(*outcome);
         if (!parsed.ok()) return parsed.status();
         record.outcome = *parsed;
-        if (const JsonValue* retry = item.Find("retry")) {
+        if (const JsonValue* retry = Find(item, "retry")) {
           absl::StatusOr<Outcome> parsed_retry = ReadOutcome(*retry);
           if (!parsed_retry.ok()) return parsed_retry.status();
           record.retry = *parsed_retry;
@@ -250,15 +268,15 @@ class StatsReader {
   }
 
   absl::Status Read(FindingSummary& s) const {
-    if (root_.kind != JsonValue::Kind::kObject) {
+    if (root_.kind() != JsonValue::Kind::kObject) {
       return absl::InvalidArgumentError(
           absl::StrCat(path_, ": expected a JSON object"));
     }
-    if (const JsonValue* backend = root_.Find("backend")) {
+    if (const JsonValue* backend = Find(root_, "backend")) {
       if (!backend->AsString()) return Bad("backend", "a string");
       s.backend = *backend->AsString();
     }
-    if (const JsonValue* one_minimal = root_.Find("one_minimal")) {
+    if (const JsonValue* one_minimal = Find(root_, "one_minimal")) {
       if (!one_minimal->AsBool()) return Bad("one_minimal", "true or false");
       s.one_minimal = *one_minimal->AsBool();
     }
@@ -269,7 +287,7 @@ class StatsReader {
       if (!n.ok()) return n.status();
       *field = *n;
     }
-    if (const JsonValue* rate = root_.Find("rate")) {
+    if (const JsonValue* rate = Find(root_, "rate")) {
       absl::StatusOr<uint64_t> failures = Count(*rate, "failures");
       absl::StatusOr<uint64_t> rounds = Count(*rate, "rounds");
       if (!failures.ok()) return failures.status();
@@ -281,10 +299,10 @@ class StatsReader {
       // from its 6 printed digits.
       if (s.rounds > 0) s.rate = WilsonInterval(s.failures, s.rounds);
     }
-    if (const JsonValue* bisect = root_.Find("bisect")) {
-      if (bisect->kind != JsonValue::Kind::kArray) return Bad("bisect", "a list");
-      for (const JsonValue& row : bisect->items) {
-        const JsonValue* variation = row.Find("variation");
+    if (const JsonValue* bisect = Find(root_, "bisect")) {
+      if (bisect->kind() != JsonValue::Kind::kArray) return Bad("bisect", "a list");
+      for (const JsonValue& row : bisect->elements()) {
+        const JsonValue* variation = Find(row, "variation");
         absl::StatusOr<uint64_t> failures = Count(row, "failures");
         absl::StatusOr<uint64_t> rounds = Count(row, "rounds");
         if (variation == nullptr || !variation->AsString() || !failures.ok() ||
@@ -294,22 +312,20 @@ class StatsReader {
         s.bisect.push_back(BisectRow{*variation->AsString(), *failures, *rounds});
       }
     }
-    if (const JsonValue* steps = root_.Find("steps")) {
-      if (steps->kind != JsonValue::Kind::kArray) return Bad("steps", "a list");
-      for (const JsonValue& step : steps->items) {
+    if (const JsonValue* steps = Find(root_, "steps")) {
+      if (steps->kind() != JsonValue::Kind::kArray) return Bad("steps", "a list");
+      for (const JsonValue& step : steps->elements()) {
         if (!step.AsString()) return Bad("steps", "a list of strings");
         s.steps.push_back(*step.AsString());
       }
     }
-    if (const JsonValue* environment = root_.Find("environment")) {
-      if (environment->kind != JsonValue::Kind::kObject) {
+    if (const JsonValue* environment = Find(root_, "environment")) {
+      if (environment->kind() != JsonValue::Kind::kObject) {
         return Bad("environment", "an object of strings");
       }
-      for (const JsonMember& member : environment->members) {
-        if (!member.value.AsString()) {
-          return Bad("environment", "an object of strings");
-        }
-        s.environment.emplace_back(member.name, *member.value.AsString());
+      for (const auto& [name, value] : environment->members()) {
+        if (!value.AsString()) return Bad("environment", "an object of strings");
+        s.environment.emplace_back(name, *value.AsString());
       }
     }
     return absl::OkStatus();
@@ -428,7 +444,7 @@ absl::StatusOr<FindingSummary> ReadFindingDirectory(const std::string& dir) {
     }
     StatsReader reader(*json, stats_path);
     if (absl::Status status = reader.Read(s); !status.ok()) return status;
-    if (const JsonValue* round = json->Find("failing_round")) {
+    if (const JsonValue* round = Find(*json, "failing_round")) {
       const Scenario& shown = s.minimized ? *s.minimized : s.found;
       if (absl::Status status = reader.ReadRound(*round, shown, s); !status.ok()) {
         return status;

@@ -48,6 +48,10 @@ class FindingStore {
   // One more scenario showed a known signature.
   absl::Status CountOccurrence(const Signature& signature);
 
+  // Sets the count of a signature whose directory exists (`openrace merge`
+  // sums the counts of its inputs).
+  absl::Status SetOccurrences(const Signature& signature, uint64_t count);
+
   uint64_t Occurrences(const Signature& signature) const;
   const std::map<std::string, uint64_t>& occurrences() const {
     return occurrences_;

@@ -162,7 +162,7 @@ TEST_F(FindingDirectoryTest, MalformedFilesAreNamedWithThePlace) {
   ASSERT_TRUE(WriteFileAtomically(dir + "/stats.json", "{\n  \"rate\": [1,\n").ok());
   absl::StatusOr<FindingSummary> read = ReadFindingDirectory(dir);
   EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(absl::StrContains(read.status().message(), "stats.json: line 3:1"))
+  EXPECT_TRUE(absl::StrContains(read.status().message(), "stats.json: offset"))
       << read.status();
 
   ASSERT_TRUE(WriteFileAtomically(dir + "/stats.json",

@@ -113,6 +113,18 @@ JsonWriter& JsonWriter::Bool(bool value) {
   return *this;
 }
 
+JsonWriter& JsonWriter::Null() {
+  BeforeValue();
+  out_ += "null";
+  return *this;
+}
+
+JsonWriter& JsonWriter::RawNumber(absl::string_view text) {
+  BeforeValue();
+  out_.append(text.data(), text.size());
+  return *this;
+}
+
 std::string JsonWriter::Take() {
   std::string out = std::move(out_);
   out_.clear();

@@ -34,6 +34,9 @@ class JsonWriter {
   JsonWriter& Number(int value) { return Number(static_cast<int64_t>(value)); }
   JsonWriter& Double(double value);  // up to 6 significant digits
   JsonWriter& Bool(bool value);
+  JsonWriter& Null();
+  // A number already in JSON form (as read by json_reader.h), written as is.
+  JsonWriter& RawNumber(absl::string_view text);
 
   // The document, with two-space indentation and a final newline.
   std::string Take();

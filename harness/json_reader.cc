@@ -2,59 +2,144 @@
 
 #include "harness/json_reader.h"
 
-#include "absl/status/status.h"
+#include <cstdlib>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace openrace {
+
+JsonValue JsonValue::Bool(bool value) {
+  JsonValue v;
+  v.kind_ = Kind::kBool;
+  v.bool_ = value;
+  return v;
+}
+
+JsonValue JsonValue::Number(std::string text) {
+  JsonValue v;
+  v.kind_ = Kind::kNumber;
+  v.text_ = std::move(text);
+  return v;
+}
+
+JsonValue JsonValue::String(std::string value) {
+  JsonValue v;
+  v.kind_ = Kind::kString;
+  v.text_ = std::move(value);
+  return v;
+}
+
+JsonValue JsonValue::Array(std::vector<JsonValue> elements) {
+  JsonValue v;
+  v.kind_ = Kind::kArray;
+  v.elements_ = std::move(elements);
+  return v;
+}
+
+JsonValue JsonValue::Object(
+    std::vector<std::pair<std::string, JsonValue>> members) {
+  JsonValue v;
+  v.kind_ = Kind::kObject;
+  v.members_ = std::move(members);
+  return v;
+}
+
+const JsonValue& JsonValue::Get(absl::string_view key) const {
+  static const JsonValue* const kNull = new JsonValue();
+  for (const auto& [name, value] : members_) {
+    if (name == key) return value;
+  }
+  return *kNull;
+}
+
+bool JsonValue::Has(absl::string_view key) const {
+  for (const auto& member : members_) {
+    if (member.first == key) return true;
+  }
+  return false;
+}
+
+absl::optional<bool> JsonValue::AsBool() const {
+  if (kind_ != Kind::kBool) return absl::nullopt;
+  return bool_;
+}
+
+absl::optional<double> JsonValue::AsDouble() const {
+  double value = 0;
+  if (kind_ != Kind::kNumber || !absl::SimpleAtod(text_, &value)) {
+    return absl::nullopt;
+  }
+  return value;
+}
+
+absl::optional<uint64_t> JsonValue::AsUint64() const {
+  uint64_t value = 0;
+  if (kind_ != Kind::kNumber || text_.empty() || text_[0] == '-' ||
+      !absl::SimpleAtoi(text_, &value)) {
+    return absl::nullopt;
+  }
+  return value;
+}
+
+absl::optional<std::string> JsonValue::AsString() const {
+  if (kind_ != Kind::kString) return absl::nullopt;
+  return text_;
+}
+
+void JsonValue::WriteTo(JsonWriter& json) const {
+  switch (kind_) {
+    case Kind::kNull: json.Null(); break;
+    case Kind::kBool: json.Bool(bool_); break;
+    case Kind::kNumber: json.RawNumber(text_); break;
+    case Kind::kString: json.String(text_); break;
+    case Kind::kArray:
+      json.BeginArray();
+      for (const JsonValue& e : elements_) e.WriteTo(json);
+      json.EndArray();
+      break;
+    case Kind::kObject:
+      json.BeginObject();
+      for (const auto& [name, value] : members_) {
+        json.Key(name);
+        value.WriteTo(json);
+      }
+      json.EndObject();
+      break;
+  }
+}
+
 namespace {
 
-constexpr int kMaxDepth = 64;
-constexpr size_t kMaxSize = 16 << 20;
-
+// Recursive descent over the text; `pos_` is the offset of the next byte.
 class Parser {
  public:
   explicit Parser(absl::string_view text) : text_(text) {}
 
   absl::StatusOr<JsonValue> Document() {
-    if (text_.size() > kMaxSize) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("the document is ", text_.size(),
-                       " bytes; expected at most ", kMaxSize));
-    }
-    JsonValue value;
-    if (absl::Status s = Value(value, 0); !s.ok()) return s;
+    absl::StatusOr<JsonValue> value = Value(0);
+    if (!value.ok()) return value;
     SkipSpace();
-    if (pos_ != text_.size()) return Error("expected the end of the document");
+    if (pos_ != text_.size()) return Error("end of document");
     return value;
   }
 
  private:
+  // Deep enough for anything openrace writes; bounds the recursion on
+  // hostile input.
+  static constexpr int kMaxDepth = 64;
+
   absl::Status Error(absl::string_view expected) const {
-    int line = 1, column = 1;
-    for (size_t i = 0; i < pos_ && i < text_.size(); ++i) {
-      if (text_[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string found = pos_ < text_.size()
-                            ? absl::StrCat("'", text_.substr(pos_, 1), "'")
-                            : "the end";
-    if (pos_ < text_.size() &&
-        (static_cast<unsigned char>(text_[pos_]) < 0x20 ||
-         static_cast<unsigned char>(text_[pos_]) >= 0x7f)) {
-      found = absl::StrCat("byte 0x", absl::Hex(static_cast<unsigned char>(text_[pos_])));
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat("line ", line, ":", column, ": ", expected, ", found ", found));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "offset ", pos_, ": expected ", expected,
+        pos_ < text_.size() ? absl::StrCat(" at '", text_.substr(pos_, 1), "'")
+                            : " before the end"));
   }
 
   void SkipSpace() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
-                                   text_[pos_] == '\n' || text_[pos_] == '\r')) {
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
+            text_[pos_] == '\r')) {
       ++pos_;
     }
   }
@@ -65,146 +150,71 @@ class Parser {
     return true;
   }
 
-  absl::Status Value(JsonValue& value, int depth) {
-    if (depth > kMaxDepth) {
-      return Error(absl::StrCat("nesting of at most ", kMaxDepth, " levels"));
-    }
+  absl::StatusOr<JsonValue> Value(int depth) {
+    if (depth > kMaxDepth) return Error("a shallower document");
     SkipSpace();
-    if (pos_ >= text_.size()) return Error("expected a value");
+    if (pos_ >= text_.size()) return Error("a value");
     const char c = text_[pos_];
-    if (c == '{') return Object(value, depth);
-    if (c == '[') return Array(value, depth);
+    if (c == '{') return ObjectValue(depth);
+    if (c == '[') return ArrayValue(depth);
     if (c == '"') {
-      value.kind = JsonValue::Kind::kString;
-      return String(value.text);
+      absl::StatusOr<std::string> s = StringLiteral();
+      if (!s.ok()) return s.status();
+      return JsonValue::String(*std::move(s));
     }
-    if (c == '-' || (c >= '0' && c <= '9')) return Number(value);
-    if (Consume("true")) {
-      value.kind = JsonValue::Kind::kBool;
-      value.boolean = true;
-      return absl::OkStatus();
-    }
-    if (Consume("false")) {
-      value.kind = JsonValue::Kind::kBool;
-      return absl::OkStatus();
-    }
-    if (Consume("null")) return absl::OkStatus();
-    return Error("expected a value (object, array, string, number, true, false or null)");
+    if (Consume("true")) return JsonValue::Bool(true);
+    if (Consume("false")) return JsonValue::Bool(false);
+    if (Consume("null")) return JsonValue();
+    return NumberValue();
   }
 
-  absl::Status Object(JsonValue& value, int depth) {
-    value.kind = JsonValue::Kind::kObject;
-    ++pos_;  // {
-    SkipSpace();
-    if (Consume("}")) return absl::OkStatus();
-    while (true) {
-      SkipSpace();
-      if (pos_ >= text_.size() || text_[pos_] != '"') {
-        return Error("expected a member name in double quotes");
-      }
-      JsonMember member;
-      if (absl::Status s = String(member.name); !s.ok()) return s;
-      SkipSpace();
-      if (!Consume(":")) return Error("expected ':' after the member name");
-      if (absl::Status s = Value(member.value, depth + 1); !s.ok()) return s;
-      value.members.push_back(std::move(member));
-      SkipSpace();
-      if (Consume("}")) return absl::OkStatus();
-      if (!Consume(",")) return Error("expected ',' or '}' in the object");
-    }
-  }
-
-  absl::Status Array(JsonValue& value, int depth) {
-    value.kind = JsonValue::Kind::kArray;
-    ++pos_;  // [
-    SkipSpace();
-    if (Consume("]")) return absl::OkStatus();
-    while (true) {
-      JsonValue item;
-      if (absl::Status s = Value(item, depth + 1); !s.ok()) return s;
-      value.items.push_back(std::move(item));
-      SkipSpace();
-      if (Consume("]")) return absl::OkStatus();
-      if (!Consume(",")) return Error("expected ',' or ']' in the array");
-    }
-  }
-
-  absl::Status Number(JsonValue& value) {
+  absl::StatusOr<JsonValue> NumberValue() {
     const size_t start = pos_;
     auto digits = [&] {
       const size_t from = pos_;
-      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+        ++pos_;
+      }
       return pos_ > from;
     };
-    Consume("-");
-    if (Consume("0")) {
-      // no leading zeros
+    if (pos_ < text_.size() && text_[pos_] == '-') ++pos_;
+    if (pos_ < text_.size() && text_[pos_] == '0') {
+      ++pos_;
     } else if (!digits()) {
-      return Error("expected a digit");
+      pos_ = start;
+      return Error("a value");
     }
-    if (Consume(".") && !digits()) return Error("expected a digit after '.'");
+    if (pos_ < text_.size() && text_[pos_] == '.') {
+      ++pos_;
+      if (!digits()) return Error("a digit");
+    }
     if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
       ++pos_;
-      if (!Consume("+")) Consume("-");
-      if (!digits()) return Error("expected a digit in the exponent");
+      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) {
+        ++pos_;
+      }
+      if (!digits()) return Error("a digit");
     }
-    value.kind = JsonValue::Kind::kNumber;
-    value.text = std::string(text_.substr(start, pos_ - start));
-    return absl::OkStatus();
+    return JsonValue::Number(std::string(text_.substr(start, pos_ - start)));
   }
 
-  absl::Status Hex4(uint32_t& code) {
-    code = 0;
-    for (int i = 0; i < 4; ++i, ++pos_) {
-      if (pos_ >= text_.size()) return Error("expected four hex digits after \\u");
-      const char c = text_[pos_];
-      int digit;
-      if (c >= '0' && c <= '9') digit = c - '0';
-      else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-      else return Error("expected four hex digits after \\u");
-      code = code * 16 + digit;
-    }
-    return absl::OkStatus();
-  }
-
-  static void AppendUtf8(std::string& out, uint32_t code) {
-    if (code < 0x80) {
-      out += static_cast<char>(code);
-    } else if (code < 0x800) {
-      out += static_cast<char>(0xC0 | (code >> 6));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-      out += static_cast<char>(0xE0 | (code >> 12));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (code >> 18));
-      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-  }
-
-  absl::Status String(std::string& out) {
-    ++pos_;  // "
-    while (true) {
-      if (pos_ >= text_.size()) return Error("expected '\"' to end the string");
-      const char c = text_[pos_];
+  absl::StatusOr<std::string> StringLiteral() {
+    ++pos_;  // the opening quote
+    std::string out;
+    while (pos_ < text_.size()) {
+      const unsigned char c = text_[pos_];
       if (c == '"') {
         ++pos_;
-        return absl::OkStatus();
+        return out;
       }
-      if (static_cast<unsigned char>(c) < 0x20) {
-        return Error("expected no control character in a string (escape it)");
-      }
+      if (c < 0x20) return Error("an escaped control character");
       if (c != '\\') {
-        out += c;
+        out += static_cast<char>(c);
         ++pos_;
         continue;
       }
       ++pos_;
-      if (pos_ >= text_.size()) return Error("expected an escape after '\\'");
+      if (pos_ >= text_.size()) break;
       const char e = text_[pos_++];
       switch (e) {
         case '"': out += '"'; break;
@@ -216,26 +226,100 @@ class Parser {
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
         case 'u': {
-          uint32_t code;
-          if (absl::Status s = Hex4(code); !s.ok()) return s;
-          if (code >= 0xD800 && code < 0xDC00) {
-            uint32_t low;
-            if (!Consume("\\u")) return Error("expected the low half of a surrogate pair");
-            if (absl::Status s = Hex4(low); !s.ok()) return s;
-            if (low < 0xDC00 || low >= 0xE000) {
-              return Error("expected the low half of a surrogate pair");
-            }
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-          } else if (code >= 0xDC00 && code < 0xE000) {
-            return Error("expected no lone low surrogate");
+          absl::StatusOr<uint32_t> code = Hex4();
+          if (!code.ok()) return code.status();
+          uint32_t cp = *code;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            if (!Consume("\\u")) return Error("a low surrogate");
+            absl::StatusOr<uint32_t> low = Hex4();
+            if (!low.ok()) return low.status();
+            if (*low < 0xDC00 || *low > 0xDFFF) return Error("a low surrogate");
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (*low - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return Error("a high surrogate first");
           }
-          AppendUtf8(out, code);
+          AppendUtf8(cp, out);
           break;
         }
         default:
           --pos_;
-          return Error("expected one of the escapes \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u");
+          return Error("an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)");
       }
+    }
+    return Error("a closing quote");
+  }
+
+  absl::StatusOr<uint32_t> Hex4() {
+    if (pos_ + 4 > text_.size()) return Error("four hex digits");
+    uint32_t value = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char h = text_[pos_];
+      value <<= 4;
+      if (h >= '0' && h <= '9') {
+        value |= h - '0';
+      } else if (h >= 'a' && h <= 'f') {
+        value |= h - 'a' + 10;
+      } else if (h >= 'A' && h <= 'F') {
+        value |= h - 'A' + 10;
+      } else {
+        return Error("a hex digit");
+      }
+      ++pos_;
+    }
+    return value;
+  }
+
+  static void AppendUtf8(uint32_t cp, std::string& out) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+
+  absl::StatusOr<JsonValue> ArrayValue(int depth) {
+    ++pos_;
+    std::vector<JsonValue> elements;
+    SkipSpace();
+    if (Consume("]")) return JsonValue::Array(std::move(elements));
+    while (true) {
+      absl::StatusOr<JsonValue> element = Value(depth + 1);
+      if (!element.ok()) return element;
+      elements.push_back(*std::move(element));
+      SkipSpace();
+      if (Consume("]")) return JsonValue::Array(std::move(elements));
+      if (!Consume(",")) return Error("',' or ']'");
+    }
+  }
+
+  absl::StatusOr<JsonValue> ObjectValue(int depth) {
+    ++pos_;
+    std::vector<std::pair<std::string, JsonValue>> members;
+    SkipSpace();
+    if (Consume("}")) return JsonValue::Object(std::move(members));
+    while (true) {
+      SkipSpace();
+      if (pos_ >= text_.size() || text_[pos_] != '"') return Error("a key");
+      absl::StatusOr<std::string> key = StringLiteral();
+      if (!key.ok()) return key.status();
+      SkipSpace();
+      if (!Consume(":")) return Error("':'");
+      absl::StatusOr<JsonValue> value = Value(depth + 1);
+      if (!value.ok()) return value;
+      members.emplace_back(*std::move(key), *std::move(value));
+      SkipSpace();
+      if (Consume("}")) return JsonValue::Object(std::move(members));
+      if (!Consume(",")) return Error("',' or '}'");
     }
   }
 
@@ -244,40 +328,6 @@ class Parser {
 };
 
 }  // namespace
-
-const JsonValue* JsonValue::Find(absl::string_view key) const {
-  for (const JsonMember& member : members) {
-    if (member.name == key) return &member.value;
-  }
-  return nullptr;
-}
-
-absl::optional<uint64_t> JsonValue::AsUint64() const {
-  uint64_t value = 0;
-  if (kind != Kind::kNumber || !absl::SimpleAtoi(text, &value) ||
-      text[0] == '-') {
-    return absl::nullopt;
-  }
-  return value;
-}
-
-absl::optional<double> JsonValue::AsDouble() const {
-  double value = 0;
-  if (kind != Kind::kNumber || !absl::SimpleAtod(text, &value)) {
-    return absl::nullopt;
-  }
-  return value;
-}
-
-absl::optional<std::string> JsonValue::AsString() const {
-  if (kind != Kind::kString) return absl::nullopt;
-  return text;
-}
-
-absl::optional<bool> JsonValue::AsBool() const {
-  if (kind != Kind::kBool) return absl::nullopt;
-  return boolean;
-}
 
 absl::StatusOr<JsonValue> ParseJson(absl::string_view text) {
   return Parser(text).Document();

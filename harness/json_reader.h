@@ -1,58 +1,71 @@
-// json_reader.h — reads back the JSON openrace writes (stats.json,
-// summary.json), for `openrace report`, which rebuilds a finding's report
-// from its directory.
-//
-// A strict RFC 8259 parser into a small value tree: objects keep their
-// members in file order, numbers keep their text (so a 64-bit count is read
-// exactly). Any input is safe: nesting deeper than 64 levels, a document
-// larger than 16 MiB, a bad escape or trailing bytes give an
-// InvalidArgument error with the line and column and what was expected.
+// json_reader.h — reads the JSON that openrace itself writes (summary.json,
+// stats.json, merged.json) back into a value, for `openrace merge` and
+// `openrace corpus add`. A strict RFC 8259 parser: one document, no
+// comments, no trailing commas; an error names the offset and what was
+// expected. Objects keep their keys in file order.
 //
 // Example:
-//   ASSIGN_OR_RETURN(JsonValue stats, ParseJson(text));
-//   const JsonValue* rate = stats.Find("rate");
-//   absl::optional<uint64_t> rounds = rate ? rate->Uint64("rounds") : ...;
+//   absl::StatusOr<JsonValue> doc = ParseJson(text);
+//   if (!doc.ok()) return doc.status();
+//   uint64_t calls = doc->Get("calls").AsUint64().value_or(0);
 
 #ifndef OPENRACE_HARNESS_JSON_READER_H_
 #define OPENRACE_HARNESS_JSON_READER_H_
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
+#include "harness/json.h"
 
 namespace openrace {
 
-struct JsonMember;
-
-struct JsonValue {
+class JsonValue {
+ public:
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
-  Kind kind = Kind::kNull;
-  bool boolean = false;
-  std::string text;  // a string's value, a number's text
-  std::vector<JsonValue> items;                             // an array's
-  std::vector<JsonMember> members;  // an object's, in file order
 
-  // The first member named `key` of an object; nullptr when there is none
-  // or this is not an object.
-  const JsonValue* Find(absl::string_view key) const;
+  JsonValue() = default;
+  static JsonValue Bool(bool value);
+  // `text` is the number as written, so 64-bit counts stay exact.
+  static JsonValue Number(std::string text);
+  static JsonValue String(std::string value);
+  static JsonValue Array(std::vector<JsonValue> elements);
+  static JsonValue Object(std::vector<std::pair<std::string, JsonValue>> members);
 
-  // This value as a type, when it is one: a non-negative integer that fits,
-  // a finite number, a string, a bool.
-  absl::optional<uint64_t> AsUint64() const;
-  absl::optional<double> AsDouble() const;
-  absl::optional<std::string> AsString() const;
+  Kind kind() const { return kind_; }
+  bool is_object() const { return kind_ == Kind::kObject; }
+  bool is_number() const { return kind_ == Kind::kNumber; }
+
+  // The member named `key`, or a null value (absent and null read alike).
+  const JsonValue& Get(absl::string_view key) const;
+  bool Has(absl::string_view key) const;
+
   absl::optional<bool> AsBool() const;
+  absl::optional<double> AsDouble() const;
+  // A number written as a non-negative integer that fits in 64 bits.
+  absl::optional<uint64_t> AsUint64() const;
+  absl::optional<std::string> AsString() const;
+  const std::vector<JsonValue>& elements() const { return elements_; }
+  const std::vector<std::pair<std::string, JsonValue>>& members() const {
+    return members_;
+  }
+
+  // Writes this value into `json` (numbers as written).
+  void WriteTo(JsonWriter& json) const;
+
+ private:
+  Kind kind_ = Kind::kNull;
+  bool bool_ = false;
+  std::string text_;  // a number as written, or a string's value
+  std::vector<JsonValue> elements_;
+  std::vector<std::pair<std::string, JsonValue>> members_;
 };
 
-struct JsonMember {
-  std::string name;
-  JsonValue value;
-};
-
+// Parses one JSON document (whitespace around it allowed).
 absl::StatusOr<JsonValue> ParseJson(absl::string_view text);
 
 }  // namespace openrace

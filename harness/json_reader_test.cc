@@ -1,109 +1,87 @@
+// json_reader_test.cc — the reader takes back what JsonWriter writes and
+// refuses malformed documents with the offset.
+
 #include "harness/json_reader.h"
 
-#include <string>
-
-#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "harness/json.h"
 
 namespace openrace {
 namespace {
 
-TEST(JsonReaderTest, ReadsBackWhatJsonWriterWrites) {
+TEST(JsonReaderTest, ReadsBackWhatTheWriterWrote) {
   JsonWriter json;
   json.BeginObject();
-  json.Key("signature").String("open-invalid_parameter-EINVAL-transient-cwd");
-  json.Key("rounds").Number(uint64_t{18446744073709551615u});
-  json.Key("native").Number(int64_t{-3221225485});
-  json.Key("low").Double(0.00299);
-  json.Key("one_minimal").Bool(false);
-  json.Key("quoted").String("a \"b\" \\ c\n\t\x01");
-  json.Key("steps").BeginArray().String("x").String("y").EndArray();
-  json.Key("empty").BeginObject().EndObject();
+  json.Key("calls").Number(uint64_t{18446744073709551615u});
+  json.Key("seconds").Double(12.5);
+  json.Key("out").String("a \"quoted\"\npath\\x");
+  json.Key("interrupted").Bool(true);
+  json.Key("new_findings").BeginArray().String("s1").String("s2").EndArray();
+  json.Key("findings").BeginObject().Key("s1").Number(3).EndObject();
   json.EndObject();
-  absl::StatusOr<JsonValue> value = ParseJson(json.Take());
-  ASSERT_TRUE(value.ok()) << value.status();
-  ASSERT_EQ(value->kind, JsonValue::Kind::kObject);
-  EXPECT_EQ(value->Find("signature")->AsString(),
-            "open-invalid_parameter-EINVAL-transient-cwd");
-  EXPECT_EQ(value->Find("rounds")->AsUint64(), 18446744073709551615u);
-  EXPECT_EQ(value->Find("native")->AsUint64(), absl::nullopt);
-  EXPECT_EQ(value->Find("native")->text, "-3221225485");
-  EXPECT_NEAR(*value->Find("low")->AsDouble(), 0.00299, 1e-12);
-  EXPECT_EQ(value->Find("one_minimal")->AsBool(), false);
-  EXPECT_EQ(value->Find("quoted")->AsString(), "a \"b\" \\ c\n\t\x01");
-  ASSERT_EQ(value->Find("steps")->items.size(), 2u);
-  EXPECT_EQ(value->Find("steps")->items[1].AsString(), "y");
-  EXPECT_EQ(value->Find("empty")->kind, JsonValue::Kind::kObject);
-  EXPECT_EQ(value->Find("absent"), nullptr);
+  const std::string text = json.Take();
+
+  absl::StatusOr<JsonValue> doc = ParseJson(text);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->Get("calls").AsUint64(), 18446744073709551615u);
+  EXPECT_EQ(doc->Get("seconds").AsDouble(), 12.5);
+  EXPECT_EQ(doc->Get("out").AsString(), "a \"quoted\"\npath\\x");
+  EXPECT_EQ(doc->Get("interrupted").AsBool(), true);
+  ASSERT_EQ(doc->Get("new_findings").elements().size(), 2u);
+  EXPECT_EQ(doc->Get("findings").Get("s1").AsUint64(), 3u);
+  EXPECT_FALSE(doc->Has("missing"));
+  EXPECT_EQ(doc->Get("missing").kind(), JsonValue::Kind::kNull);
+
+  // Written again, the document is the same text.
+  JsonWriter again;
+  doc->WriteTo(again);
+  EXPECT_EQ(again.Take(), text);
 }
 
-TEST(JsonReaderTest, KeepsObjectMembersInFileOrder) {
-  absl::StatusOr<JsonValue> value = ParseJson(R"({"z": 1, "a": 2, "m": 3})");
-  ASSERT_TRUE(value.ok()) << value.status();
-  ASSERT_EQ(value->members.size(), 3u);
-  EXPECT_EQ(value->members[0].name, "z");
-  EXPECT_EQ(value->members[1].name, "a");
-  EXPECT_EQ(value->members[2].name, "m");
+TEST(JsonReaderTest, NumbersThatAreNotCountsAreNotUint64) {
+  absl::StatusOr<JsonValue> doc = ParseJson(R"({"a": -1, "b": 1.5, "c": 2e3})");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_FALSE(doc->Get("a").AsUint64());
+  EXPECT_FALSE(doc->Get("b").AsUint64());
+  EXPECT_EQ(doc->Get("c").AsDouble(), 2000.0);
+  EXPECT_FALSE(doc->Get("a").AsString());
 }
 
-TEST(JsonReaderTest, DecodesUnicodeEscapesAndSurrogatePairs) {
-  absl::StatusOr<JsonValue> value = ParseJson(R"(["\u00e9\ud83d\ude00\/"])");
-  ASSERT_TRUE(value.ok()) << value.status();
-  EXPECT_EQ(value->items[0].AsString(), "\xc3\xa9\xf0\x9f\x98\x80/");
+TEST(JsonReaderTest, DecodesUnicodeEscapes) {
+  absl::StatusOr<JsonValue> doc = ParseJson(R"(["\u00e9\ud83d\ude00\/"])");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->elements()[0].AsString(), "\xc3\xa9\xf0\x9f\x98\x80/");
 }
 
-TEST(JsonReaderTest, RefusesMalformedInputWithTheLineAndColumn) {
-  const struct {
+TEST(JsonReaderTest, RefusesMalformedDocumentsWithTheOffset) {
+  struct Case {
     const char* text;
     const char* message;
-  } cases[] = {
-      {"", "line 1:1: expected a value"},
-      {"{\n  \"a\": 1,\n}", "line 3:1: expected a member name"},
-      {"{\"a\" 1}", "line 1:6: expected ':'"},
-      {"[1 2]", "line 1:4: expected ',' or ']'"},
-      {"[01]", "line 1:3: expected ',' or ']'"},
-      {"[1.]", "expected a digit after '.'"},
-      {"[-]", "expected a digit"},
-      {"\"abc", "expected '\"' to end the string"},
-      {"\"a\x01\"", "expected no control character"},
-      {"\"\\x\"", "expected one of the escapes"},
-      {"\"\\u12\"", "expected four hex digits"},
-      {"\"\\ud800\"", "expected the low half of a surrogate pair"},
-      {"\"\\udc00\"", "expected no lone low surrogate"},
-      {"{} x", "line 1:4: expected the end of the document"},
-      {"nul", "expected a value"},
-      {"[1e]", "expected a digit in the exponent"},
   };
-  for (const auto& c : cases) {
-    absl::StatusOr<JsonValue> value = ParseJson(c.text);
-    ASSERT_FALSE(value.ok()) << c.text;
-    EXPECT_EQ(value.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_TRUE(absl::StrContains(value.status().message(), c.message))
-        << c.text << ": " << value.status().message();
+  const Case cases[] = {
+      {"", "offset 0: expected a value before the end"},
+      {"{\"a\": 1,}", "offset 8: expected a key at '}'"},
+      {"{\"a\" 1}", "offset 5: expected ':' at '1'"},
+      {"[1 2]", "offset 3: expected ',' or ']' at '2'"},
+      {"{} {}", "offset 3: expected end of document at '{'"},
+      {"\"abc", "offset 4: expected a closing quote before the end"},
+      {"01", "offset 1: expected end of document at '1'"},
+      {"1.", "offset 2: expected a digit before the end"},
+      {"\"\\x\"", "offset 2: expected an escape"},
+      {"\"\\udc00\"", "offset 7: expected a high surrogate first"},
+      {"nul", "offset 0: expected a value at 'n'"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<JsonValue> doc = ParseJson(c.text);
+    ASSERT_FALSE(doc.ok()) << c.text;
+    EXPECT_NE(doc.status().message().find(c.message), absl::string_view::npos)
+        << c.text << " gave " << doc.status().message();
   }
 }
 
-TEST(JsonReaderTest, RefusesDeepNestingInsteadOfOverflowingTheStack) {
-  std::string deep(100000, '[');
-  absl::StatusOr<JsonValue> value = ParseJson(deep);
-  ASSERT_FALSE(value.ok());
-  EXPECT_TRUE(absl::StrContains(value.status().message(), "nesting"))
-      << value.status();
-  std::string fine = std::string(60, '[') + std::string(60, ']');
-  EXPECT_TRUE(ParseJson(fine).ok());
-}
-
-TEST(JsonReaderTest, TypedAccessorsRefuseOtherKinds) {
-  absl::StatusOr<JsonValue> value =
-      ParseJson(R"({"s": "1", "n": 1.5, "b": true, "z": null})");
-  ASSERT_TRUE(value.ok()) << value.status();
-  EXPECT_EQ(value->Find("s")->AsUint64(), absl::nullopt);
-  EXPECT_EQ(value->Find("n")->AsUint64(), absl::nullopt);
-  EXPECT_EQ(value->Find("n")->AsString(), absl::nullopt);
-  EXPECT_EQ(value->Find("b")->AsBool(), true);
-  EXPECT_EQ(value->Find("z")->kind, JsonValue::Kind::kNull);
-  EXPECT_EQ(value->Find("z")->AsBool(), absl::nullopt);
+TEST(JsonReaderTest, RefusesDocumentsNestedTooDeep) {
+  EXPECT_FALSE(ParseJson(std::string(1000, '[') + std::string(1000, ']')).ok());
+  EXPECT_TRUE(ParseJson(std::string(30, '[') + std::string(30, ']')).ok());
 }
 
 }  // namespace

@@ -28,12 +28,13 @@ ABSL_FLAG(std::string, dir, "",
 ABSL_FLAG(std::string, out, "openrace-out",
           "where findings go: OUT/<signature>/ (run); the minimized scenario "
           "file (minimize; default minimized.scn beside FILE); the C file "
-          "(emit; default stdout)");
+          "(emit; default stdout); the merged output (merge)");
 ABSL_FLAG(std::string, backend, "",
           "posix, nt or win32 (default: posix on Linux, win32 on Windows)");
 ABSL_FLAG(absl::Duration, time, absl::ZeroDuration(),
           "run: stop after this long (e.g. 30s, 10m; default 1m unless "
-          "--scenarios is given); minimize: the time budget (default 5m)");
+          "--scenarios is given); minimize: the time budget (default 5m); "
+          "bind: how long to keep the mapping (default: until Ctrl-C)");
 ABSL_FLAG(uint64_t, scenarios, 0, "run: stop after this many scenarios");
 ABSL_FLAG(uint64_t, seed, 1, "run: the campaign's seed; same seed, same scenarios");
 ABSL_FLAG(uint64_t, rounds, 0,
@@ -64,6 +65,19 @@ ABSL_FLAG(std::string, lang, "c-posix", "emit: c-posix, c-win32 or c-nt");
 ABSL_FLAG(std::string, control_dir, "",
           "run, bisect: a directory on another volume; each finding runs "
           "there too, as the bisection's control row");
+ABSL_FLAG(std::string, bind, "",
+          "run: SRC:DST, run the campaign through a bind mapping of SRC on "
+          "DST (--dir defaults to DST), removed at the end; Windows: a "
+          "bind-filter mapping (BfSetupFilter); Linux: a bind mount in a "
+          "private mount namespace, needs root");
+ABSL_FLAG(std::string, corpus, "corpus",
+          "corpus add: the corpus directory the scenario file goes to");
+ABSL_FLAG(std::string, name, "",
+          "corpus add: the file name (default: from the signature)");
+ABSL_FLAG(std::string, emulator_rule, "",
+          "corpus add: the finding was planted by this emulator rule "
+          "(held-relative, mkdir-relative, any-relative); default: a real "
+          "bug, whose scenario must replay clean");
 
 namespace {
 
@@ -73,6 +87,7 @@ usage:
   openrace run      --dir DIR [--control-dir DIR] [--time D | --scenarios N]
                     [--seed N] [--out DIR]
                     [--backend posix|nt|win32] [--no-minimize] [--demo]
+                    [--bind SRC:DST]
   openrace replay   FILE... --dir DIR [--rounds N] [--json]
   openrace minimize FILE --dir DIR [--time D] [--out FILE] [--signature S]
   openrace bisect   FILE --dir DIR [--control-dir DIR] [--signature S]
@@ -80,9 +95,14 @@ usage:
   openrace emit     FILE --lang c-posix|c-win32|c-nt [--out FILE]
   openrace report   FINDING_DIR
   openrace doctor   [--dir DIR] [--json]
+  openrace bind     SRC DST [--time D]   (Windows: a bind-filter mapping,
+                    kept until Ctrl-C or the end of --time)
+  openrace merge    OUT... --out MERGED [--json]
+  openrace corpus add FINDING_DIR [--corpus DIR] [--name NAME]
+                    [--emulator-rule RULE]
 
-exit status: 0 ran and found nothing; 1 found (or reproduced) a failure;
-2 bad usage, bad input or an unusable environment.
+exit status: 0 ran and found nothing (merge, corpus add: done); 1 found (or
+reproduced) a failure; 2 bad usage, bad input or an unusable environment.
 
 Try `openrace run --demo` to watch it find, shrink and report a planted bug.)";
 
@@ -204,6 +224,7 @@ int Dispatch(const std::vector<char*>& positional) {
     run.demo = absl::GetFlag(FLAGS_demo);
     run.json = absl::GetFlag(FLAGS_json);
     run.stop_after = absl::GetFlag(FLAGS_stop_after);
+    run.bind = absl::GetFlag(FLAGS_bind);
     CampaignOptions& c = run.campaign;
     c.dir = dir;
     c.out = absl::GetFlag(FLAGS_out);
@@ -296,13 +317,49 @@ int Dispatch(const std::vector<char*>& positional) {
     }
     return RunReport(files[0]);
   }
+  if (command == "bind") {
+    if (files.size() != 2) {
+      return UsageError(absl::InvalidArgumentError(
+          "bind needs exactly two directories: SRC (the real one) and DST "
+          "(where it should show)"));
+    }
+    return RunBind({files[0], files[1], absl::GetFlag(FLAGS_time)});
+  }
   if (command == "doctor") {
     return RunDoctor(dir, absl::GetFlag(FLAGS_json));
   }
+  if (command == "merge") {
+    if (files.empty()) {
+      return UsageError(absl::InvalidArgumentError(
+          "merge needs at least one campaign output OUT and --out MERGED"));
+    }
+    if (absl::GetFlag(FLAGS_out) == "openrace-out") {
+      return UsageError(absl::InvalidArgumentError(
+          "merge needs --out MERGED, a directory for the merged findings"));
+    }
+    MergeCommand merge;
+    merge.inputs = files;
+    merge.out = absl::GetFlag(FLAGS_out);
+    merge.json = absl::GetFlag(FLAGS_json);
+    return RunMerge(merge);
+  }
+  if (command == "corpus") {
+    if (files.size() != 2 || files[0] != "add") {
+      return UsageError(absl::InvalidArgumentError(
+          "usage: openrace corpus add FINDING_DIR [--corpus DIR] [--name "
+          "NAME] [--emulator-rule RULE]"));
+    }
+    CorpusAddCommand add;
+    add.finding_dir = files[1];
+    add.corpus_dir = absl::GetFlag(FLAGS_corpus);
+    add.name = absl::GetFlag(FLAGS_name);
+    add.emulator_rule = absl::GetFlag(FLAGS_emulator_rule);
+    return RunCorpusAdd(add);
+  }
   return UsageError(absl::InvalidArgumentError(absl::StrCat(
       "unknown command '", command,
-      "'; expected run, replay, minimize, bisect, emit, report or doctor (see "
-      "--help)")));
+      "'; expected run, replay, minimize, bisect, emit, report, doctor, bind, "
+      "merge or corpus (see --help)")));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // platform.h — the few operating-system services the harness needs beyond
-// the backends: a monotonic clock, Ctrl-C, interrupting a blocked thread,
+// the backends: a monotonic clock, Ctrl-C, whether stderr is a terminal, interrupting a blocked thread,
 // and facts for `openrace doctor`. Implemented per platform in
 // platform_posix.cc and platform_windows.cc, each wrapped whole.
 
@@ -32,6 +32,11 @@ void CpuRelax();
 // epoch that had already moved, its peers waiting for it forever).
 void WaitWhileEqual(const std::atomic<uint64_t>& word, uint64_t seen);
 void WakeAllWaiters(std::atomic<uint64_t>& word);
+
+// Whether stderr is a terminal (for a live progress line rather than a
+// line every few seconds). isatty on POSIX; _isatty on Windows, where
+// MSVC has no <unistd.h>.
+bool StderrIsTerminal();
 
 // After this, the first SIGINT/SIGTERM (Ctrl-C / Ctrl-Break on Windows)
 // only sets a flag that long loops poll, so they unwind and clean up; a

@@ -199,6 +199,8 @@ int64_t MonotonicNanos() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
+bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
+
 void InstallInterruptHandler() {
   struct sigaction action = {};
   action.sa_handler = &OnInterrupt;

@@ -11,6 +11,7 @@
 #include <windows.h>
 // windows.h first: these need its types.
 #include <fltuser.h>
+#include <io.h>  // _isatty, _fileno: in mingw-w64 and MSVC alike
 #if __has_include(<pthread.h>)
 #include <pthread.h>  // mingw-w64's winpthread: pthread_gethandle
 #define OPENRACE_HAVE_WINPTHREAD 1
@@ -18,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -96,17 +98,6 @@ std::string DescribeCpus() {
   return absl::StrCat(all, " active, ", usable, " in this process's group affinity");
 }
 
-// JOBOBJECTINFOCLASS JobObjectSiloBasicInformation and its structure, from
-// the Windows 10 SDK's winnt.h; mingw-w64's headers lack both.
-constexpr int kJobObjectSiloBasicInformation = 36;
-struct SiloObjectBasicInformation {
-  DWORD silo_id;
-  DWORD silo_parent_id;
-  DWORD number_of_processes;
-  BOOLEAN is_in_server_silo;
-  BYTE reserved[3];
-};
-
 std::string DescribeJob() {
   BOOL in_job = FALSE;
   if (!IsProcessInJob(GetCurrentProcess(), nullptr, &in_job)) {
@@ -116,11 +107,8 @@ std::string DescribeJob() {
 }
 
 std::string DescribeSilo() {
-  SiloObjectBasicInformation info = {};
-  // A null job handle asks about the job the calling process is in.
-  if (!QueryInformationJobObject(
-          nullptr, static_cast<JOBOBJECTINFOCLASS>(kJobObjectSiloBasicInformation),
-          &info, sizeof info, nullptr)) {
+  internal::SiloObjectBasicInformation info;
+  if (!internal::QuerySilo(&info)) {
     const DWORD error = GetLastError();
     return Unknown(absl::StrCat(
         "QueryInformationJobObject(JobObjectSiloBasicInformation): ",
@@ -317,6 +305,8 @@ int64_t MonotonicNanos() {
   return ticks / frequency * 1000000000 +
          ticks % frequency * 1000000000 / frequency;
 }
+
+bool StderrIsTerminal() { return _isatty(_fileno(stderr)) != 0; }
 
 void InstallInterruptHandler() { SetConsoleCtrlHandler(&OnConsoleControl, TRUE); }
 

@@ -128,7 +128,7 @@ std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
     absl::StrAppend(&svg,
                     absl::StrFormat("<text class=\"thread-label\" x=\"4\" "
                                     "y=\"%.1f\">thread %d</text>\n",
-                                    y + 12, t));
+                                    y + 12, t + 1));
     absl::StrAppend(
         &svg,
         absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -141,8 +141,8 @@ std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
     const double w = std::max(1.0, x(c.end) - x0);
     const char* color = c.failing ? "#d62728" : "#4878d0";
     const std::string title = XmlEscape(absl::StrCat(
-        "thread ", c.thread, " op ", c.op, ": ", c.text, "\n", Us(c.start), "-",
-        Us(c.last), " ", kMicro, ": ", c.outcome));
+        "thread ", c.thread + 1, " op ", c.op + 1, ": ", c.text, "\n",
+        Us(c.start), "-", Us(c.last), " ", kMicro, ": ", c.outcome));
     absl::StrAppend(
         &svg,
         absl::StrFormat(
@@ -197,7 +197,7 @@ std::string TimelineAscii(const Scenario& scenario, const RoundTrace& trace,
   width = std::max(width, 40);
   const size_t threads = scenario.threads.size();
   const int label =
-      static_cast<int>(absl::StrCat("t", threads ? threads - 1 : 0).size());
+      static_cast<int>(absl::StrCat("t", threads).size());
   const int field = width - label - 3;  // "tN |" ... "|"
   auto column = [&](int64_t ns) {
     const double c =
@@ -222,7 +222,7 @@ std::string TimelineAscii(const Scenario& scenario, const RoundTrace& trace,
   std::string out;
   for (size_t t = 0; t < threads; ++t) {
     absl::StrAppend(&out,
-                    absl::StrFormat("%-*s |", label, absl::StrCat("t", t)),
+                    absl::StrFormat("%-*s |", label, absl::StrCat("t", t + 1)),
                     lines[t], "|\n");
   }
   // Time marks: the start at the left edge, the end at the right.
@@ -245,7 +245,7 @@ std::string TimelineAscii(const Scenario& scenario, const RoundTrace& trace,
   for (const Call& c : by_start) {
     absl::StrAppend(
         &out, absl::StrFormat("  %c t%d op %-2d %8s-%-8s %-36s %s\n",
-                              c.failing ? 'X' : '#', c.thread, c.op,
+                              c.failing ? 'X' : '#', c.thread + 1, c.op + 1,
                               Us(c.start), Us(c.last), c.outcome, c.text));
   }
   return out;

@@ -7,25 +7,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "harness/internal/seed_scenario.h"
 #include "harness/scenario_text.h"
 
 namespace openrace {
 namespace {
 
-const char kSeed[] = R"(openrace-scenario 1
-dir src
-dir src/a
-file src/a/foo.h
-thread
-  h0 = open cwd:src/a/foo.h share=read|write|delete
-  barrier 1
-  barrier 2
-  close h0
-thread
-  barrier 1
-  open cwd:src/a/foo.h share=read|write|delete
-  barrier 2
-)";
+using testing_util::kSeedScenarioText;
+constexpr const char* kSeed = kSeedScenarioText;
 
 Scenario Seed() { return *ParseScenario(kSeed); }
 
@@ -94,7 +83,7 @@ TEST(TimelineSvgTest, MarksTheFailingCallInRedAndOnlyIt) {
   const size_t failing = svg.find("class=\"call failing\"");
   const std::string title =
       svg.substr(failing, svg.find("</title>", failing) - failing);
-  EXPECT_TRUE(absl::StrContains(title, "thread 1 op 1: open cwd:src/a/foo.h"))
+  EXPECT_TRUE(absl::StrContains(title, "thread 2 op 2: open cwd:src/a/foo.h"))
       << title;
   EXPECT_TRUE(absl::StrContains(title, "invalid_parameter(EINVAL), retry ok"))
       << title;
@@ -171,8 +160,8 @@ TEST(TimelineAsciiTest, OneFixedWidthLinePerThreadWithTheFailingCallAsX) {
   ASSERT_GE(lines.size(), 3u) << ascii;
   EXPECT_EQ(lines[0].size(), 100u) << lines[0];
   EXPECT_EQ(lines[1].size(), 100u) << lines[1];
-  EXPECT_TRUE(absl::StartsWith(lines[0], "t0 |")) << lines[0];
-  EXPECT_TRUE(absl::StartsWith(lines[1], "t1 |")) << lines[1];
+  EXPECT_TRUE(absl::StartsWith(lines[0], "t1 |")) << lines[0];
+  EXPECT_TRUE(absl::StartsWith(lines[1], "t2 |")) << lines[1];
   EXPECT_EQ(Count(lines[0], "X"), 0u);
   EXPECT_GT(Count(lines[1], "X"), 0u);
   EXPECT_EQ(Count(lines[1], "#"), 0u);
@@ -193,10 +182,10 @@ TEST(TimelineAsciiTest, HasTimeMarksAndALegendOfEveryCall) {
   EXPECT_TRUE(absl::StrContains(lines[2], "0.0 us")) << lines[2];
   EXPECT_TRUE(absl::EndsWith(lines[2], "9.5 us")) << lines[2];
   EXPECT_TRUE(absl::StartsWith(lines[3], "legend")) << lines[3];
-  EXPECT_TRUE(absl::StartsWith(lines[4], "  # t0 op 0 ")) << lines[4];
+  EXPECT_TRUE(absl::StartsWith(lines[4], "  # t1 op 1 ")) << lines[4];
   EXPECT_TRUE(absl::StrContains(lines[4], "h0 = open cwd:src/a/foo.h"))
       << lines[4];
-  EXPECT_TRUE(absl::StartsWith(lines[5], "  X t1 op 1 ")) << lines[5];
+  EXPECT_TRUE(absl::StartsWith(lines[5], "  X t2 op 2 ")) << lines[5];
   EXPECT_TRUE(
       absl::StrContains(lines[5], "invalid_parameter(EINVAL), retry ok"))
       << lines[5];

@@ -1,6 +1,7 @@
 // internal/windows_util.h — small helpers the Windows files share: UTF-8 <->
 // UTF-16 conversion (openrace keeps every path as UTF-8 text; Windows takes
-// UTF-16) and the text of a Win32 error. Windows only; included only by
+// UTF-16), the text of a Win32 error, and whether the process is in a
+// server silo. Windows only; included only by
 // files wrapped whole in `#if defined(_WIN32)`.
 
 #ifndef OPENRACE_HARNESS_INTERNAL_WINDOWS_UTIL_H_
@@ -56,6 +57,28 @@ inline std::string Win32ErrorText(DWORD error) {
   if (!text.empty() && text.back() == '.') text.pop_back();
   if (text.empty()) return absl::StrCat("error ", error);
   return absl::StrCat(text, " (", error, ")");
+}
+
+// JOBOBJECTINFOCLASS JobObjectSiloBasicInformation and its structure, from
+// the Windows 10 SDK's winnt.h; mingw-w64's headers lack both.
+inline constexpr int kJobObjectSiloBasicInformation = 36;
+struct SiloObjectBasicInformation {
+  DWORD silo_id;
+  DWORD silo_parent_id;
+  DWORD number_of_processes;
+  BOOLEAN is_in_server_silo;
+  BYTE reserved[3];
+};
+
+// The silo facts of the job this process is in; false (GetLastError says
+// why) before Windows 10 / Server 2016 or outside any job.
+inline bool QuerySilo(SiloObjectBasicInformation* info) {
+  *info = {};
+  // A null job handle asks about the job the calling process is in.
+  return QueryInformationJobObject(
+             nullptr,
+             static_cast<JOBOBJECTINFOCLASS>(kJobObjectSiloBasicInformation),
+             info, sizeof *info, nullptr) != 0;
 }
 
 }  // namespace internal

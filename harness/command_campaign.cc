@@ -84,6 +84,7 @@ class Supervisor {
         return UsageError(status);
       }
     }
+    WriteSummary(/*finished=*/false, /*interrupted=*/false);
     absl::Time last_summary = absl::Now();
     absl::Time last_progress = absl::InfinitePast();
     bool interrupted = false;

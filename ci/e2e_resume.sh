@@ -39,8 +39,14 @@ campaign() {
 # `exec`, so that $! is the supervisor itself.
 campaign > "$work/first.out" 2> "$work/first.err" &
 supervisor=$!
-for _ in $(seq 600); do
-  [ -f "$finding/found.scn" ] && break
+# Scenarios finished, from the shards' checkpoints.
+finished() { cat "$out"/.campaign/shard-* 2> /dev/null | awk '/^scenarios / { n += $2 } END { print n + 0 }'; }
+# Kill once the finding is being minimized and the other worker has run a
+# few scenarios more, so there is progress to go on from.
+for _ in $(seq 900); do
+  if [ -f "$finding/found.scn" ]; then
+    [ "$(finished)" -ge 3 ] || [ -f "$finding/minimized.scn" ] && break
+  fi
   kill -0 "$supervisor" 2> /dev/null || break
   sleep 0.1
 done
@@ -48,6 +54,7 @@ done
 # The minimization has started (found.scn is written first); kill now.
 workers=$(sed -n 's/^pid //p' "$out"/.campaign/shard-*)
 kill -9 "$supervisor"
+before=$(finished)
 wait "$supervisor" 2> /dev/null || true
 supervisor=""
 [ ! -f "$finding/minimized.scn" ] || echo "note: the minimization ended before the kill"
@@ -73,8 +80,8 @@ python3 -m json.tool "$out/summary.json" > /dev/null || fail "summary.json does 
 python3 -m json.tool "$finding/stats.json" > /dev/null || fail "stats.json does not parse"
 "$openrace" replay "$finding/found.scn" --dir "$work/dir" --rounds 1 > /dev/null ||
   [ $? -eq 1 ] || fail "found.scn does not parse"
-before=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["scenarios"])' "$out/summary.json")
-echo "killed after $before scenarios (summary.json); files:"; cat "$work/before"
+[ "$before" -gt 0 ] || fail "no scenario had finished before the kill"
+echo "killed after $before scenarios; files:"; cat "$work/before"
 
 status=0
 (campaign) > "$work/second.out" 2> "$work/second.err" || status=$?

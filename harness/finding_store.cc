@@ -32,18 +32,26 @@ bool IsCountFile(const std::string& name) {
          !absl::StrContains(name, ".tmp-");
 }
 
-// The sum of every writer's count file; 1 when there is none yet (the
-// scenario that made the directory).
-uint64_t CountInDirectory(const std::filesystem::path& dir) {
-  uint64_t total = 0;
+struct DirectoryCount {
+  uint64_t total = 0;    // every count file; 1 when there is none yet (the
+                         // scenario that made the directory)
+  uint64_t writers = 0;  // the `occurrences.<writer>` files only
+};
+
+DirectoryCount CountInDirectory(const std::filesystem::path& dir) {
+  DirectoryCount count;
   bool any = false;
   std::error_code ec;
   for (const auto& file : std::filesystem::directory_iterator(dir, ec)) {
-    if (!IsCountFile(file.path().filename().string())) continue;
+    const std::string name = file.path().filename().string();
+    if (!IsCountFile(name)) continue;
     any = true;
-    total += ReadCount(file.path());
+    const uint64_t n = ReadCount(file.path());
+    count.total += n;
+    if (name != "occurrences") count.writers += n;
   }
-  return any ? total : 1;
+  if (!any) count.total = 1;
+  return count;
 }
 
 bool Exists(const std::string& path) {
@@ -64,7 +72,9 @@ absl::StatusOr<FindingStore> FindingStore::Open(const std::string& out) {
   for (const auto& entry : std::filesystem::directory_iterator(out_dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (!entry.is_directory() || !ParseSignature(name)) continue;
-    store.occurrences_[name] = CountInDirectory(entry.path());
+    const DirectoryCount count = CountInDirectory(entry.path());
+    store.occurrences_[name] = count.total;
+    if (count.writers) store.writer_counts_[name] = count.writers;
   }
   if (ec) {
     return absl::FailedPreconditionError(
@@ -88,9 +98,15 @@ uint64_t FindingStore::Occurrences(const Signature& signature) const {
 
 absl::Status FindingStore::WriteOccurrences(const std::string& signature) {
   if (writer_.empty()) {
+    // The total less what the campaign workers' files hold, so a `run` on
+    // a campaign's OUT does not count those twice.
+    const uint64_t total = occurrences_[signature];
+    auto writers = writer_counts_.find(signature);
+    const uint64_t others =
+        writers == writer_counts_.end() ? 0 : std::min(total, writers->second);
     return WriteFileAtomically(
         absl::StrCat(out_dir_, "/", signature, "/occurrences"),
-        absl::StrCat(occurrences_[signature], "\n"));
+        absl::StrCat(total - others, "\n"));
   }
   return WriteFileAtomically(
       absl::StrCat(out_dir_, "/", signature, "/occurrences.", writer_),

@@ -96,6 +96,8 @@ class FindingStore {
   std::map<std::string, uint64_t> occurrences_;  // by signature text
   std::string writer_;  // empty: the single-writer `occurrences` file
   std::map<std::string, uint64_t> own_;  // this writer's counts
+  // What the `occurrences.<writer>` files held when the store was opened.
+  std::map<std::string, uint64_t> writer_counts_;
 };
 
 }  // namespace openrace

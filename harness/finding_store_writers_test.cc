@@ -70,6 +70,19 @@ TEST_F(WritersTest, CountsOfEveryWriterAddUp) {
   EXPECT_EQ(reader->Occurrences(signature_), 7u);
 }
 
+TEST_F(WritersTest, ASingleWriterRunOnACampaignsOutCountsOnlyItsOwn) {
+  FindingStore worker = Open("shard-0");
+  ASSERT_TRUE(std::filesystem::create_directories(worker.DirectoryOf(signature_)));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(worker.CountOccurrence(signature_).ok());
+  absl::StatusOr<FindingStore> run = FindingStore::Open(out_);  // `openrace run`
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE(run->CountOccurrence(signature_).ok());
+  EXPECT_EQ(run->Occurrences(signature_), 4u);
+  absl::StatusOr<FindingStore> reader = FindingStore::Open(out_);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader->Occurrences(signature_), 4u);
+}
+
 TEST_F(WritersTest, ResetGoesBackToTheCheckpoint) {
   FindingStore a = Open("shard-0");
   ASSERT_TRUE(std::filesystem::create_directories(a.DirectoryOf(signature_)));

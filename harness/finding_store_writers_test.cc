@@ -19,7 +19,8 @@ class WritersTest : public testing::Test {
  protected:
   void SetUp() override {
     out_ = (std::filesystem::temp_directory_path() /
-            ("openrace-writers-" + std::to_string(std::random_device{}())))
+            ("openrace-writers-" + std::to_string(CurrentProcessId()) + "-" +
+             std::to_string(std::random_device{}())))
                .string();
   }
   void TearDown() override { std::filesystem::remove_all(out_); }
@@ -31,6 +32,12 @@ class WritersTest : public testing::Test {
     return *std::move(store);
   }
 
+  FindingStore::Claim ClaimOf(FindingStore& store) {
+    absl::StatusOr<FindingStore::Claim> claim = store.TryClaim(signature_);
+    EXPECT_TRUE(claim.ok()) << claim.status();
+    return claim.ok() ? *claim : FindingStore::Claim::kTaken;
+  }
+
   const Signature signature_ =
       *ParseSignature("open-invalid_parameter-EINVAL-transient-cwd");
   std::string out_;
@@ -39,22 +46,22 @@ class WritersTest : public testing::Test {
 TEST_F(WritersTest, OnlyTheFirstClaimWinsUntilItIsReleased) {
   FindingStore a = Open("shard-0");
   FindingStore b = Open("shard-1");
-  EXPECT_EQ(*a.TryClaim(signature_), FindingStore::Claim::kNew);
-  EXPECT_EQ(*b.TryClaim(signature_), FindingStore::Claim::kTaken);
-  EXPECT_EQ(*a.TryClaim(signature_), FindingStore::Claim::kTaken);
+  EXPECT_EQ(ClaimOf(a), FindingStore::Claim::kNew);
+  EXPECT_EQ(ClaimOf(b), FindingStore::Claim::kTaken);
+  EXPECT_EQ(ClaimOf(a), FindingStore::Claim::kTaken);
 
   // A claim held by another pid stays; ours (the claimant) is released.
   EXPECT_TRUE(FindingStore::ReleaseClaims(out_, CurrentProcessId() + 1).empty());
   ASSERT_EQ(FindingStore::ReleaseClaims(out_, CurrentProcessId()).size(), 1u);
   ASSERT_TRUE(WriteFileAtomically(a.DirectoryOf(signature_) + "/found.scn",
                                   "openrace-scenario 1\n").ok());
-  EXPECT_EQ(*b.TryClaim(signature_), FindingStore::Claim::kTakeOver);
+  EXPECT_EQ(ClaimOf(b), FindingStore::Claim::kTakeOver);
 
   // Once done, nobody claims it again, and a release leaves it alone.
   ASSERT_TRUE(b.MarkDone(signature_, "minimized").ok());
   EXPECT_TRUE(FindingStore::ReleaseClaims(out_, 0).empty());
   std::filesystem::remove(a.DirectoryOf(signature_) + "/claim");
-  EXPECT_EQ(*a.TryClaim(signature_), FindingStore::Claim::kTaken);
+  EXPECT_EQ(ClaimOf(a), FindingStore::Claim::kTaken);
 }
 
 TEST_F(WritersTest, CountsOfEveryWriterAddUp) {

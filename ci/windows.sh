@@ -13,8 +13,9 @@
 #     tests, checks that `bind` and `run --bind` say in one line that
 #     bindfltapi.dll is missing (Wine has no bind filter), runs the C
 #     reproducers of the corpus (ci/e2e_emit_windows.sh), a campaign with
-#     each Windows backend (nt, win32) that must find nothing, and replays
-#     every `# expect: clean` corpus file.
+#     each Windows backend (nt, win32) that must find nothing, a 10-second
+#     `openrace campaign --jobs 2` (worker processes) that must find
+#     nothing, and replays every `# expect: clean` corpus file.
 #
 # Environment:
 #   OPENRACE_WINE_TIME    campaign length per backend (default 60s)
@@ -201,6 +202,12 @@ for backend in nt win32; do
     exit 1
   fi
 done
+
+log "campaign --jobs 2, 10s"
+status=0
+timeout -k 10 130 wine "$exe" campaign --dir "$(windows_path "$work/dir")" \
+  --out "$(windows_path "$work/out/campaign")" --jobs 2 --time 10s || status=$?
+[ "$status" -eq 0 ] || { echo "FAIL: the campaign under Wine exited $status (expected 0: no findings)" >&2; exit 1; }
 
 # A corpus file anchored on a directory handle has no Win32 form (CreateFileW
 # takes no directory handle): the win32 backend replays the others, the nt

@@ -3,14 +3,18 @@
 #include "harness/campaign.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "harness/backend.h"
 #include "harness/bisect.h"
 #include "harness/emit_c.h"
+#include "harness/file_util.h"
 #include "harness/finding_store.h"
 #include "harness/minimizer.h"
 #include "harness/platform.h"
@@ -35,7 +39,13 @@ class Campaign {
 
   absl::StatusOr<CampaignResult> Run() {
     Report("fuzzing", /*force=*/true);
-    for (uint64_t index = 0; !Done(index); ++index) {
+    if (Sharded()) {
+      absl::Status status = store_.ResetOwnOccurrences(options_.own_occurrences);
+      if (status.ok()) status = FinishUnfinished();
+      if (!status.ok()) return status;
+    }
+    const uint64_t step = std::max<uint64_t>(options_.shards, 1);
+    for (uint64_t index = options_.first_index; !Done(index); index += step) {
       absl::Status status = RunOneScenario(index);
       if (!status.ok()) return status;
       Report("fuzzing", /*force=*/false);
@@ -59,9 +69,84 @@ class Campaign {
            absl::Now() - start_ >= options_.time;
   }
 
+  bool Sharded() const { return !options_.writer.empty(); }
+
+  // Findings a dead worker claimed and did not finish: minimized now, by
+  // this worker, once. Each takeover is counted in the finding's
+  // `takeovers`; one that kills its worker twice is given up on.
+  absl::Status FinishUnfinished() {
+    for (const std::string& name : store_.Unfinished()) {
+      absl::optional<Signature> signature = ParseSignature(name);
+      if (!signature) continue;
+      absl::StatusOr<FindingStore::Claim> claim = store_.TryClaim(*signature);
+      if (!claim.ok()) return claim.status();
+      if (*claim == FindingStore::Claim::kTaken) continue;
+      const std::string dir = store_.DirectoryOf(*signature);
+      uint64_t takeovers = 0;
+      absl::StatusOr<std::string> count = ReadFile(dir + "/takeovers");
+      if (count.ok()) {
+        (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(*count), &takeovers);
+      }
+      if (takeovers >= 2) {
+        Log(absl::StrCat("giving up on minimizing ", name,
+                         ": its minimization ended two workers"));
+        absl::Status status = store_.MarkDone(
+            *signature, "given up: its minimization ended two workers");
+        if (!status.ok()) return status;
+        continue;
+      }
+      absl::Status status =
+          WriteFileAtomically(dir + "/takeovers", absl::StrCat(takeovers + 1, "\n"));
+      if (!status.ok()) return status;
+      absl::StatusOr<FindingSummary> summary = LoadFound(*signature, dir);
+      if (!summary.ok()) {
+        Log(absl::StrCat("cannot take over ", name, ": ",
+                         summary.status().message()));
+        status = store_.MarkDone(*signature, "given up: found.scn unreadable");
+        if (!status.ok()) return status;
+        continue;
+      }
+      Log(absl::StrCat("taking over ", name, ", left unminimized by a worker "
+                       "that ended"));
+      status = MinimizeAndExplain(*summary);
+      if (!status.ok()) return status;
+      status = store_.MarkDone(*signature, "minimized after a takeover");
+      if (!status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
+
+  // found.scn as AddNew wrote it: its header names the failing call.
+  absl::StatusOr<FindingSummary> LoadFound(const Signature& signature,
+                                           const std::string& dir) {
+    absl::StatusOr<std::string> text = ReadFile(dir + "/found.scn");
+    if (!text.ok()) return text.status();
+    absl::StatusOr<Scenario> scenario = ParseScenario(*text);
+    if (!scenario.ok()) return scenario.status();
+    FindingSummary summary;
+    summary.signature = signature;
+    summary.found = *std::move(scenario);
+    const size_t at = text->find("# failing call: thread ");
+    int thread = 0, op = 0;
+    if (at == std::string::npos ||
+        std::sscanf(text->c_str() + at, "# failing call: thread %d op %d",
+                    &thread, &op) != 2 ||
+        thread < 1 || op < 1 ||
+        static_cast<size_t>(thread) > summary.found.threads.size() ||
+        static_cast<size_t>(op) > summary.found.threads[thread - 1].ops.size()) {
+      return absl::DataLossError("found.scn does not name its failing call");
+    }
+    summary.found_thread = thread - 1;
+    summary.found_op = op - 1;
+    summary.occurrences = store_.Occurrences(signature);
+    summary.backend = std::string(backend_.name());
+    summary.environment = DescribeSystem(sandbox_.root());
+    return summary;
+  }
+
   absl::Status RunOneScenario(uint64_t index) {
-    std::mt19937_64 gen(ScenarioSeed(options_.seed, index));
-    Scenario scenario = Generate(gen, options_.generator);
+    if (options_.scenario_started) options_.scenario_started(index);
+    Scenario scenario = CampaignScenario(options_.generator, options_.seed, index);
     absl::Status valid = ValidateScenario(scenario);
     if (!valid.ok()) {  // a generator bug: say so, never run it
       return absl::InternalError(absl::StrCat(
@@ -83,6 +168,14 @@ class Campaign {
       absl::Status status = HandleFinding(scenario, index, finding);
       if (!status.ok()) return status;
     }
+    if (options_.scenario_finished) {
+      ScenarioTally tally;
+      tally.rounds = trial->rounds;
+      tally.calls = trial->calls;
+      tally.outcomes = &trial->outcomes;
+      tally.own_occurrences = &store_.own_occurrences();
+      options_.scenario_finished(index, tally);
+    }
     return absl::OkStatus();
   }
 
@@ -91,6 +184,16 @@ class Campaign {
     ++result_.finding_events;
     if (store_.Known(finding.signature)) {
       return store_.CountOccurrence(finding.signature);
+    }
+    if (Sharded()) {
+      // Of several workers that see a new signature at once, the one whose
+      // claim lands minimizes it; the others count it.
+      absl::StatusOr<FindingStore::Claim> claim =
+          store_.TryClaim(finding.signature);
+      if (!claim.ok()) return claim.status();
+      if (*claim == FindingStore::Claim::kTaken) {
+        return store_.CountOccurrence(finding.signature);
+      }
     }
     FindingSummary summary;
     summary.signature = finding.signature;
@@ -106,21 +209,29 @@ class Campaign {
     Log(absl::StrCat("new finding ", finding.signature.ToString(),
                      " in scenario ", index, " (seed ", options_.seed,
                      "), round ", finding.round, ": ", dir, "/found.scn"));
-    if (!options_.minimize) return absl::OkStatus();
+    status = MinimizeAndExplain(summary);
+    if (!status.ok() || !Sharded()) return status;
+    return store_.MarkDone(finding.signature, options_.minimize
+                                                  ? "minimized"
+                                                  : "not minimized (--no-minimize)");
+  }
 
-    Report(absl::StrCat("minimizing ", finding.signature.ToString()), true);
+  absl::Status MinimizeAndExplain(FindingSummary& summary) {
+    if (!options_.minimize) return absl::OkStatus();
+    const std::string dir = store_.DirectoryOf(summary.signature);
+    Report(absl::StrCat("minimizing ", summary.signature.ToString()), true);
     MinimizeOptions minimize;
     minimize.budget = options_.minimize_time;
     minimize.log = [this](const std::string& line) { Log("  " + line); };
     absl::StatusOr<MinimizeResult> minimized =
-        Minimize(scenario, finding.signature, prober_, minimize);
+        Minimize(summary.found, summary.signature, prober_, minimize);
     if (!minimized.ok()) {
       // A finding too rare to measure again stays as found; say so.
       Log(absl::StrCat("  not minimized: ", minimized.status().message()));
       return absl::OkStatus();
     }
     summary.RecordMinimized(*minimized);
-    status = store_.Update(summary);
+    absl::Status status = store_.Update(summary);
     if (!status.ok()) return status;
     status = Explain(summary);
     if (!status.ok()) return status;
@@ -241,27 +352,41 @@ uint64_t ScenarioSeed(uint64_t seed, uint64_t index) {
   return z ^ (z >> 31);
 }
 
+GeneratorOptions GeneratorFor(const GeneratorOptions& options,
+                              absl::string_view backend) {
+  // Windows: CreateFileW takes no directory handle, so the win32 backend
+  // draws no handle anchors; each backend also spells its own verbatim
+  // prefix (`\\?\` for win32, `\??\` for nt).
+  GeneratorOptions adapted = options;
+  std::vector<Anchor>& anchors = adapted.anchors;
+  if (backend == "win32") {
+    anchors.erase(std::remove(anchors.begin(), anchors.end(), Anchor::kHandle),
+                  anchors.end());
+    anchors.push_back(Anchor::kWin32Device);
+  } else if (backend == "nt") {
+    anchors.push_back(Anchor::kNtObject);
+  }
+  return adapted;
+}
+
+Scenario CampaignScenario(const GeneratorOptions& adapted, uint64_t seed,
+                          uint64_t index) {
+  std::mt19937_64 gen(ScenarioSeed(seed, index));
+  return Generate(gen, adapted);
+}
+
 absl::StatusOr<CampaignResult> RunCampaign(const CampaignOptions& options) {
   absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(
       options.backend.empty() ? DefaultBackendName() : options.backend);
   if (!backend.ok()) return backend.status();
   absl::StatusOr<FindingStore> store = FindingStore::Open(options.out);
   if (!store.ok()) return store.status();
+  if (!options.writer.empty()) store->SetWriter(options.writer);
   absl::StatusOr<std::unique_ptr<Sandbox>> sandbox =
       Sandbox::Create(options.dir);
   if (!sandbox.ok()) return sandbox.status();
-  // Windows: CreateFileW takes no directory handle, so the win32 backend
-  // draws no handle anchors; each backend also spells its own verbatim
-  // prefix (`\\?\` for win32, `\??\` for nt).
   CampaignOptions adapted = options;
-  std::vector<Anchor>& anchors = adapted.generator.anchors;
-  if ((*backend)->name() == "win32") {
-    anchors.erase(std::remove(anchors.begin(), anchors.end(), Anchor::kHandle),
-                  anchors.end());
-    anchors.push_back(Anchor::kWin32Device);
-  } else if ((*backend)->name() == "nt") {
-    anchors.push_back(Anchor::kNtObject);
-  }
+  adapted.generator = GeneratorFor(options.generator, (*backend)->name());
   return Campaign(adapted, **backend, **sandbox, *store).Run();
 }
 

@@ -29,6 +29,20 @@ struct RunCommand {
 };
 int RunRun(RunCommand command);
 
+// `openrace campaign` (command_campaign.cc): the supervisor.
+struct CampaignCommand {
+  CampaignOptions campaign;
+  uint64_t jobs = 2;
+  uint64_t worker_rss_limit = uint64_t{2} << 30;  // bytes
+  absl::Duration worker_timeout = absl::Seconds(60);
+  bool json = false;
+};
+int RunCampaignCommand(const CampaignCommand& command);
+
+// `openrace campaign-worker` (command_campaign_worker.cc): one shard, run by
+// the supervisor; `jobs` is the number of shards.
+int RunCampaignWorker(CampaignOptions campaign, uint64_t jobs);
+
 struct ReplayCommand {
   std::vector<std::string> files;
   std::string dir;

@@ -21,6 +21,12 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents);
 
+// Creates `path` holding `contents` only if it does not exist yet (O_EXCL /
+// CREATE_NEW), so of several processes racing for it exactly one wins: true
+// for the winner, false when the file was already there.
+absl::StatusOr<bool> CreateExclusively(const std::string& path,
+                                       absl::string_view contents);
+
 // `path` made absolute against the current directory (no symlink
 // resolution), so it stays valid after the sandbox becomes current.
 std::string AbsolutePath(const std::string& path);

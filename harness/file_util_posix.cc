@@ -92,6 +92,28 @@ absl::Status WriteFileAtomically(const std::string& path,
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> CreateExclusively(const std::string& path,
+                                       absl::string_view contents) {
+  const int fd =
+      open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST) return false;
+  if (fd < 0) return ErrnoError("cannot create", path);
+  size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t n =
+        write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      absl::Status status = ErrnoError("cannot write", path);
+      close(fd);
+      return status;
+    }
+    written += static_cast<size_t>(n);
+  }
+  close(fd);
+  return true;
+}
+
 std::string AbsolutePath(const std::string& path) {
   if (!path.empty() && path[0] == '/') return path;
   char cwd[4096];

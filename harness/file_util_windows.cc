@@ -124,6 +124,26 @@ absl::Status WriteFileAtomically(const std::string& path,
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> CreateExclusively(const std::string& path,
+                                       absl::string_view contents) {
+  const Handle file(CreateFileW(ToWide(path).c_str(), GENERIC_WRITE,
+                                FILE_SHARE_READ | FILE_SHARE_DELETE, nullptr,
+                                CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr));
+  if (file.get() == INVALID_HANDLE_VALUE) {
+    const DWORD e = GetLastError();
+    if (e == ERROR_FILE_EXISTS || e == ERROR_ALREADY_EXISTS) return false;
+    SetLastError(e);
+    return Win32Error("cannot create", path);
+  }
+  DWORD n = 0;
+  if (!contents.empty() &&
+      !WriteFile(file.get(), contents.data(),
+                 static_cast<DWORD>(contents.size()), &n, nullptr)) {
+    return Win32Error("cannot write", path);
+  }
+  return true;
+}
+
 std::string AbsolutePath(const std::string& path) {
   const std::wstring wide = ToWide(path);
   const DWORD n = GetFullPathNameW(wide.c_str(), 0, nullptr, nullptr);

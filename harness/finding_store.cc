@@ -2,6 +2,7 @@
 
 #include "harness/finding_store.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -15,12 +16,58 @@
 #include "absl/strings/strip.h"
 #include "harness/file_util.h"
 #include "harness/json_reader.h"
+#include "harness/process.h"
 #include "harness/scenario_text.h"
 #include "harness/stats.h"
 #include "harness/timeline.h"
 #include "harness/validate.h"
 
 namespace openrace {
+namespace {
+
+uint64_t ReadCount(const std::filesystem::path& file) {
+  absl::StatusOr<std::string> text = ReadFile(file.string());
+  uint64_t parsed = 0;
+  if (text.ok() &&
+      absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &parsed)) {
+    return parsed;
+  }
+  return 0;
+}
+
+bool IsCountFile(const std::string& name) {
+  return (name == "occurrences" || absl::StartsWith(name, "occurrences.")) &&
+         !absl::StrContains(name, ".tmp-");
+}
+
+struct DirectoryCount {
+  uint64_t total = 0;    // every count file; 1 when there is none yet (the
+                         // scenario that made the directory)
+  uint64_t writers = 0;  // the `occurrences.<writer>` files only
+};
+
+DirectoryCount CountInDirectory(const std::filesystem::path& dir) {
+  DirectoryCount count;
+  bool any = false;
+  std::error_code ec;
+  for (const auto& file : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = file.path().filename().string();
+    if (!IsCountFile(name)) continue;
+    any = true;
+    const uint64_t n = ReadCount(file.path());
+    count.total += n;
+    if (name != "occurrences") count.writers += n;
+  }
+  if (!any) count.total = 1;
+  return count;
+}
+
+bool Exists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+
+}  // namespace
 
 absl::StatusOr<FindingStore> FindingStore::Open(const std::string& out) {
   // Absolute, because the sandbox becomes the current directory later and
@@ -33,16 +80,9 @@ absl::StatusOr<FindingStore> FindingStore::Open(const std::string& out) {
   for (const auto& entry : std::filesystem::directory_iterator(out_dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (!entry.is_directory() || !ParseSignature(name)) continue;
-    uint64_t count = 1;
-    absl::StatusOr<std::string> text =
-        ReadFile((entry.path() / "occurrences").string());
-    if (text.ok()) {
-      uint64_t parsed = 0;
-      if (absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &parsed)) {
-        count = parsed;
-      }
-    }
-    store.occurrences_[name] = count;
+    const DirectoryCount count = CountInDirectory(entry.path());
+    store.occurrences_[name] = count.total;
+    if (count.writers) store.writer_counts_[name] = count.writers;
   }
   if (ec) {
     return absl::FailedPreconditionError(
@@ -65,9 +105,95 @@ uint64_t FindingStore::Occurrences(const Signature& signature) const {
 }
 
 absl::Status FindingStore::WriteOccurrences(const std::string& signature) {
+  if (writer_.empty()) {
+    // The total less what the campaign workers' files hold, so a `run` on
+    // a campaign's OUT does not count those twice.
+    const uint64_t total = occurrences_[signature];
+    auto writers = writer_counts_.find(signature);
+    const uint64_t others =
+        writers == writer_counts_.end() ? 0 : std::min(total, writers->second);
+    return WriteFileAtomically(
+        absl::StrCat(out_dir_, "/", signature, "/occurrences"),
+        absl::StrCat(total - others, "\n"));
+  }
   return WriteFileAtomically(
-      absl::StrCat(out_dir_, "/", signature, "/occurrences"),
-      absl::StrCat(occurrences_[signature], "\n"));
+      absl::StrCat(out_dir_, "/", signature, "/occurrences.", writer_),
+      absl::StrCat(own_[signature], "\n"));
+}
+
+void FindingStore::SetWriter(const std::string& writer) { writer_ = writer; }
+
+absl::StatusOr<FindingStore::Claim> FindingStore::TryClaim(
+    const Signature& signature) {
+  const std::string dir = DirectoryOf(signature);
+  if (Exists(dir + "/done")) return Claim::kTaken;
+  absl::Status made = MakeDirectories(dir);
+  if (!made.ok()) return made;
+  absl::StatusOr<bool> claimed =
+      CreateExclusively(dir + "/claim", absl::StrCat(CurrentProcessId(), "\n"));
+  if (!claimed.ok()) return claimed.status();
+  if (!*claimed) return Claim::kTaken;
+  return Exists(dir + "/found.scn") ? Claim::kTakeOver : Claim::kNew;
+}
+
+absl::Status FindingStore::MarkDone(const Signature& signature,
+                                    const std::string& why) {
+  return WriteFileAtomically(DirectoryOf(signature) + "/done", why + "\n");
+}
+
+std::vector<std::string> FindingStore::Unfinished() const {
+  std::vector<std::string> unfinished;
+  for (const auto& [name, count] : occurrences_) {
+    const std::string dir = absl::StrCat(out_dir_, "/", name);
+    if (Exists(dir + "/found.scn") && !Exists(dir + "/done") &&
+        !Exists(dir + "/minimized.scn") && !Exists(dir + "/claim")) {
+      unfinished.push_back(name);
+    }
+  }
+  return unfinished;
+}
+
+absl::Status FindingStore::ResetOwnOccurrences(
+    const std::map<std::string, uint64_t>& counts) {
+  own_ = counts;
+  // Count files of this writer that the checkpoint does not know of are
+  // set back to zero as well.
+  for (const auto& [signature, total] : occurrences_) own_.try_emplace(signature, 0);
+  for (const auto& [signature, n] : own_) {
+    const std::string file =
+        absl::StrCat(out_dir_, "/", signature, "/occurrences.", writer_);
+    if (!Exists(absl::StrCat(out_dir_, "/", signature))) continue;
+    const uint64_t on_disk = ReadCount(file);
+    if (on_disk == n && (n == 0 || Exists(file))) continue;
+    if (n == 0 && !Exists(file)) continue;
+    const uint64_t total = occurrences_[signature];
+    occurrences_[signature] = total - std::min(total, on_disk) + n;
+    absl::Status status = WriteOccurrences(signature);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> FindingStore::ReleaseClaims(const std::string& out_dir,
+                                                     int64_t pid) {
+  std::vector<std::string> released;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(out_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_directory() || !ParseSignature(name)) continue;
+    const std::string dir = entry.path().string();
+    if (Exists(dir + "/done") || !Exists(dir + "/claim")) continue;
+    absl::StatusOr<std::string> owner = ReadFile(dir + "/claim");
+    int64_t owner_pid = 0;
+    if (pid != 0 && owner.ok() &&
+        absl::SimpleAtoi(absl::StripAsciiWhitespace(*owner), &owner_pid) &&
+        owner_pid != pid) {
+      continue;
+    }
+    std::filesystem::remove(dir + "/claim", ec);
+    if (!ec) released.push_back(name);
+  }
+  return released;
 }
 
 absl::Status FindingStore::AddNew(const FindingSummary& summary) {
@@ -83,7 +209,12 @@ absl::Status FindingStore::AddNew(const FindingSummary& summary) {
   status = WriteFileAtomically(dir + "/found.scn",
                                header + PrintScenario(summary.found));
   if (!status.ok()) return status;
-  occurrences_[summary.signature.ToString()] = summary.occurrences;
+  if (writer_.empty()) {
+    occurrences_[summary.signature.ToString()] = summary.occurrences;
+  } else {
+    occurrences_[summary.signature.ToString()] += summary.occurrences;
+    own_[summary.signature.ToString()] += summary.occurrences;
+  }
   status = WriteOccurrences(summary.signature.ToString());
   if (!status.ok()) return status;
   status = WriteFileAtomically(dir + "/stats.json", StatsJson(summary));
@@ -126,6 +257,7 @@ absl::Status FindingStore::SetOccurrences(const Signature& signature,
 absl::Status FindingStore::CountOccurrence(const Signature& signature) {
   const std::string key = signature.ToString();
   ++occurrences_[key];
+  if (!writer_.empty()) ++own_[key];
   return WriteOccurrences(key);
 }
 

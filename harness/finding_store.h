@@ -11,6 +11,15 @@
 //   occurrences     how many scenarios showed this signature (a number)
 // Opening an existing OUT learns the signatures already there, so a resumed
 // campaign only counts them again instead of minimizing them twice.
+//
+// Several writers (the workers of `openrace campaign`) share one OUT:
+//   occurrences.<writer>  each writer's own count; occurrences() and
+//                         Occurrences() are the totals over every count file
+//   claim                 made with O_EXCL by the one writer that minimizes
+//                         the finding (its pid inside); the others only count
+//   done                  written when that writer has finished with it
+// A claim whose owner died without `done` is released (ReleaseClaims) and
+// taken over by the next worker, which minimizes the finding again.
 
 #ifndef OPENRACE_HARNESS_FINDING_STORE_H_
 #define OPENRACE_HARNESS_FINDING_STORE_H_
@@ -18,6 +27,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -51,6 +61,33 @@ class FindingStore {
   // Sets the count of a signature whose directory exists (`openrace merge`
   // sums the counts of its inputs).
   absl::Status SetOccurrences(const Signature& signature, uint64_t count);
+  // --- several writers ------------------------------------------------------
+  // From now on this store counts into `occurrences.<writer>`.
+  void SetWriter(const std::string& writer);
+
+  enum class Claim {
+    kNew,       // claimed, and nothing of it was written yet: a new finding
+    kTakeOver,  // claimed, and found.scn is there: a dead writer's finding
+    kTaken,     // another writer has it (or it is done): only count it
+  };
+  absl::StatusOr<Claim> TryClaim(const Signature& signature);
+  // The claimed finding is finished with: minimized and explained, or given
+  // up on, which `why` says.
+  absl::Status MarkDone(const Signature& signature, const std::string& why);
+  // Findings with found.scn but neither `done` nor minimized.scn nor a
+  // claim: left by a writer that died.
+  std::vector<std::string> Unfinished() const;
+  // Sets this writer's counts to `counts` (its checkpoint), rewriting its
+  // count files: counts written after the checkpoint belong to a scenario
+  // that is re-run or skipped, and must not be counted twice.
+  absl::Status ResetOwnOccurrences(const std::map<std::string, uint64_t>& counts);
+  const std::map<std::string, uint64_t>& own_occurrences() const {
+    return own_;
+  }
+  // Removes the claims of unfinished findings in `out_dir` held by `pid`
+  // (every claim when `pid` is 0); returns the signatures released.
+  static std::vector<std::string> ReleaseClaims(const std::string& out_dir,
+                                                int64_t pid);
 
   uint64_t Occurrences(const Signature& signature) const;
   const std::map<std::string, uint64_t>& occurrences() const {
@@ -63,6 +100,10 @@ class FindingStore {
   absl::Status WriteOccurrences(const std::string& signature);
   std::string out_dir_;
   std::map<std::string, uint64_t> occurrences_;  // by signature text
+  std::string writer_;  // empty: the single-writer `occurrences` file
+  std::map<std::string, uint64_t> own_;  // this writer's counts
+  // What the `occurrences.<writer>` files held when the store was opened.
+  std::map<std::string, uint64_t> writer_counts_;
 };
 
 // Reads, parses and validates a scenario file; errors name the file.

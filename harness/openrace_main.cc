@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -19,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "harness/backend.h"
+#include "harness/campaign_state.h"
 #include "harness/commands.h"
 #include "harness/platform.h"
 
@@ -62,6 +64,15 @@ ABSL_FLAG(std::string, signature, "",
           "minimize, bisect: the signature to keep (default: the first "
           "finding the scenario shows)");
 ABSL_FLAG(std::string, lang, "c-posix", "emit: c-posix, c-win32 or c-nt");
+ABSL_FLAG(uint64_t, jobs, 0,
+          "campaign: worker processes, each a shard of one campaign (0: one "
+          "per CPU)");
+ABSL_FLAG(std::string, worker_rss_limit, "2G",
+          "campaign: a worker resident above this (e.g. 512M, 2G) is killed, "
+          "its scenario recorded in OUT/crashes/, and it is restarted");
+ABSL_FLAG(absl::Duration, worker_timeout, absl::Seconds(60),
+          "campaign: a worker that shows no progress for this long is killed "
+          "and restarted (more than twice --watchdog)");
 ABSL_FLAG(std::string, control_dir, "",
           "run, bisect: a directory on another volume; each finding runs "
           "there too, as the bisection's control row");
@@ -88,6 +99,9 @@ usage:
                     [--seed N] [--out DIR]
                     [--backend posix|nt|win32] [--no-minimize] [--demo]
                     [--bind SRC:DST]
+  openrace campaign --dir DIR [--out DIR] [--jobs N] [--time D | --scenarios N]
+                    [--seed N] [--control-dir DIR] [--backend B]
+                    [--worker-rss-limit SIZE] [--worker-timeout D] [--json]
   openrace replay   FILE... --dir DIR [--rounds N] [--json]
   openrace minimize FILE --dir DIR [--time D] [--out FILE] [--signature S]
   openrace bisect   FILE --dir DIR [--control-dir DIR] [--signature S]
@@ -100,6 +114,13 @@ usage:
   openrace merge    OUT... --out MERGED [--json]
   openrace corpus add FINDING_DIR [--corpus DIR] [--name NAME]
                     [--emulator-rule RULE]
+
+`campaign` is `run` in --jobs worker processes that a supervisor restarts
+when one crashes, hangs or grows too big; it resumes from OUT when run
+again. It drives openrace's own generator: scenario i comes from (seed, i)
+alone, so a campaign shards over workers and resumes exactly, and it runs
+wherever openrace builds (Windows and gcc builds have no libFuzzer) at full
+speed (no sanitizer or coverage instrumentation).
 
 exit status: 0 ran and found nothing (merge, corpus add: done); 1 found (or
 reproduced) a failure; 2 bad usage, bad input or an unusable environment.
@@ -204,6 +225,32 @@ absl::Status CheckFlags(const std::vector<std::string>& args) {
   return absl::OkStatus();
 }
 
+// The flags `run`, `campaign` and `campaign-worker` share.
+openrace::CampaignOptions CampaignOptionsFromFlags() {
+  openrace::CampaignOptions c;
+  c.dir = absl::GetFlag(FLAGS_dir);
+  c.out = absl::GetFlag(FLAGS_out);
+  c.backend = absl::GetFlag(FLAGS_backend);
+  c.control_dir = absl::GetFlag(FLAGS_control_dir);
+  c.time = absl::GetFlag(FLAGS_time);
+  c.scenarios = absl::GetFlag(FLAGS_scenarios);
+  c.seed = absl::GetFlag(FLAGS_seed);
+  c.minimize = absl::GetFlag(FLAGS_minimize);
+  c.minimize_time = absl::GetFlag(FLAGS_minimize_time);
+  c.watchdog = absl::GetFlag(FLAGS_watchdog);
+  c.generator.max_threads = absl::GetFlag(FLAGS_max_threads);
+  c.generator.max_ops_per_thread = absl::GetFlag(FLAGS_max_ops);
+  c.generator.max_depth = absl::GetFlag(FLAGS_max_depth);
+  c.generator.mutations = absl::GetFlag(FLAGS_mutations);
+  if (absl::GetFlag(FLAGS_rounds)) {
+    c.generator.rounds = absl::GetFlag(FLAGS_rounds);
+  }
+  if (c.time == absl::ZeroDuration() && c.scenarios == 0) {
+    c.time = absl::Minutes(1);
+  }
+  return c;
+}
+
 int Dispatch(const std::vector<char*>& positional) {
   using namespace openrace;
   if (positional.size() < 2) {
@@ -225,28 +272,32 @@ int Dispatch(const std::vector<char*>& positional) {
     run.json = absl::GetFlag(FLAGS_json);
     run.stop_after = absl::GetFlag(FLAGS_stop_after);
     run.bind = absl::GetFlag(FLAGS_bind);
-    CampaignOptions& c = run.campaign;
-    c.dir = dir;
-    c.out = absl::GetFlag(FLAGS_out);
-    c.backend = backend;
-    c.control_dir = absl::GetFlag(FLAGS_control_dir);
-    c.time = absl::GetFlag(FLAGS_time);
-    c.scenarios = absl::GetFlag(FLAGS_scenarios);
-    c.seed = absl::GetFlag(FLAGS_seed);
-    c.minimize = absl::GetFlag(FLAGS_minimize);
-    c.minimize_time = absl::GetFlag(FLAGS_minimize_time);
-    c.watchdog = absl::GetFlag(FLAGS_watchdog);
-    c.generator.max_threads = absl::GetFlag(FLAGS_max_threads);
-    c.generator.max_ops_per_thread = absl::GetFlag(FLAGS_max_ops);
-    c.generator.max_depth = absl::GetFlag(FLAGS_max_depth);
-    c.generator.mutations = absl::GetFlag(FLAGS_mutations);
-    if (absl::GetFlag(FLAGS_rounds)) {
-      c.generator.rounds = absl::GetFlag(FLAGS_rounds);
-    }
-    if (c.time == absl::ZeroDuration() && c.scenarios == 0) {
-      c.time = absl::Minutes(1);
-    }
+    run.campaign = CampaignOptionsFromFlags();
     return RunRun(std::move(run));
+  }
+  if (command == "campaign" || command == "campaign-worker") {
+    if (!files.empty()) {
+      return UsageError(absl::InvalidArgumentError(
+          absl::StrCat(command, " takes no files (got ", files[0], ")")));
+    }
+    uint64_t jobs = absl::GetFlag(FLAGS_jobs);
+    if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+    if (command == "campaign-worker") {
+      return RunCampaignWorker(CampaignOptionsFromFlags(), jobs);
+    }
+    CampaignCommand campaign;
+    campaign.campaign = CampaignOptionsFromFlags();
+    campaign.jobs = jobs;
+    campaign.json = absl::GetFlag(FLAGS_json);
+    campaign.worker_timeout = absl::GetFlag(FLAGS_worker_timeout);
+    absl::StatusOr<uint64_t> limit =
+        ParseByteSize(absl::GetFlag(FLAGS_worker_rss_limit));
+    if (!limit.ok()) {
+      return UsageError(absl::InvalidArgumentError(absl::StrCat(
+          "--worker-rss-limit: ", limit.status().message())));
+    }
+    campaign.worker_rss_limit = *limit;
+    return RunCampaignCommand(campaign);
   }
   if (command == "replay") {
     if (files.empty()) {
@@ -358,8 +409,8 @@ int Dispatch(const std::vector<char*>& positional) {
   }
   return UsageError(absl::InvalidArgumentError(absl::StrCat(
       "unknown command '", command,
-      "'; expected run, replay, minimize, bisect, emit, report, doctor, bind, "
-      "merge or corpus (see --help)")));
+      "'; expected run, campaign, replay, minimize, bisect, emit, report, "
+      "doctor, bind, merge or corpus (see --help)")));
 }
 
 }  // namespace

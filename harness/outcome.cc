@@ -120,4 +120,36 @@ std::string OutcomeName(const Outcome& outcome) {
                       ")");
 }
 
+std::string OutcomeHistogramKey(const Outcome& outcome) {
+  if (outcome.ok()) return "ok";
+  if (outcome.native == 0) return std::string(StatusClassName(outcome.status));
+  return NativeText(outcome);
+}
+
+void OutcomeHistogram::Add(const Outcome& outcome, uint64_t count) {
+  for (auto& [seen, n] : entries_) {
+    if (seen == outcome) {
+      n += count;
+      return;
+    }
+  }
+  entries_.emplace_back(outcome, count);
+}
+
+void OutcomeHistogram::Merge(const OutcomeHistogram& other) {
+  for (const auto& [outcome, n] : other.entries_) Add(outcome, n);
+}
+
+uint64_t OutcomeHistogram::Total() const {
+  uint64_t total = 0;
+  for (const auto& entry : entries_) total += entry.second;
+  return total;
+}
+
+std::map<std::string, uint64_t> OutcomeHistogram::ByKey() const {
+  std::map<std::string, uint64_t> by_key;
+  for (const auto& [outcome, n] : entries_) by_key[OutcomeHistogramKey(outcome)] += n;
+  return by_key;
+}
+
 }  // namespace openrace

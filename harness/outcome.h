@@ -9,7 +9,10 @@
 #define OPENRACE_HARNESS_OUTCOME_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
@@ -57,6 +60,29 @@ struct Outcome {
 // "ok", "not_found(ENOENT)", "invalid_parameter(0xC000000D)",
 // "invalid_parameter(87)".
 std::string OutcomeName(const Outcome& outcome);
+
+// The key of an outcome in summary.json's `statuses`: "ok", the native code
+// as the platform spells it ("ENOENT", "0xC0000034", "87"), or the class
+// name when there is no native code ("hang").
+std::string OutcomeHistogramKey(const Outcome& outcome);
+
+// How often each outcome was seen. A campaign sees a handful of distinct
+// outcomes, so a vector searched linearly is cheaper on the executor's hot
+// path than a map; names are made only when the histogram is printed.
+class OutcomeHistogram {
+ public:
+  void Add(const Outcome& outcome, uint64_t count = 1);
+  void Merge(const OutcomeHistogram& other);
+  uint64_t Total() const;
+  // Counts by OutcomeHistogramKey (outcomes with the same key summed).
+  std::map<std::string, uint64_t> ByKey() const;
+  const std::vector<std::pair<Outcome, uint64_t>>& entries() const {
+    return entries_;
+  }
+
+ private:
+  std::vector<std::pair<Outcome, uint64_t>> entries_;
+};
 
 }  // namespace openrace
 

@@ -2,7 +2,18 @@
 
 #include "harness/trial.h"
 
+#include <atomic>
+
 namespace openrace {
+namespace {
+
+std::atomic<uint64_t> rounds_run_in_process{0};
+
+}  // namespace
+
+uint64_t RoundsRunInThisProcess() {
+  return rounds_run_in_process.load(std::memory_order_relaxed);
+}
 
 absl::StatusOr<TrialResult> Prober::RunMatching(const Scenario& scenario,
                                                 FindingMatch match,
@@ -33,7 +44,13 @@ absl::StatusOr<TrialResult> RealProber::RunMatching(const Scenario& scenario,
   absl::Status status = executor.Run(
       scenario, sandbox_, max_rounds, [&](const RoundTrace& trace) {
         ++result.rounds;
+        rounds_run_in_process.fetch_add(1, std::memory_order_relaxed);
         result.calls += calls_per_round;
+        for (const std::vector<OpRecord>& thread : trace.records) {
+          for (const OpRecord& record : thread) {
+            if (record.ran) result.outcomes.Add(record.outcome);
+          }
+        }
         findings.clear();
         oracle.Judge(trace, &findings);
         bool matched = false;

@@ -19,6 +19,7 @@
 #include "harness/backend.h"
 #include "harness/executor.h"
 #include "harness/oracle.h"
+#include "harness/outcome.h"
 #include "harness/sandbox.h"
 #include "harness/scenario.h"
 
@@ -28,6 +29,8 @@ struct TrialResult {
   uint64_t rounds = 0;    // rounds run
   uint64_t failures = 0;  // rounds with a finding that matched
   uint64_t calls = 0;     // calls made, barriers excluded
+  // The first-try outcome of every call made (retries not counted).
+  OutcomeHistogram outcomes;
   // The findings of the first matching round (all findings of it, so a
   // caller looking for any bug sees each signature).
   std::vector<Finding> first;
@@ -85,6 +88,11 @@ class RealProber : public Prober {
   Semantics semantics_;
   ExecutorOptions options_;
 };
+
+// Rounds run by every RealProber of this process so far: a campaign worker's
+// heartbeat beats only while this moves, so a worker whose main thread is
+// stuck stops beating even though its heartbeat thread is alive.
+uint64_t RoundsRunInThisProcess();
 
 // The semantics the oracle should apply to a backend's calls.
 Semantics SemanticsOf(const Backend& backend);

@@ -25,6 +25,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace openrace {
 namespace {
@@ -51,6 +53,9 @@ class Fd {
 };
 
 constexpr int kDirOpenFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
+absl::Status RemoveDirectory(int dir_fd, const std::string& name,
+                             const std::string& path);
 
 // Removes everything inside the directory `dir_fd`, without following
 // symbolic links.
@@ -81,19 +86,50 @@ absl::Status RemoveContents(int dir_fd, absl::string_view where) {
       if (errno == ENOENT) continue;
       return ErrnoError(absl::StrCat("stat ", path), errno);
     }
-    if (S_ISDIR(st.st_mode)) {
+    absl::Status removed = S_ISDIR(st.st_mode)
+                               ? RemoveDirectory(dir_fd, name, path)
+                               : absl::OkStatus();
+    if (removed.ok() && !S_ISDIR(st.st_mode) &&
+        unlinkat(dir_fd, name.c_str(), 0) != 0 && errno != ENOENT) {
+      removed = ErrnoError(absl::StrCat("remove ", path), errno);
+    }
+    if (!removed.ok()) return removed;
+  }
+  return absl::OkStatus();
+}
+
+// Empties and removes the directory `name` in `dir_fd`.
+//
+// An emptied directory can still be "not empty" for a moment on FUSE file
+// systems (bindfs, and any libfuse file system without hard_remove): a file
+// unlinked while it was open is renamed to .fuse_hiddenNNNN and removed
+// only when the daemon handles the RELEASE, which close() does not wait
+// for. So on ENOTEMPTY it empties the directory again, a few times, with a
+// short pause, before it gives up.
+absl::Status RemoveDirectory(int dir_fd, const std::string& name,
+                             const std::string& path) {
+  constexpr int kAttempts = 20;
+  for (int attempt = 1;; ++attempt) {
+    {
       // O_NOFOLLOW: if the directory was swapped for a link since the
       // fstatat, this fails instead of entering the link's target.
       const Fd child(openat(dir_fd, name.c_str(), kDirOpenFlags));
-      if (child.get() < 0) return ErrnoError(absl::StrCat("open ", path), errno);
-      if (absl::Status s = RemoveContents(child.get(), path); !s.ok()) return s;
+      if (child.get() < 0) {
+        if (errno == ENOENT) return absl::OkStatus();
+        return ErrnoError(absl::StrCat("open ", path), errno);
+      }
+      if (absl::Status s = RemoveContents(child.get(), path); !s.ok()) {
+        return s;
+      }
     }
-    if (unlinkat(dir_fd, name.c_str(), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) != 0 &&
-        errno != ENOENT) {
+    if (unlinkat(dir_fd, name.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) {
+      return absl::OkStatus();
+    }
+    if (errno != ENOTEMPTY || attempt == kAttempts) {
       return ErrnoError(absl::StrCat("remove ", path), errno);
     }
+    absl::SleepFor(absl::Milliseconds(attempt));
   }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> CurrentDirectory() {

@@ -30,6 +30,20 @@ std::string Dirname(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// Writes all of `contents` to `fd`, through short writes and EINTR; false
+// (with errno set) on an error.
+bool WriteAll(int fd, absl::string_view contents) {
+  size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t n =
+        write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    written += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -58,18 +72,11 @@ absl::Status WriteFileAtomically(const std::string& path,
   const int fd =
       open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("cannot create", temp);
-  size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n =
-        write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      absl::Status status = ErrnoError("cannot write", temp);
-      close(fd);
-      unlink(temp.c_str());
-      return status;
-    }
-    written += static_cast<size_t>(n);
+  if (!WriteAll(fd, contents)) {
+    absl::Status status = ErrnoError("cannot write", temp);
+    close(fd);
+    unlink(temp.c_str());
+    return status;
   }
   if (fsync(fd) != 0) {
     absl::Status status = ErrnoError("cannot sync", temp);
@@ -98,17 +105,10 @@ absl::StatusOr<bool> CreateExclusively(const std::string& path,
       open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0 && errno == EEXIST) return false;
   if (fd < 0) return ErrnoError("cannot create", path);
-  size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n =
-        write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      absl::Status status = ErrnoError("cannot write", path);
-      close(fd);
-      return status;
-    }
-    written += static_cast<size_t>(n);
+  if (!WriteAll(fd, contents)) {
+    absl::Status status = ErrnoError("cannot write", path);
+    close(fd);
+    return status;
   }
   close(fd);
   return true;

@@ -14,8 +14,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "harness/json.h"
-#include "harness/json_reader.h"
+#include "harness/base/json.h"
+#include "harness/base/json_reader.h"
 
 namespace {
 

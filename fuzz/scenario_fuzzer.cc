@@ -46,11 +46,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "fuzz/scenario_input.h"
-#include "harness/backend.h"
-#include "harness/executor.h"
-#include "harness/oracle.h"
-#include "harness/sandbox.h"
-#include "harness/scenario_text.h"
+#include "harness/run/backend.h"
+#include "harness/run/executor.h"
+#include "harness/judge/oracle.h"
+#include "harness/run/sandbox.h"
+#include "harness/scenario/scenario_text.h"
 
 __attribute__((section("__libfuzzer_extra_counters"), used))
 static uint8_t openrace_behaviour_counters[openrace::fuzz::kBehaviourCounters];

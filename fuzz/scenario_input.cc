@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
-#include "harness/scenario_text.h"
-#include "harness/validate.h"
+#include "harness/scenario/scenario_text.h"
+#include "harness/scenario/validate.h"
 
 namespace openrace::fuzz {
 namespace {

@@ -43,10 +43,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/executor.h"
-#include "harness/generator.h"
-#include "harness/outcome.h"
-#include "harness/scenario.h"
+#include "harness/run/executor.h"
+#include "harness/scenario/generator.h"
+#include "harness/run/outcome.h"
+#include "harness/scenario/scenario.h"
 
 namespace openrace::fuzz {
 

@@ -15,8 +15,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
-#include "harness/scenario_text.h"
-#include "harness/validate.h"
+#include "harness/scenario/scenario_text.h"
+#include "harness/scenario/validate.h"
 
 namespace {
 

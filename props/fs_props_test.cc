@@ -18,12 +18,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "harness/backend.h"
-#include "harness/executor.h"
-#include "harness/oracle.h"
-#include "harness/outcome.h"
-#include "harness/sandbox.h"
-#include "harness/scenario_text.h"
+#include "harness/run/backend.h"
+#include "harness/run/executor.h"
+#include "harness/judge/oracle.h"
+#include "harness/run/outcome.h"
+#include "harness/run/sandbox.h"
+#include "harness/scenario/scenario_text.h"
 #include "props/generators.h"
 #include "props/props_util.h"
 

@@ -13,8 +13,8 @@
 #include <rapidcheck/gtest.h>
 
 #include "fuzz/scenario_input.h"
-#include "harness/scenario_text.h"
-#include "harness/validate.h"
+#include "harness/scenario/scenario_text.h"
+#include "harness/scenario/validate.h"
 #include "props/generators.h"
 
 namespace openrace::fuzz {

@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "harness/scenario_text.h"
-#include "harness/simplify.h"
+#include "harness/scenario/scenario_text.h"
+#include "harness/scenario/simplify.h"
 
 namespace openrace {
 

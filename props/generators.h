@@ -38,8 +38,8 @@
 
 #include <rapidcheck.h>
 
-#include "harness/generator.h"
-#include "harness/scenario.h"
+#include "harness/scenario/generator.h"
+#include "harness/scenario/scenario.h"
 
 namespace openrace {
 

@@ -9,7 +9,7 @@
 #include <system_error>
 
 #include "absl/strings/str_join.h"
-#include "harness/validate.h"
+#include "harness/scenario/validate.h"
 
 namespace openrace::props {
 namespace {

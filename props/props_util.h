@@ -31,8 +31,8 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
-#include "harness/scenario.h"
-#include "harness/scenario_text.h"
+#include "harness/scenario/scenario.h"
+#include "harness/scenario/scenario_text.h"
 
 namespace openrace::props {
 

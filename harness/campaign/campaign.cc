@@ -1,0 +1,393 @@
+// campaign.cc — see campaign.h.
+
+#include "harness/campaign/campaign.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "harness/run/backend.h"
+#include "harness/repro/bisect.h"
+#include "harness/report/emit_c.h"
+#include "harness/base/file_util.h"
+#include "harness/store/finding_store.h"
+#include "harness/repro/minimizer.h"
+#include "harness/base/platform.h"
+#include "harness/run/sandbox.h"
+#include "harness/scenario/scenario_text.h"
+#include "harness/report/timeline.h"
+#include "harness/judge/trial.h"
+#include "harness/scenario/validate.h"
+
+namespace openrace {
+namespace {
+
+class Campaign {
+ public:
+  Campaign(const CampaignOptions& options, const Backend& backend,
+           Sandbox& sandbox, FindingStore& store)
+      : options_(options), backend_(backend), sandbox_(sandbox),
+        store_(store),
+        prober_(backend, sandbox, SemanticsOf(backend),
+                ExecutorOptions{options.watchdog, true}),
+        start_(absl::Now()) {}
+
+  absl::StatusOr<CampaignResult> Run() {
+    Report("fuzzing", /*force=*/true);
+    if (Sharded()) {
+      absl::Status status = store_.ResetOwnOccurrences(options_.own_occurrences);
+      if (status.ok()) status = FinishUnfinished();
+      if (!status.ok()) return status;
+    }
+    const uint64_t step = std::max<uint64_t>(options_.shards, 1);
+    for (uint64_t index = options_.first_index; !Done(index); index += step) {
+      absl::Status status = RunOneScenario(index);
+      if (!status.ok()) return status;
+      Report("fuzzing", /*force=*/false);
+    }
+    result_.elapsed = absl::Now() - start_;
+    result_.interrupted = InterruptRequested();
+    result_.occurrences = store_.occurrences();
+    Report("done", /*force=*/true);
+    return result_;
+  }
+
+ private:
+  bool Done(uint64_t index) const {
+    if (InterruptRequested()) return true;
+    if (options_.scenarios && index >= options_.scenarios) return true;
+    if (options_.stop_after_new &&
+        result_.new_signatures.size() >= options_.stop_after_new) {
+      return true;
+    }
+    return options_.time > absl::ZeroDuration() &&
+           absl::Now() - start_ >= options_.time;
+  }
+
+  bool Sharded() const { return !options_.writer.empty(); }
+
+  // Findings a dead worker claimed and did not finish: minimized now, by
+  // this worker, once. Each takeover is counted in the finding's
+  // `takeovers`; one that kills its worker twice is given up on.
+  absl::Status FinishUnfinished() {
+    for (const std::string& name : store_.Unfinished()) {
+      absl::optional<Signature> signature = ParseSignature(name);
+      if (!signature) continue;
+      absl::StatusOr<FindingStore::Claim> claim = store_.TryClaim(*signature);
+      if (!claim.ok()) return claim.status();
+      if (*claim == FindingStore::Claim::kTaken) continue;
+      const std::string dir = store_.DirectoryOf(*signature);
+      uint64_t takeovers = 0;
+      absl::StatusOr<std::string> count = ReadFile(dir + "/takeovers");
+      if (count.ok()) {
+        (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(*count), &takeovers);
+      }
+      if (takeovers >= 2) {
+        Log(absl::StrCat("giving up on minimizing ", name,
+                         ": its minimization ended two workers"));
+        absl::Status status = store_.MarkDone(
+            *signature, "given up: its minimization ended two workers");
+        if (!status.ok()) return status;
+        continue;
+      }
+      absl::Status status =
+          WriteFileAtomically(dir + "/takeovers", absl::StrCat(takeovers + 1, "\n"));
+      if (!status.ok()) return status;
+      absl::StatusOr<FindingSummary> summary = LoadFound(*signature, dir);
+      if (!summary.ok()) {
+        Log(absl::StrCat("cannot take over ", name, ": ",
+                         summary.status().message()));
+        status = store_.MarkDone(*signature, "given up: found.scn unreadable");
+        if (!status.ok()) return status;
+        continue;
+      }
+      Log(absl::StrCat("taking over ", name, ", left unminimized by a worker "
+                       "that ended"));
+      status = MinimizeAndExplain(*summary);
+      if (!status.ok()) return status;
+      status = store_.MarkDone(*signature, "minimized after a takeover");
+      if (!status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
+
+  // found.scn as AddNew wrote it: its header names the failing call.
+  absl::StatusOr<FindingSummary> LoadFound(const Signature& signature,
+                                           const std::string& dir) {
+    absl::StatusOr<std::string> text = ReadFile(dir + "/found.scn");
+    if (!text.ok()) return text.status();
+    absl::StatusOr<Scenario> scenario = ParseScenario(*text);
+    if (!scenario.ok()) return scenario.status();
+    FindingSummary summary;
+    summary.signature = signature;
+    summary.found = *std::move(scenario);
+    const size_t at = text->find("# failing call: thread ");
+    int thread = 0, op = 0;
+    if (at == std::string::npos ||
+        std::sscanf(text->c_str() + at, "# failing call: thread %d op %d",
+                    &thread, &op) != 2 ||
+        thread < 1 || op < 1 ||
+        static_cast<size_t>(thread) > summary.found.threads.size() ||
+        static_cast<size_t>(op) > summary.found.threads[thread - 1].ops.size()) {
+      return absl::DataLossError("found.scn does not name its failing call");
+    }
+    summary.found_thread = thread - 1;
+    summary.found_op = op - 1;
+    summary.occurrences = store_.Occurrences(signature);
+    summary.backend = std::string(backend_.name());
+    summary.environment = DescribeSystem(sandbox_.root());
+    return summary;
+  }
+
+  absl::Status RunOneScenario(uint64_t index) {
+    if (options_.scenario_started) options_.scenario_started(index);
+    Scenario scenario = CampaignScenario(options_.generator, options_.seed, index);
+    absl::Status valid = ValidateScenario(scenario);
+    if (!valid.ok()) {  // a generator bug: say so, never run it
+      return absl::InternalError(absl::StrCat(
+          "generated scenario ", index, " is invalid: ", valid.message()));
+    }
+    absl::StatusOr<TrialResult> trial =
+        prober_.Run(scenario, absl::nullopt, scenario.rounds, 1);
+    if (!trial.ok()) return trial.status();
+    ++result_.scenarios;
+    result_.rounds += trial->rounds;
+    result_.calls += trial->calls;
+    // One finding per signature per scenario.
+    std::vector<Signature> seen;
+    for (const Finding& finding : trial->first) {
+      bool dup = false;
+      for (const Signature& s : seen) dup |= s == finding.signature;
+      if (dup) continue;
+      seen.push_back(finding.signature);
+      absl::Status status = HandleFinding(scenario, index, finding);
+      if (!status.ok()) return status;
+    }
+    if (options_.scenario_finished) {
+      ScenarioTally tally;
+      tally.rounds = trial->rounds;
+      tally.calls = trial->calls;
+      tally.outcomes = &trial->outcomes;
+      tally.own_occurrences = &store_.own_occurrences();
+      options_.scenario_finished(index, tally);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status HandleFinding(const Scenario& scenario, uint64_t index,
+                             const Finding& finding) {
+    ++result_.finding_events;
+    if (store_.Known(finding.signature)) {
+      return store_.CountOccurrence(finding.signature);
+    }
+    if (Sharded()) {
+      // Of several workers that see a new signature at once, the one whose
+      // claim lands minimizes it; the others count it.
+      absl::StatusOr<FindingStore::Claim> claim =
+          store_.TryClaim(finding.signature);
+      if (!claim.ok()) return claim.status();
+      if (*claim == FindingStore::Claim::kTaken) {
+        return store_.CountOccurrence(finding.signature);
+      }
+    }
+    FindingSummary summary;
+    summary.signature = finding.signature;
+    summary.found = scenario;
+    summary.found_thread = finding.thread;
+    summary.found_op = finding.op;
+    summary.backend = std::string(backend_.name());
+    summary.environment = DescribeSystem(sandbox_.root());
+    const std::string dir = store_.DirectoryOf(finding.signature);
+    absl::Status status = store_.AddNew(summary);
+    if (!status.ok()) return status;
+    result_.new_signatures.push_back(finding.signature.ToString());
+    Log(absl::StrCat("new finding ", finding.signature.ToString(),
+                     " in scenario ", index, " (seed ", options_.seed,
+                     "), round ", finding.round, ": ", dir, "/found.scn"));
+    status = MinimizeAndExplain(summary);
+    if (!status.ok() || !Sharded()) return status;
+    return store_.MarkDone(finding.signature, options_.minimize
+                                                  ? "minimized"
+                                                  : "not minimized (--no-minimize)");
+  }
+
+  absl::Status MinimizeAndExplain(FindingSummary& summary) {
+    if (!options_.minimize) return absl::OkStatus();
+    const std::string dir = store_.DirectoryOf(summary.signature);
+    Report(absl::StrCat("minimizing ", summary.signature.ToString()), true);
+    MinimizeOptions minimize;
+    minimize.budget = options_.minimize_time;
+    minimize.log = [this](const std::string& line) { Log("  " + line); };
+    absl::StatusOr<MinimizeResult> minimized =
+        Minimize(summary.found, summary.signature, prober_, minimize);
+    if (!minimized.ok()) {
+      // A finding too rare to measure again stays as found; say so.
+      Log(absl::StrCat("  not minimized: ", minimized.status().message()));
+      return absl::OkStatus();
+    }
+    summary.RecordMinimized(*minimized);
+    absl::Status status = store_.Update(summary);
+    if (!status.ok()) return status;
+    status = Explain(summary);
+    if (!status.ok()) return status;
+    Log(absl::StrCat("  report: ", dir, "/report.md"));
+    return absl::OkStatus();
+  }
+
+  // What a maintainer needs beside the minimized scenario: the failing
+  // round drawn, the C reproducer, and the table of what triggers it and
+  // what does not. Each is written as soon as it is ready; one that cannot
+  // be made is logged and left out, never fatal.
+  absl::Status Explain(FindingSummary& summary) {
+    const Scenario& min = *summary.minimized;
+    Report(absl::StrCat("bisecting ", summary.signature.ToString()), true);
+    CurrentDirectoryProber main(prober_, sandbox_.root());
+    absl::StatusOr<FirstFailure> first = FindFirstFailure(
+        min, summary.signature, main, std::max<uint64_t>(20 * min.rounds, 1000));
+    if (!first.ok()) {
+      Log(absl::StrCat("  no failing round to draw or bisect: ",
+                       first.status().message()));
+      return absl::OkStatus();
+    }
+    const OpRef failing{first->where.thread, first->where.op};
+    summary.failing_call = PrintOp(min.threads[failing.thread].ops[failing.op]);
+    summary.timeline_svg = TimelineSvg(min, first->trace, failing);
+    summary.timeline_ascii = TimelineAscii(min, first->trace, failing);
+    summary.failing_round = first->trace;
+    summary.failing_op = failing;
+
+    absl::StatusOr<EmitLanguage> language = ParseEmitLanguage(
+        backend_.name() == "posix" ? "c-posix" : absl::StrCat("c-", backend_.name()));
+    EmitOptions emit;
+    emit.title = absl::StrCat(OpKindName(summary.signature.op), " fails with ",
+                              OutcomeName(summary.signature.outcome));
+    emit.signature = summary.signature.ToString();
+    emit.focus = failing;
+    absl::StatusOr<std::string> c =
+        language.ok() ? EmitC(min, *language, emit) : language.status();
+    if (c.ok()) {
+      summary.repro_c = *std::move(c);
+      summary.repro_c_name = "repro.c";
+    } else {
+      Log(absl::StrCat("  no C reproducer: ", c.status().message()));
+    }
+    absl::Status status = store_.Update(summary);
+    if (!status.ok()) return status;
+
+    // The control directory's sandbox becomes the current directory while
+    // it lives; each prober sets its own before every trial.
+    std::unique_ptr<Sandbox> control_sandbox;
+    if (!options_.control_dir.empty()) {
+      absl::StatusOr<std::unique_ptr<Sandbox>> made =
+          Sandbox::Create(options_.control_dir);
+      if (!made.ok()) return made.status();
+      control_sandbox = *std::move(made);
+    }
+    absl::optional<RealProber> control_real;
+    absl::optional<CurrentDirectoryProber> control;
+    if (control_sandbox) {
+      control_real.emplace(backend_, *control_sandbox, SemanticsOf(backend_),
+                           ExecutorOptions{options_.watchdog, true});
+      control.emplace(*control_real, control_sandbox->root());
+    }
+    BisectOptions bisect;
+    bisect.backend = std::string(backend_.name());
+    bisect.log = [this](const std::string& line) { Log("  " + line); };
+    absl::StatusOr<std::vector<BisectRow>> rows =
+        Bisect(min, first->where, summary.signature, main,
+               control ? &*control : nullptr, bisect);
+    if (!rows.ok()) {
+      Log(absl::StrCat("  not bisected: ", rows.status().message()));
+      return absl::OkStatus();
+    }
+    summary.bisect = *std::move(rows);
+    Log("  what it is and is not:");
+    for (const BisectRow& row : summary.bisect) {
+      Log(absl::StrCat("    ", row.variation, ": ", row.failures, "/",
+                       row.rounds));
+    }
+    return store_.Update(summary);
+  }
+
+  void Log(const std::string& line) {
+    if (options_.log) options_.log(line);
+  }
+
+  void Report(const std::string& activity, bool force) {
+    if (!options_.progress) return;
+    const absl::Time now = absl::Now();
+    if (!force && now - last_report_ < absl::Milliseconds(500)) return;
+    last_report_ = now;
+    CampaignProgress p;
+    p.elapsed = now - start_;
+    p.scenarios = result_.scenarios;
+    p.calls = result_.calls;
+    p.findings = store_.occurrences().size();
+    p.activity = activity;
+    options_.progress(p);
+  }
+
+  const CampaignOptions& options_;
+  const Backend& backend_;
+  Sandbox& sandbox_;
+  FindingStore& store_;
+  RealProber prober_;
+  const absl::Time start_;
+  absl::Time last_report_ = absl::InfinitePast();
+  CampaignResult result_;
+};
+
+}  // namespace
+
+uint64_t ScenarioSeed(uint64_t seed, uint64_t index) {
+  // splitmix64 of the pair: neighbouring indices give unrelated streams.
+  uint64_t z = seed * 0x9E3779B97F4A7C15ull + index + 1;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+GeneratorOptions GeneratorFor(const GeneratorOptions& options,
+                              absl::string_view backend) {
+  // Windows: CreateFileW takes no directory handle, so the win32 backend
+  // draws no handle anchors; each backend also spells its own verbatim
+  // prefix (`\\?\` for win32, `\??\` for nt).
+  GeneratorOptions adapted = options;
+  std::vector<Anchor>& anchors = adapted.anchors;
+  if (backend == "win32") {
+    anchors.erase(std::remove(anchors.begin(), anchors.end(), Anchor::kHandle),
+                  anchors.end());
+    anchors.push_back(Anchor::kWin32Device);
+  } else if (backend == "nt") {
+    anchors.push_back(Anchor::kNtObject);
+  }
+  return adapted;
+}
+
+Scenario CampaignScenario(const GeneratorOptions& adapted, uint64_t seed,
+                          uint64_t index) {
+  std::mt19937_64 gen(ScenarioSeed(seed, index));
+  return Generate(gen, adapted);
+}
+
+absl::StatusOr<CampaignResult> RunCampaign(const CampaignOptions& options) {
+  absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(
+      options.backend.empty() ? DefaultBackendName() : options.backend);
+  if (!backend.ok()) return backend.status();
+  absl::StatusOr<FindingStore> store = FindingStore::Open(options.out);
+  if (!store.ok()) return store.status();
+  if (!options.writer.empty()) store->SetWriter(options.writer);
+  absl::StatusOr<std::unique_ptr<Sandbox>> sandbox =
+      Sandbox::Create(options.dir);
+  if (!sandbox.ok()) return sandbox.status();
+  CampaignOptions adapted = options;
+  adapted.generator = GeneratorFor(options.generator, (*backend)->name());
+  return Campaign(adapted, **backend, **sandbox, *store).Run();
+}
+
+}  // namespace openrace

@@ -1,0 +1,117 @@
+// campaign.h — `openrace run`: generate scenarios, run them, and turn every
+// new bug into a finding directory.
+//
+// The loop reads top-down: RunCampaign -> RunOneScenario -> HandleFinding
+// -> Explain.
+// Scenario i is generated from a generator seeded with (seed, i), so a
+// campaign is reproducible and a finding names the index that made it.
+// Each new signature is written at once (found.scn), then minimized,
+// emitted as C, drawn as a timeline, bisected (with a control directory on
+// another volume when given) and reported, each file as soon as it is
+// ready; a known signature only adds to its count.
+//
+// A campaign can also be one shard of `openrace campaign` (campaign_state.h):
+// it then runs the indices first_index, first_index + shards, ..., counts
+// into its own occurrence files, claims each new signature before it
+// minimizes it (so across workers each is minimized once), finishes the
+// findings a dead worker left unminimized, and reports each scenario's
+// start and end to its caller, which keeps the shard's checkpoint.
+//
+// Example:
+//   CampaignOptions options;
+//   options.dir = "/tmp/x";
+//   options.out = "findings";
+//   options.time = absl::Seconds(30);
+//   absl::StatusOr<CampaignResult> result = RunCampaign(options);
+
+#ifndef OPENRACE_HARNESS_CAMPAIGN_CAMPAIGN_H_
+#define OPENRACE_HARNESS_CAMPAIGN_CAMPAIGN_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "harness/scenario/generator.h"
+#include "harness/run/outcome.h"
+
+namespace openrace {
+
+struct CampaignProgress {
+  absl::Duration elapsed;
+  uint64_t scenarios = 0;
+  uint64_t calls = 0;
+  uint64_t findings = 0;  // distinct signatures, this run and resumed
+  std::string activity;   // "fuzzing", "minimizing <signature>"
+};
+
+// What one scenario of a shard did, for its checkpoint.
+struct ScenarioTally {
+  uint64_t rounds = 0;
+  uint64_t calls = 0;
+  const OutcomeHistogram* outcomes = nullptr;
+  // This writer's occurrence counts after the scenario, by signature.
+  const std::map<std::string, uint64_t>* own_occurrences = nullptr;
+};
+
+struct CampaignOptions {
+  std::string dir;          // the sandbox is made under it
+  std::string out = "openrace-out";
+  std::string backend;      // empty: the platform's default
+  std::string control_dir;  // another volume, for the bisection's control
+  absl::Duration time = absl::ZeroDuration();  // zero: no time limit
+  uint64_t scenarios = 0;   // zero: no count limit
+  uint64_t seed = 1;
+  uint64_t stop_after_new = 0;  // stop after this many new signatures
+  bool minimize = true;
+  absl::Duration minimize_time = absl::Minutes(5);
+  absl::Duration watchdog = absl::Seconds(10);
+  GeneratorOptions generator;
+  // --- one shard of `openrace campaign` -------------------------------------
+  uint64_t shards = 1;        // the step between the indices this one runs
+  uint64_t first_index = 0;   // the first index it runs
+  std::string writer;         // non-empty: claim findings, count into
+                              // occurrences.<writer> (finding_store.h)
+  std::map<std::string, uint64_t> own_occurrences;  // the writer's checkpoint
+  std::function<void(uint64_t index)> scenario_started;
+  std::function<void(uint64_t index, const ScenarioTally&)> scenario_finished;
+  // Called about twice a second, and once at the end.
+  std::function<void(const CampaignProgress&)> progress;
+  // Called with each event line (a new finding, a minimizer step).
+  std::function<void(const std::string&)> log;
+};
+
+struct CampaignResult {
+  uint64_t scenarios = 0;
+  uint64_t rounds = 0;
+  uint64_t calls = 0;
+  absl::Duration elapsed;
+  bool interrupted = false;
+  uint64_t finding_events = 0;  // scenarios x signatures that failed
+  std::vector<std::string> new_signatures;     // found by this run
+  std::map<std::string, uint64_t> occurrences;  // every signature in OUT
+};
+
+// Fails (with one clear line) when the directory, the backend or OUT is
+// unusable; a finding never makes it fail.
+absl::StatusOr<CampaignResult> RunCampaign(const CampaignOptions& options);
+
+// The seed of scenario `index` in a campaign seeded with `seed`.
+uint64_t ScenarioSeed(uint64_t seed, uint64_t index);
+
+// The generator options a campaign on `backend` uses (the anchors that
+// backend can spell), and scenario `index` of the campaign seeded with
+// `seed` under them: the supervisor regenerates a scenario that killed a
+// worker this way, to record it.
+GeneratorOptions GeneratorFor(const GeneratorOptions& options,
+                              absl::string_view backend);
+Scenario CampaignScenario(const GeneratorOptions& adapted, uint64_t seed,
+                          uint64_t index);
+
+}  // namespace openrace
+
+#endif  // OPENRACE_HARNESS_CAMPAIGN_CAMPAIGN_H_

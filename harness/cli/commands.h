@@ -1,0 +1,133 @@
+// commands.h — the subcommands of `openrace`, one file each
+// (command_run.cc, command_replay.cc, ...). Each returns the process exit
+// status: 0 ran and found nothing, 1 found or reproduced a failure, 2 bad
+// usage, bad input or an unusable environment (after printing one line
+// that says why).
+
+#ifndef OPENRACE_HARNESS_CLI_COMMANDS_H_
+#define OPENRACE_HARNESS_CLI_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "harness/campaign/campaign.h"
+#include "harness/judge/oracle.h"
+
+namespace openrace {
+
+inline constexpr int kExitClean = 0;
+inline constexpr int kExitFound = 1;
+inline constexpr int kExitUsage = 2;
+
+struct RunCommand {
+  CampaignOptions campaign;
+  bool json = false;            // the summary as JSON on stdout
+  bool demo = false;            // with the planted-bug emulator
+  uint64_t stop_after = 0;      // stop after this many new findings
+  std::string bind;             // SRC:DST: run through a bind mapping
+};
+int RunRun(RunCommand command);
+
+// `openrace campaign` (command_campaign.cc): the supervisor.
+struct CampaignCommand {
+  CampaignOptions campaign;
+  uint64_t jobs = 2;
+  uint64_t worker_rss_limit = uint64_t{2} << 30;  // bytes
+  absl::Duration worker_timeout = absl::Seconds(60);
+  bool json = false;
+};
+int RunCampaignCommand(const CampaignCommand& command);
+
+// `openrace campaign-worker` (command_campaign_worker.cc): one shard, run by
+// the supervisor; `jobs` is the number of shards.
+int RunCampaignWorker(CampaignOptions campaign, uint64_t jobs);
+
+struct ReplayCommand {
+  std::vector<std::string> files;
+  std::string dir;
+  std::string backend;
+  uint64_t rounds = 0;  // zero: each scenario's own
+  bool json = false;
+  absl::Duration watchdog = absl::Seconds(10);
+};
+int RunReplay(const ReplayCommand& command);
+
+struct MinimizeCommand {
+  std::string file;
+  std::string dir;
+  std::string backend;
+  std::string out;        // default: minimized.scn beside FILE
+  std::string signature;  // default: the first finding FILE shows
+  absl::Duration time = absl::Minutes(5);
+  uint64_t search_rounds = 0;  // rounds to look for the first finding
+};
+int RunMinimize(const MinimizeCommand& command);
+
+struct BindCommand {
+  std::string source;
+  std::string target;
+  absl::Duration time = absl::ZeroDuration();  // zero: until Ctrl-C
+};
+int RunBind(const BindCommand& command);
+
+int RunDoctor(const std::string& dir, bool json);
+
+struct EmitCommand {
+  std::string file;
+  std::string lang = "c-posix";  // c-posix, c-win32 or c-nt
+  std::string out;               // empty: stdout
+};
+int RunEmit(const EmitCommand& command);
+
+// Rebuilds DIR/report.md (and timeline.svg) from a finding directory.
+int RunReport(const std::string& dir);
+
+struct BisectCommand {
+  std::string file;
+  std::string dir;
+  std::string control_dir;  // empty: no control-directory row
+  std::string backend;
+  std::string signature;    // default: the first finding FILE shows
+  uint64_t rounds = 0;      // per variation; 0: from the as-found rate
+  uint64_t search_rounds = 0;  // rounds to look for the first finding
+  bool json = false;
+  absl::Duration watchdog = absl::Seconds(10);
+};
+int RunBisect(const BisectCommand& command);
+
+// `openrace merge OUT... --out MERGED` (merge.h). Exit 0 merged, 2 error.
+struct MergeCommand {
+  std::vector<std::string> inputs;
+  std::string out;
+  bool json = false;  // MERGED/summary.json on stdout
+};
+int RunMerge(const MergeCommand& command);
+
+// `openrace corpus add FINDING_DIR [--corpus DIR] [--name NAME]
+// [--emulator-rule R]` (corpus_entry.h). Exit 0 added, 2 error.
+struct CorpusAddCommand {
+  std::string finding_dir;
+  std::string corpus_dir = "corpus";
+  std::string name;           // default: from the signature
+  std::string emulator_rule;  // empty: a real bug, expected clean
+};
+int RunCorpusAdd(const CorpusAddCommand& command);
+
+// Prints `status` as the one line that explains an exit 2.
+int UsageError(const absl::Status& status);
+
+// The --signature flag: empty gives nullopt; a malformed one an error that
+// shows what a signature looks like.
+absl::StatusOr<absl::optional<Signature>> ParseSignatureFlag(
+    const std::string& text);
+
+// An error for a command run without --dir.
+absl::Status MissingDir(absl::string_view command);
+
+// Reads, parses and validates a scenario file; errors name the file.
+absl::StatusOr<Scenario> LoadScenario(const std::string& path);
+
+}  // namespace openrace
+
+#endif  // OPENRACE_HARNESS_CLI_COMMANDS_H_

@@ -1,0 +1,129 @@
+// demo_posix.cc — demo.h on Linux: fork, preload the emulator, exec.
+
+#if !defined(_WIN32)
+
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "harness/cli/commands.h"
+#include "harness/cli/demo.h"
+#include "harness/base/file_util.h"
+
+namespace openrace {
+namespace {
+
+std::string SelfPath() {
+  char buffer[4096];
+  const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (n <= 0) return "";
+  return std::string(buffer, static_cast<size_t>(n));
+}
+
+std::string EmulatorLibrary() {
+  if (const char* lib = getenv("OPENRACE_EMULATOR_LIB")) return lib;
+  std::string self = SelfPath();
+  return self.substr(0, self.rfind('/') + 1) + "libopenrace_emulator.so";
+}
+
+std::string Flag(absl::string_view name, absl::Duration d) {
+  return absl::StrCat("--", name, "=", absl::FormatDuration(d));
+}
+
+}  // namespace
+
+int RunDemo(const CampaignOptions& options) {
+  const std::string library = EmulatorLibrary();
+  if (::access(library.c_str(), R_OK) != 0) {
+    return UsageError(absl::FailedPreconditionError(absl::StrCat(
+        "the demo needs the planted-bug emulator ", library,
+        " (build with -DOPENRACE_BUILD_EMULATOR=ON, or name it in "
+        "OPENRACE_EMULATOR_LIB)")));
+  }
+  std::string dir = options.dir;
+  bool made_dir = false;
+  if (dir.empty()) {
+    char pattern[] = "/tmp/openrace-demo-XXXXXX";
+    if (mkdtemp(pattern) == nullptr) {
+      return UsageError(absl::InternalError("cannot make a demo directory in /tmp"));
+    }
+    dir = pattern;
+    made_dir = true;
+  }
+  dir = AbsolutePath(dir);
+  // The bisection's control: a directory outside the emulator's root, where
+  // the planted bug cannot fire, as another volume would be.
+  std::string control = options.control_dir;
+  bool made_control = false;
+  if (control.empty()) {
+    char pattern[] = "/tmp/openrace-demo-control-XXXXXX";
+    if (mkdtemp(pattern) == nullptr) {
+      return UsageError(absl::InternalError("cannot make a demo directory in /tmp"));
+    }
+    control = pattern;
+    made_control = true;
+  }
+  const char* p = getenv("OPENRACE_EMULATOR_P");
+  const std::string probability = p ? p : "0.01";
+  std::fprintf(stderr,
+               "openrace demo: planted bug 'held-relative' under %s: a "
+               "relative open of a file that another thread holds open "
+               "fails with EINVAL with probability %s. Absolute paths never "
+               "fail.\n",
+               dir.c_str(), probability.c_str());
+
+  // A minute to find it and under a minute to shrink it, unless told.
+  const absl::Duration time =
+      options.time == absl::Minutes(1) ? absl::Seconds(60) : options.time;
+  const absl::Duration minimize =
+      std::min(options.minimize_time, absl::Seconds(45));
+  std::vector<std::string> args = {
+      SelfPath(), "run", "--dir=" + dir, "--out=" + AbsolutePath(options.out),
+      "--control_dir=" + AbsolutePath(control),
+      Flag("time", time), Flag("minimize_time", minimize),
+      absl::StrCat("--seed=", options.seed), "--stop_after=1",
+      absl::StrCat("--max_threads=", options.generator.max_threads),
+      absl::StrCat("--max_ops=", options.generator.max_ops_per_thread),
+      // Creates and deletes rebuild the tree every round; the planted bug
+      // needs none of them, so the demo leaves them out to go faster.
+      "--nomutations"};
+  if (options.scenarios) {
+    args.push_back(absl::StrCat("--scenarios=", options.scenarios));
+  }
+  if (!options.minimize) args.push_back("--nominimize");
+
+  const pid_t child = fork();
+  if (child < 0) return UsageError(absl::InternalError("fork failed"));
+  if (child == 0) {
+    setenv("LD_PRELOAD", library.c_str(), 1);
+    setenv("OPENRACE_EMULATOR_ROOT", dir.c_str(), 1);
+    setenv("OPENRACE_EMULATOR_P", probability.c_str(), 1);
+    setenv("OPENRACE_EMULATOR_RULES", "held-relative", 0);
+    // The report's bug: paths relative to the current directory.
+    setenv("OPENRACE_EMULATOR_ANCHORS", "cwd", 0);
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    std::perror("openrace demo: exec");
+    _exit(kExitUsage);
+  }
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0) {
+  }
+  if (made_dir) rmdir(dir.c_str());
+  if (made_control) rmdir(control.c_str());
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return kExitUsage;
+}
+
+}  // namespace openrace
+
+#endif  // !defined(_WIN32)

@@ -1,0 +1,102 @@
+// trial.h — runs a scenario for a number of rounds and counts the rounds in
+// which a given bug (a signature) shows. The minimizer and the bisector
+// judge every candidate through a Prober, so tests can give them a
+// deterministic fake whose bug is a known predicate.
+//
+// Example:
+//   RealProber prober(*backend, *sandbox, Semantics::kPosix, {});
+//   auto trial = prober.Run(scenario, signature, 10000, /*stop_after=*/1);
+
+#ifndef OPENRACE_HARNESS_JUDGE_TRIAL_H_
+#define OPENRACE_HARNESS_JUDGE_TRIAL_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/types/optional.h"
+#include "harness/run/backend.h"
+#include "harness/run/executor.h"
+#include "harness/judge/oracle.h"
+#include "harness/run/outcome.h"
+#include "harness/run/sandbox.h"
+#include "harness/scenario/scenario.h"
+
+namespace openrace {
+
+struct TrialResult {
+  uint64_t rounds = 0;    // rounds run
+  uint64_t failures = 0;  // rounds with a finding that matched
+  uint64_t calls = 0;     // calls made, barriers excluded
+  // The first-try outcome of every call made (retries not counted).
+  OutcomeHistogram outcomes;
+  // The findings of the first matching round (all findings of it, so a
+  // caller looking for any bug sees each signature).
+  std::vector<Finding> first;
+  // The trace of the first matching round, for the timeline picture
+  // (timeline.h). Left empty by probers that run nothing real.
+  RoundTrace first_trace;
+};
+
+// Which findings a trial counts, for RunMatching.
+using FindingMatch = absl::FunctionRef<bool(const Finding&)>;
+
+class Prober {
+ public:
+  virtual ~Prober() = default;
+  // Runs up to `max_rounds` rounds of `scenario` (its own `rounds` field is
+  // ignored) and counts rounds with a finding whose signature is `want`, or
+  // any finding when `want` is empty. Stops once `stop_after` rounds
+  // matched (0: never).
+  virtual absl::StatusOr<TrialResult> Run(const Scenario& scenario,
+                                          const absl::optional<Signature>& want,
+                                          uint64_t max_rounds,
+                                          uint64_t stop_after) = 0;
+
+  // Like Run, but counts rounds with a finding for which `match` is true:
+  // the bisector's looser notion of "the same bug", whose variations change
+  // the anchor on purpose. The default is UnimplementedError; RealProber
+  // and the test fakes that the bisector is tested with implement it.
+  virtual absl::StatusOr<TrialResult> RunMatching(const Scenario& scenario,
+                                                  FindingMatch match,
+                                                  uint64_t max_rounds,
+                                                  uint64_t stop_after);
+};
+
+// The real thing: the executor on a backend in a sandbox, judged by the
+// oracle.
+class RealProber : public Prober {
+ public:
+  RealProber(const Backend& backend, Sandbox& sandbox, Semantics semantics,
+             ExecutorOptions options)
+      : backend_(backend), sandbox_(sandbox), semantics_(semantics),
+        options_(options) {}
+
+  absl::StatusOr<TrialResult> Run(const Scenario& scenario,
+                                  const absl::optional<Signature>& want,
+                                  uint64_t max_rounds,
+                                  uint64_t stop_after) override;
+  absl::StatusOr<TrialResult> RunMatching(const Scenario& scenario,
+                                          FindingMatch match,
+                                          uint64_t max_rounds,
+                                          uint64_t stop_after) override;
+
+ private:
+  const Backend& backend_;
+  Sandbox& sandbox_;
+  Semantics semantics_;
+  ExecutorOptions options_;
+};
+
+// Rounds run by every RealProber of this process so far: a campaign worker's
+// heartbeat beats only while this moves, so a worker whose main thread is
+// stuck stops beating even though its heartbeat thread is alive.
+uint64_t RoundsRunInThisProcess();
+
+// The semantics the oracle should apply to a backend's calls.
+Semantics SemanticsOf(const Backend& backend);
+
+}  // namespace openrace
+
+#endif  // OPENRACE_HARNESS_JUDGE_TRIAL_H_

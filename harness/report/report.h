@@ -1,0 +1,78 @@
+// report.h — what a finding directory holds, and the two documents made
+// from it: stats.json for machines, report.md for the upstream issue.
+//
+// Both are pure functions of a FindingSummary, so `openrace report DIR`
+// can rebuild them and tests can check them without running anything.
+
+#ifndef OPENRACE_HARNESS_REPORT_REPORT_H_
+#define OPENRACE_HARNESS_REPORT_REPORT_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/types/optional.h"
+#include "harness/report/emit_c.h"
+#include "harness/run/executor.h"
+#include "harness/repro/bisect.h"
+#include "harness/repro/minimizer.h"
+#include "harness/judge/oracle.h"
+#include "harness/scenario/scenario.h"
+#include "harness/repro/stats.h"
+
+namespace openrace {
+
+struct FindingSummary {
+  Signature signature;
+  uint64_t occurrences = 1;  // scenarios of the campaign that showed it
+  Scenario found;
+  size_t found_thread = 0, found_op = 0;  // the failing call in `found`
+  // The failing call of the scenario the report shows (the minimized one
+  // once its failing round has been found again), as text.
+  std::string failing_call;
+  absl::optional<Scenario> minimized;
+  bool one_minimal = false;
+  std::vector<std::string> steps;  // accepted simplifications
+  uint64_t candidates_tried = 0;   // by the minimizer
+  uint64_t minimize_rounds = 0;    // rounds the minimizer ran in all
+  uint64_t failures = 0, rounds = 0;  // the final rate measurement
+  RateInterval rate;
+  std::vector<BisectRow> bisect;
+  std::vector<std::pair<std::string, std::string>> environment;
+  std::string backend;
+  std::string timeline_ascii;  // a failing round, drawn (timeline.h)
+  std::string timeline_svg;    // the same as SVG, written beside report.md
+  // That round and its failing call (in the scenario shown), kept in
+  // stats.json so that `openrace report` can draw it again.
+  absl::optional<RoundTrace> failing_round;
+  OpRef failing_op;
+  std::string repro_c;       // the C reproducer, when emitted
+  std::string repro_c_name;  // its file name in the finding directory
+  // Set by `openrace report` for a directory that lacks pieces: each says
+  // what is missing ("minimized.scn: not minimized"); report.md lists them.
+  std::vector<std::string> missing;
+
+  // Takes the minimized scenario, its steps and its final rate.
+  void RecordMinimized(const MinimizeResult& result);
+};
+
+// stats.json: signature, threads, ops (of the minimized scenario, else of
+// the found one), occurrences, rate {failures, rounds, low, high}, bisect
+// [{variation, failures, rounds}], one_minimal, steps, candidates_tried,
+// minimize_rounds; and what report.md is made from besides the scenario
+// files: backend, environment {name: value}, failing_round {thread, op
+// (from 1), round, hang, records [[{ran, start_ns, end_ns, retry_end_ns,
+// outcome, retry}]]} with each outcome as {status, native, kind}.
+// ReadFindingDirectory (finding_store.h) reads it back.
+std::string StatsJson(const FindingSummary& summary);
+
+// "errno", "ntstatus", "win32": Outcome::native_kind in stats.json.
+absl::optional<NativeKind> ParseNativeKind(absl::string_view name);
+
+// report.md: a Markdown document ready to paste into an upstream issue.
+std::string ReportMarkdown(const FindingSummary& summary);
+
+}  // namespace openrace
+
+#endif  // OPENRACE_HARNESS_REPORT_REPORT_H_

@@ -1,0 +1,681 @@
+#include "harness/repro/bisect.h"
+
+#include <filesystem>
+#include <random>
+#include <set>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "harness/testing/seed_scenario.h"
+#include "harness/scenario/scenario_text.h"
+#include "harness/repro/stats.h"
+#include "harness/scenario/validate.h"
+
+namespace openrace {
+namespace {
+
+using HandleTargets = std::vector<std::pair<std::string, Components>>;
+
+Scenario Parse(const char* text) {
+  absl::StatusOr<Scenario> s = ParseScenario(text);
+  EXPECT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(ValidateScenario(*s).ok()) << ValidateScenario(*s);
+  return *s;
+}
+
+HandleTargets TargetsOf(const Scenario& s) {
+  HandleTargets targets;
+  for (const SharedHandle& h : s.shared) {
+    targets.emplace_back(h.name, *ResolvePath(h.path, targets));
+  }
+  for (const ThreadProgram& t : s.threads) {
+    for (const Op& op : t.ops) {
+      if (op.kind == OpKind::kOpen && !op.result.empty()) {
+        targets.emplace_back(op.result, *ResolvePath(op.path, targets));
+      }
+    }
+  }
+  return targets;
+}
+
+Signature Seed() {
+  return *ParseSignature("open-invalid_parameter-EINVAL-transient-cwd");
+}
+
+Finding At(size_t thread, size_t op) {
+  Finding f;
+  f.signature = Seed();
+  f.thread = thread;
+  f.op = op;
+  return f;
+}
+
+using testing_util::kSeedScenarioText;
+constexpr const char* kSeed = kSeedScenarioText;
+
+// The failing call (thread 1 op 1) is anchored on a shared handle and
+// slides by a spin.
+const char kHandleAnchored[] = R"(openrace-scenario 1
+dir src
+dir src/a
+file src/a/foo.h
+shared d0 = open cwd:src options=directory
+thread
+  h0 = open cwd:src/a/foo.h
+  barrier 1
+  close h0
+thread
+  barrier 1
+  open d0:a/../a/foo.h spin=100
+)";
+
+// One thread, an absolute failing call, nothing held.
+const char kAbsoluteAlone[] = R"(openrace-scenario 1
+dir src
+file src/x
+thread
+  stat abs:src/x
+)";
+
+// The failing call's directory is made by the round itself, so no handle
+// can be opened on it before the first round.
+const char kMadeByTheRound[] = R"(openrace-scenario 1
+dir src
+thread
+  mkdir cwd:src/new
+  open cwd:src/new/f disp=create
+)";
+
+struct VariationCase {
+  const char* what;
+  const char* scenario;
+  size_t thread, op;
+  const char* backend;
+  // Each variation's name and its failing call, printed.
+  std::vector<std::pair<std::string, std::string>> want;
+};
+
+const std::vector<VariationCase>& Cases() {
+  static const auto* cases = new std::vector<VariationCase>{
+      {"seed pattern on posix",
+       kSeed,
+       1,
+       1,
+       "posix",
+       {{"as found", "open cwd:src/a/foo.h share=read|write|delete"},
+        {"absolute path", "open abs:src/a/foo.h share=read|write|delete"},
+        {"all paths absolute", "open abs:src/a/foo.h share=read|write|delete"},
+        {"directory handle anchor",
+         "open d_bisect:foo.h share=read|write|delete"},
+        {"one thread", "open cwd:src/a/foo.h share=read|write|delete"},
+        {"no held handle", "open cwd:src/a/foo.h share=read|write|delete"},
+        {"share reset", "open cwd:src/a/foo.h"}}},
+      {"seed pattern on win32",
+       kSeed,
+       1,
+       1,
+       "win32",
+       {{"as found", "open cwd:src/a/foo.h share=read|write|delete"},
+        {"absolute path", "open abs:src/a/foo.h share=read|write|delete"},
+        {"all paths absolute", "open abs:src/a/foo.h share=read|write|delete"},
+        {"directory handle anchor",
+         "open d_bisect:foo.h share=read|write|delete"},
+        {"\\\\?\\ form", "open dev:src\\a\\foo.h share=read|write|delete"},
+        {"one thread", "open cwd:src/a/foo.h share=read|write|delete"},
+        {"no held handle", "open cwd:src/a/foo.h share=read|write|delete"},
+        {"share reset", "open cwd:src/a/foo.h"},
+        {"backup semantics toggled",
+         "open cwd:src/a/foo.h share=read|write|delete options=backup"}}},
+      {"seed pattern on nt",
+       kSeed,
+       1,
+       1,
+       "nt",
+       {{"as found", "open cwd:src/a/foo.h share=read|write|delete"},
+        {"absolute path", "open abs:src/a/foo.h share=read|write|delete"},
+        {"all paths absolute", "open abs:src/a/foo.h share=read|write|delete"},
+        {"directory handle anchor",
+         "open d_bisect:foo.h share=read|write|delete"},
+        {"\\??\\ form", "open nt:src\\a\\foo.h share=read|write|delete"},
+        {"one thread", "open cwd:src/a/foo.h share=read|write|delete"},
+        {"no held handle", "open cwd:src/a/foo.h share=read|write|delete"},
+        {"share reset", "open cwd:src/a/foo.h"},
+        {"backup semantics toggled",
+         "open cwd:src/a/foo.h share=read|write|delete options=backup"}}},
+      {"handle-anchored call",
+       kHandleAnchored,
+       1,
+       1,
+       "posix",
+       {{"as found", "open d0:a/../a/foo.h spin=100"},
+        {"absolute path", "open abs:src/a/../a/foo.h spin=100"},
+        {"all paths absolute", "open abs:src/a/../a/foo.h spin=100"},
+        {"current-directory anchor", "open cwd:src/a/../a/foo.h spin=100"},
+        {"one thread", "open d0:a/../a/foo.h spin=100"},
+        {"no held handle", "open d0:a/../a/foo.h spin=100"},
+        {"spin reset", "open d0:a/../a/foo.h"}}},
+      {"absolute call alone",
+       kAbsoluteAlone,
+       0,
+       0,
+       "posix",
+       {{"as found", "stat abs:src/x"},
+        {"current-directory anchor", "stat cwd:src/x"}}},
+      {"call in a directory the round makes",
+       kMadeByTheRound,
+       0,
+       1,
+       "posix",
+       {{"as found", "open cwd:src/new/f disp=create"},
+        {"absolute path", "open abs:src/new/f disp=create"},
+        {"all paths absolute", "open abs:src/new/f disp=create"},
+        {"disp reset", "open cwd:src/new/f"}}},
+  };
+  return *cases;
+}
+
+TEST(VariationsTest,
+     EachCaseGivesItsVariationsInOrderWithTheFailingCallChanged) {
+  for (const VariationCase& c : Cases()) {
+    SCOPED_TRACE(c.what);
+    const Scenario s = Parse(c.scenario);
+    const std::vector<Variation> got =
+        Variations(s, At(c.thread, c.op), c.backend);
+    std::vector<std::pair<std::string, std::string>> printed;
+    for (const Variation& v : got) {
+      printed.emplace_back(
+          v.name,
+          PrintOp(v.scenario.threads[v.failing.thread].ops[v.failing.op]));
+    }
+    EXPECT_EQ(printed, c.want);
+  }
+}
+
+TEST(VariationsTest, EveryVariationIsValidAndOnlyAsFoundEqualsTheScenario) {
+  for (const VariationCase& c : Cases()) {
+    SCOPED_TRACE(c.what);
+    const Scenario s = Parse(c.scenario);
+    const std::vector<Variation> got =
+        Variations(s, At(c.thread, c.op), c.backend);
+    ASSERT_FALSE(got.empty());
+    EXPECT_EQ(got[0].scenario, s);
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_TRUE(ValidateScenario(got[i].scenario).ok()) << got[i].name;
+      if (i > 0) {
+        EXPECT_NE(got[i].scenario, s) << got[i].name;
+      }
+    }
+  }
+}
+
+TEST(VariationsTest, SpellingVariationsKeepTheResolvedTarget) {
+  const std::set<std::string> spellings = {"absolute path",
+                                           "all paths absolute",
+                                           "directory handle anchor",
+                                           "current-directory anchor",
+                                           "\\\\?\\ form",
+                                           "\\??\\ form"};
+  for (const VariationCase& c : Cases()) {
+    SCOPED_TRACE(c.what);
+    const Scenario s = Parse(c.scenario);
+    const Path& original = s.threads[c.thread].ops[c.op].path;
+    const Components want = *ResolvePath(original, TargetsOf(s));
+    for (const Variation& v : Variations(s, At(c.thread, c.op), c.backend)) {
+      if (!spellings.count(v.name)) continue;
+      const Path& path =
+          v.scenario.threads[v.failing.thread].ops[v.failing.op].path;
+      EXPECT_NE(path.anchor, original.anchor) << v.name;
+      EXPECT_EQ(*ResolvePath(path, TargetsOf(v.scenario)), want) << v.name;
+    }
+  }
+}
+
+TEST(VariationsTest, DirectoryHandleAnchorOpensTheParentAsASharedHandle) {
+  const Scenario s = Parse(kSeed);
+  for (const Variation& v : Variations(s, At(1, 1))) {
+    if (v.name != "directory handle anchor") continue;
+    ASSERT_EQ(v.scenario.shared.size(), 1u);
+    EXPECT_EQ(v.scenario.shared[0].name, "d_bisect");
+    EXPECT_EQ(PrintPath(v.scenario.shared[0].path), "cwd:src/a");
+    EXPECT_EQ(v.scenario.shared[0].flags.options, options::kDirectoryFile);
+    return;
+  }
+  FAIL() << "no directory handle anchor variation";
+}
+
+TEST(VariationsTest, DirectoryHandleNameAvoidsNamesTheScenarioUses) {
+  Scenario s = Parse(kSeed);
+  s.threads[0].ops[0].result = "d_bisect";
+  s.threads[0].ops[3].handle = "d_bisect";
+  for (const Variation& v : Variations(s, At(1, 1))) {
+    if (v.name == "directory handle anchor") {
+      EXPECT_EQ(v.scenario.shared.back().name, "d_bisect2");
+      return;
+    }
+  }
+  FAIL() << "no directory handle anchor variation";
+}
+
+TEST(VariationsTest, OneThreadKeepsTheFailingThreadWithoutItsBarriers) {
+  const Scenario s = Parse(kSeed);
+  for (const Variation& v : Variations(s, At(1, 1))) {
+    if (v.name != "one thread") continue;
+    ASSERT_EQ(v.scenario.threads.size(), 1u);
+    EXPECT_EQ(v.scenario.threads[0].ops.size(), 1u);
+    EXPECT_EQ(v.failing, (OpRef{0, 0}));
+    return;
+  }
+  FAIL() << "no one thread variation";
+}
+
+TEST(VariationsTest, NoHeldHandleDropsHoldsAndClosesButKeepsHandleAnchors) {
+  const Scenario s = Parse(kHandleAnchored);
+  for (const Variation& v : Variations(s, At(1, 1))) {
+    if (v.name != "no held handle") continue;
+    EXPECT_EQ(PrintScenario(v.scenario), R"(openrace-scenario 1
+rounds 1
+dir src
+dir src/a
+file src/a/foo.h
+shared d0 = open cwd:src options=directory
+thread
+  open cwd:src/a/foo.h
+  barrier 1
+thread
+  barrier 1
+  open d0:a/../a/foo.h spin=100
+)");
+    return;
+  }
+  FAIL() << "no no-held-handle variation";
+}
+
+TEST(VariationsTest, NoHeldHandleMovesTheFailingCallUpWhenACloseBeforeItGoes) {
+  const Scenario s = Parse(R"(openrace-scenario 1
+file f
+thread
+  h0 = open cwd:f
+  close h0
+  open cwd:f
+)");
+  for (const Variation& v : Variations(s, At(0, 2))) {
+    if (v.name != "no held handle") continue;
+    EXPECT_EQ(v.failing, (OpRef{0, 1}));
+    return;
+  }
+  FAIL() << "no no-held-handle variation";
+}
+
+TEST(VariationsTest, AFailingOpThatIsNotACallGivesOnlyAsFound) {
+  const Scenario s = Parse(kSeed);
+  const std::vector<Variation> got = Variations(s, At(1, 0));  // a barrier
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].name, "as found");
+}
+
+TEST(SameBugTest, AnchorAndVerdictMayChangeButNotOpStatusOrNativeCode) {
+  const Signature want = Seed();
+  Signature other = want;
+  other.anchor = Anchor::kHandle;
+  other.verdict = Verdict::kUnexpected;
+  EXPECT_TRUE(SameBug(want, other));
+  other = want;
+  other.outcome.native = 2;  // ENOENT
+  EXPECT_FALSE(SameBug(want, other));
+  other = want;
+  other.outcome.status = StatusClass::kNotFound;
+  EXPECT_FALSE(SameBug(want, other));
+  other = want;
+  other.op = OpKind::kStat;
+  EXPECT_FALSE(SameBug(want, other));
+}
+
+// ---- Bisect with a fake file system
+// ------------------------------------------
+
+// The planted bug: in each round, with probability `rate`, every open that
+// is anchored on `anchors` and whose target another thread holds (an open
+// with a result, any anchor) fails with EINVAL and succeeds on retry.
+class HeldRelativeProber : public Prober {
+ public:
+  explicit HeldRelativeProber(double rate,
+                              std::set<Anchor> anchors = {Anchor::kCwd})
+      : rate_(rate), anchors_(std::move(anchors)) {}
+
+  std::vector<Finding> Eligible(const Scenario& s) const {
+    const HandleTargets targets = TargetsOf(s);
+    std::vector<std::set<Components>> held(s.threads.size());
+    for (size_t t = 0; t < s.threads.size(); ++t) {
+      for (const Op& op : s.threads[t].ops) {
+        if (op.kind == OpKind::kOpen && !op.result.empty()) {
+          held[t].insert(*ResolvePath(op.path, targets));
+        }
+      }
+    }
+    std::vector<Finding> out;
+    for (size_t t = 0; t < s.threads.size(); ++t) {
+      for (size_t i = 0; i < s.threads[t].ops.size(); ++i) {
+        const Op& op = s.threads[t].ops[i];
+        if (op.kind != OpKind::kOpen || !anchors_.count(op.path.anchor))
+          continue;
+        const Components target = *ResolvePath(op.path, targets);
+        for (size_t u = 0; u < s.threads.size(); ++u) {
+          if (u == t || !held[u].count(target)) continue;
+          Finding f = At(t, i);
+          f.signature.anchor = op.path.anchor;
+          out.push_back(f);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  absl::StatusOr<TrialResult> Run(const Scenario& scenario,
+                                  const absl::optional<Signature>& want,
+                                  uint64_t max_rounds,
+                                  uint64_t stop_after) override {
+    return RunMatching(
+        scenario,
+        [&](const Finding& f) { return !want || f.signature == *want; },
+        max_rounds, stop_after);
+  }
+
+  absl::StatusOr<TrialResult> RunMatching(const Scenario& scenario,
+                                          FindingMatch match,
+                                          uint64_t max_rounds,
+                                          uint64_t stop_after) override {
+    ++trials;
+    TrialResult result;
+    const std::vector<Finding> eligible = Eligible(scenario);
+    bool matches = false;
+    for (const Finding& f : eligible) matches |= match(f);
+    std::bernoulli_distribution fires(rate_);
+    while (result.rounds < max_rounds) {
+      ++result.rounds;
+      if (matches && fires(gen_)) {
+        if (result.failures == 0) result.first = eligible;
+        ++result.failures;
+        if (stop_after && result.failures >= stop_after) break;
+      }
+    }
+    return result;
+  }
+
+  int trials = 0;
+
+ private:
+  double rate_;
+  std::set<Anchor> anchors_;
+  std::mt19937_64 gen_{42};
+};
+
+const BisectRow* Row(const std::vector<BisectRow>& rows,
+                     absl::string_view name) {
+  for (const BisectRow& row : rows) {
+    if (row.variation == name) return &row;
+  }
+  return nullptr;
+}
+
+// The failures of row `name`; a test failure (and a value no test expects)
+// when there is no such row.
+uint64_t Failures(const std::vector<BisectRow>& rows, absl::string_view name) {
+  const BisectRow* row = Row(rows, name);
+  if (row == nullptr) {
+    ADD_FAILURE() << "no row '" << name << "'";
+    return ~uint64_t{0};
+  }
+  return row->failures;
+}
+
+TEST(BisectTest, HeldRelativeBugFailsOnlyAsFoundAndWithFlagsReset) {
+  const Scenario s = Parse(kSeed);
+  HeldRelativeProber main(0.05);
+  HeldRelativeProber control(0.0);
+  std::vector<std::string> done;
+  BisectOptions options;
+  options.min_rounds = 0;
+  options.row_done = [&](const BisectRow& row) {
+    done.push_back(row.variation);
+  };
+  absl::StatusOr<std::vector<BisectRow>> rows =
+      Bisect(s, At(1, 1), Seed(), main, &control, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  std::vector<std::string> names;
+  for (const BisectRow& row : *rows) names.push_back(row.variation);
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "as found", "control directory", "absolute path",
+                       "all paths absolute", "directory handle anchor",
+                       "one thread", "no held handle", "share reset"}));
+  EXPECT_EQ(done, names);
+  EXPECT_GT(Failures(*rows, "as found"), 0u);
+  EXPECT_GT(Failures(*rows, "share reset"), 0u);
+  for (const char* zero :
+       {"control directory", "absolute path", "all paths absolute",
+        "directory handle anchor", "one thread", "no held handle"}) {
+    EXPECT_EQ(Failures(*rows, zero), 0u) << zero;
+  }
+  // Every row has rounds enough to see a quarter of the as-found rate.
+  ASSERT_NE(Row(*rows, "as found"), nullptr);
+  const BisectRow& found = *Row(*rows, "as found");
+  const uint64_t enough = RoundsToDetect(0.25 * found.failures / found.rounds,
+                                         0.99, options.max_rounds);
+  for (const BisectRow& row : *rows) {
+    if (row.variation != "as found") {
+      EXPECT_EQ(row.rounds, enough) << row.variation;
+    }
+  }
+  EXPECT_EQ(found.failures, options.measure_failures);
+  const std::string table = BisectMarkdown(*rows);
+  EXPECT_TRUE(absl::StrContains(table, "| absolute path | 0 | ")) << table;
+  EXPECT_TRUE(absl::StrContains(table, "| < ")) << table;
+}
+
+TEST(BisectTest, EveryRowGetsAtLeastTheFloorOfRounds) {
+  const Scenario s = Parse(kSeed);
+  HeldRelativeProber main(0.5);  // a quarter of it needs only 16 rounds
+  BisectOptions options;
+  options.min_rounds = 600;
+  absl::StatusOr<std::vector<BisectRow>> rows =
+      Bisect(s, At(1, 1), Seed(), main, nullptr, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  for (size_t i = 1; i < rows->size(); ++i) {
+    EXPECT_EQ((*rows)[i].rounds, 600u) << (*rows)[i].variation;
+  }
+  options.max_rounds = 100;  // the cap wins over the floor
+  rows = Bisect(s, At(1, 1), Seed(), main, nullptr, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->back().rounds, 100u);
+}
+
+TEST(BisectTest, AHandleAnchoredFailureCountsAsTheSameBug) {
+  const Scenario s = Parse(kSeed);
+  HeldRelativeProber main(0.05, {Anchor::kCwd, Anchor::kHandle});
+  absl::StatusOr<std::vector<BisectRow>> rows =
+      Bisect(s, At(1, 1), Seed(), main, nullptr, BisectOptions{});
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(Row(*rows, "control directory"), nullptr);
+  EXPECT_GT(Failures(*rows, "directory handle anchor"), 0u);
+  EXPECT_EQ(Failures(*rows, "absolute path"), 0u);
+}
+
+TEST(BisectTest, FixedRoundsGiveEveryRowThatMany) {
+  const Scenario s = Parse(kSeed);
+  HeldRelativeProber main(0.05), control(0.0);
+  BisectOptions options;
+  options.rounds = 777;
+  absl::StatusOr<std::vector<BisectRow>> rows =
+      Bisect(s, At(1, 1), Seed(), main, &control, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  for (const BisectRow& row : *rows)
+    EXPECT_EQ(row.rounds, 777u) << row.variation;
+}
+
+TEST(BisectTest, AScenarioThatDoesNotFailIsRefused) {
+  const Scenario s = Parse(kSeed);
+  HeldRelativeProber never(0.0);
+  BisectOptions options;
+  options.measure_max_rounds = 1000;
+  absl::StatusOr<std::vector<BisectRow>> rows =
+      Bisect(s, At(1, 1), Seed(), never, nullptr, options);
+  EXPECT_EQ(rows.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(never.trials, 1);
+}
+
+TEST(BisectTest, AFailingOpThatIsNotACallIsRefused) {
+  const Scenario s = Parse(kSeed);
+  HeldRelativeProber main(0.05);
+  EXPECT_EQ(Bisect(s, At(1, 0), Seed(), main, nullptr, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Bisect(s, At(5, 0), Seed(), main, nullptr, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// Fails in round `at` with the findings `findings`, and keeps a trace
+// whose round number says which round it was.
+class ScriptedProber : public Prober {
+ public:
+  ScriptedProber(uint64_t at, std::vector<Finding> findings)
+      : at_(at), findings_(std::move(findings)) {}
+  absl::StatusOr<TrialResult> Run(const Scenario&,
+                                  const absl::optional<Signature>& want,
+                                  uint64_t max_rounds,
+                                  uint64_t stop_after) override {
+    TrialResult result;
+    bool matches = false;
+    for (const Finding& f : findings_) matches |= !want || f.signature == *want;
+    for (result.rounds = 1; result.rounds <= max_rounds; ++result.rounds) {
+      if (result.rounds == at_ && matches) {
+        result.failures = 1;
+        result.first = findings_;
+        result.first_trace.round = at_;
+        break;
+      }
+    }
+    result.rounds = std::min(result.rounds, max_rounds);
+    return result;
+  }
+  uint64_t at_;
+  std::vector<Finding> findings_;
+};
+
+TEST(FindFirstFailureTest,
+     ReturnsTheWantedFindingOfTheFirstFailingRoundAndItsTrace) {
+  Finding other = At(0, 0);
+  other.signature.op = OpKind::kStat;
+  ScriptedProber prober(7, {other, At(1, 1)});
+  absl::StatusOr<FirstFailure> first =
+      FindFirstFailure(Parse(kSeed), Seed(), prober, 100);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->where.thread, 1u);
+  EXPECT_EQ(first->where.op, 1u);
+  EXPECT_EQ(first->trace.round, 7u);
+  EXPECT_EQ(first->rounds, 7u);
+  // Without a signature, the first finding of the round.
+  first = FindFirstFailure(Parse(kSeed), absl::nullopt, prober, 100);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->where.signature.op, OpKind::kStat);
+}
+
+TEST(FindFirstFailureTest, NoFailingRoundIsNotFound) {
+  ScriptedProber prober(500, {At(1, 1)});
+  absl::StatusOr<FirstFailure> first =
+      FindFirstFailure(Parse(kSeed), Seed(), prober, 100);
+  EXPECT_EQ(first.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StrContains(first.status().message(), "in 100 rounds"))
+      << first.status();
+}
+
+// A prober whose trials cannot be set up, for one variation.
+class FailingSetupProber : public HeldRelativeProber {
+ public:
+  FailingSetupProber() : HeldRelativeProber(0.05) {}
+  absl::StatusOr<TrialResult> RunMatching(const Scenario& scenario,
+                                          FindingMatch match,
+                                          uint64_t max_rounds,
+                                          uint64_t stop_after) override {
+    if (!scenario.shared.empty()) {
+      return absl::FailedPreconditionError("cannot open d_bisect");
+    }
+    return HeldRelativeProber::RunMatching(scenario, match, max_rounds,
+                                           stop_after);
+  }
+};
+
+TEST(BisectTest, AVariationThatCannotRunIsLoggedAndLeftOut) {
+  const Scenario s = Parse(kSeed);
+  FailingSetupProber main;
+  std::vector<std::string> log;
+  BisectOptions options;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<std::vector<BisectRow>> rows =
+      Bisect(s, At(1, 1), Seed(), main, nullptr, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(Row(*rows, "directory handle anchor"), nullptr);
+  EXPECT_NE(Row(*rows, "one thread"), nullptr);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0], "skipped: directory handle anchor: cannot open d_bisect");
+}
+
+TEST(BisectRateTest, GivesTheRateOrTheUpperBoundWhenNothingFailed) {
+  EXPECT_EQ(BisectRate({"x", 5, 100}), "5 %");
+  EXPECT_EQ(BisectRate({"x", 1, 3}), "33.3 %");
+  EXPECT_EQ(BisectRate({"x", 0, 0}), "-");
+  const std::string bound = BisectRate({"x", 0, 1000});
+  EXPECT_EQ(bound, "< 0.383 %");
+}
+
+TEST(BisectMarkdownTest, EscapesBackslashesAndPipesInNames) {
+  const std::string md =
+      BisectMarkdown({{"\\\\?\\ form", 0, 10}, {"a|b", 1, 2}});
+  EXPECT_TRUE(absl::StrContains(md, "| \\\\\\\\?\\\\ form | 0 | 10 |")) << md;
+  EXPECT_TRUE(absl::StrContains(md, "| a\\|b | 1 | 2 | 50 % |")) << md;
+  EXPECT_TRUE(
+      absl::StartsWith(md, "| variation | failures | rounds | rate |\n"));
+}
+
+// Records the current directory during each trial.
+class WhereProber : public Prober {
+ public:
+  absl::StatusOr<TrialResult> Run(const Scenario&,
+                                  const absl::optional<Signature>&, uint64_t,
+                                  uint64_t) override {
+    seen.push_back(std::filesystem::current_path());
+    return TrialResult{};
+  }
+  absl::StatusOr<TrialResult> RunMatching(const Scenario&, FindingMatch,
+                                          uint64_t, uint64_t) override {
+    seen.push_back(std::filesystem::current_path());
+    return TrialResult{};
+  }
+  std::vector<std::filesystem::path> seen;
+};
+
+TEST(CurrentDirectoryProberTest, RunsInItsDirectoryAndChangesBackAfter) {
+  const std::filesystem::path before = std::filesystem::current_path();
+  const std::filesystem::path dir =
+      std::filesystem::canonical(std::filesystem::temp_directory_path());
+  WhereProber inner;
+  CurrentDirectoryProber prober(inner, dir.string());
+  const Scenario s = Parse(kSeed);
+  ASSERT_TRUE(prober.Run(s, absl::nullopt, 1, 0).ok());
+  ASSERT_TRUE(prober
+                  .RunMatching(
+                      s, [](const Finding&) { return true; }, 1, 0)
+                  .ok());
+  EXPECT_EQ(inner.seen, (std::vector<std::filesystem::path>{dir, dir}));
+  EXPECT_EQ(std::filesystem::current_path(), before);
+}
+
+TEST(CurrentDirectoryProberTest, AMissingDirectoryIsAnErrorAndNothingRuns) {
+  WhereProber inner;
+  CurrentDirectoryProber prober(inner, "/nonexistent/openrace-bisect-test");
+  absl::StatusOr<TrialResult> r = prober.Run(Parse(kSeed), absl::nullopt, 1, 0);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(inner.seen.empty());
+}
+
+}  // namespace
+}  // namespace openrace

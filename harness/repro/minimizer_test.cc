@@ -1,0 +1,230 @@
+#include "harness/repro/minimizer.h"
+
+#include <random>
+
+#include "gtest/gtest.h"
+#include "harness/scenario/scenario_text.h"
+#include "harness/scenario/simplify.h"
+#include "harness/scenario/validate.h"
+
+namespace openrace {
+namespace {
+
+// A deterministic stand-in for the file system: the planted bug fires with
+// probability `rate` per round whenever one thread holds `cwd:src/a/foo.h`
+// (opened with a result) and another thread opens the same relative path.
+class FakeProber : public Prober {
+ public:
+  explicit FakeProber(double rate) : rate_(rate) {}
+
+  static bool HasBug(const Scenario& s) {
+    int holders = -1;
+    for (size_t t = 0; t < s.threads.size(); ++t) {
+      for (const Op& op : s.threads[t].ops) {
+        if (op.kind == OpKind::kOpen && !op.result.empty() && IsTarget(op)) {
+          holders = static_cast<int>(t);
+        }
+      }
+    }
+    if (holders < 0) return false;
+    for (size_t t = 0; t < s.threads.size(); ++t) {
+      if (static_cast<int>(t) == holders) continue;
+      for (const Op& op : s.threads[t].ops) {
+        if (op.kind == OpKind::kOpen && IsTarget(op)) return true;
+      }
+    }
+    return false;
+  }
+
+  absl::StatusOr<TrialResult> Run(const Scenario& scenario,
+                                  const absl::optional<Signature>& want,
+                                  uint64_t max_rounds,
+                                  uint64_t stop_after) override {
+    ++trials;
+    TrialResult result;
+    const bool bug = HasBug(scenario);
+    std::bernoulli_distribution fires(RateOf(scenario));
+    while (result.rounds < max_rounds) {
+      ++result.rounds;
+      if (bug && fires(gen_)) {
+        ++result.failures;
+        if (stop_after && result.failures >= stop_after) break;
+      }
+    }
+    return result;
+  }
+
+  int trials = 0;
+
+ protected:
+  // The bug's rate for this scenario; the planted bug fires at rate_.
+  virtual double RateOf(const Scenario&) const { return rate_; }
+
+ private:
+  static bool IsTarget(const Op& op) {
+    return op.path.anchor == Anchor::kCwd &&
+           PrintPath(op.path) == "cwd:src/a/foo.h";
+  }
+  double rate_;
+  std::mt19937_64 gen_{1234};
+};
+
+const char kBig[] = R"(openrace-scenario 1
+rounds 100
+dir src
+dir src/a
+dir src/b
+file src/a/foo.h
+file src/a/bar.h
+file src/b/x.c
+shared d0 = open cwd:src/b options=directory
+thread
+  h0 = open cwd:src/a/bar.h access=read|write share=read|write|delete
+  stat cwd:src/b/x.c spin=300
+  barrier 1
+  open d0:x.c
+  barrier 2
+  close h0
+thread
+  h1 = open cwd:src/a/foo.h share=read|write|delete
+  open cwd:./src/b/../a/bar.h
+  barrier 1
+  barrier 2
+  close h1
+thread
+  barrier 1
+  open cwd:src/a/foo.h spin=1000 options=non_directory
+  open abs:src/b/x.c
+  barrier 2
+thread
+  open cwd:src/b/x.c
+  barrier 1
+  barrier 2
+)";
+
+Signature Seed() {
+  return *ParseSignature("open-invalid_parameter-EINVAL-transient-cwd");
+}
+
+TEST(MinimizerTest, ShrinksToTheTwoThreadsOneFileOfTheBug) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok()) << big.status();
+  ASSERT_TRUE(ValidateScenario(*big).ok());
+  FakeProber prober(0.02);
+  std::vector<std::string> log;
+  MinimizeOptions options;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  const Scenario& min = result->scenario;
+  EXPECT_TRUE(result->one_minimal);
+  EXPECT_EQ(min.threads.size(), 2u) << min;
+  EXPECT_EQ(CountCalls(min), 3u) << min;  // hold, reopen, close
+  EXPECT_TRUE(FakeProber::HasBug(min));
+  EXPECT_TRUE(min.shared.empty()) << min;
+  // The tree keeps only what the bug needs: src, src/a, src/a/foo.h, or
+  // fewer if flattening kept the path (it cannot: the path is the bug).
+  for (const TreeEntry& e : min.tree) {
+    EXPECT_TRUE(e.path == "src" || e.path == "src/a" || e.path == "src/a/foo.h")
+        << e.path;
+  }
+  // None of its single simplifications still has the bug: 1-minimal.
+  for (const Candidate& c : Simplifications(min)) {
+    EXPECT_FALSE(FakeProber::HasBug(c.scenario)) << c.step << "\n"
+                                                  << c.scenario;
+  }
+  EXPECT_FALSE(result->steps.empty());
+  EXPECT_GT(result->rounds, 0u);
+  EXPECT_GT(result->failures, 0u);
+  EXPECT_LE(result->rate.low, 0.02);
+  EXPECT_GE(result->rate.high, 0.02);
+  EXPECT_GE(min.rounds, 100u);  // enough rounds to reproduce at 2 %
+  bool logged_accept = false;
+  for (const std::string& line : log) {
+    logged_accept |= line.rfind("accepted: ", 0) == 0;
+  }
+  EXPECT_TRUE(logged_accept);
+}
+
+// Like FakeProber, but the bug is 40 times rarer without a spin offset.
+class SpinSensitiveProber : public FakeProber {
+ public:
+  SpinSensitiveProber() : FakeProber(0.2) {}
+
+ protected:
+  double RateOf(const Scenario& s) const override {
+    for (const ThreadProgram& t : s.threads) {
+      for (const Op& op : t.ops) {
+        if (op.spin_ns > 0) return 0.2;
+      }
+    }
+    return 0.005;
+  }
+};
+
+TEST(MinimizerTest, KeepsWhatMakesTheBugFrequent) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  SpinSensitiveProber prober;
+  std::vector<std::string> log;
+  MinimizeOptions options;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  bool has_spin = false;
+  for (const ThreadProgram& t : result->scenario.threads) {
+    for (const Op& op : t.ops) has_spin |= op.spin_ns > 0;
+  }
+  EXPECT_TRUE(has_spin) << result->scenario;
+  EXPECT_TRUE(result->one_minimal);
+  bool refused = false;
+  for (const std::string& line : log) {
+    refused |= line.rfind("refused: drop spin", 0) == 0;
+  }
+  EXPECT_TRUE(refused);
+}
+
+TEST(MinimizerTest, ScenarioWithoutTheBugIsRefused) {
+  absl::StatusOr<Scenario> s = ParseScenario(R"(openrace-scenario 1
+file x
+thread
+  open cwd:x
+)");
+  ASSERT_TRUE(s.ok());
+  FakeProber prober(0.5);
+  MinimizeOptions options;
+  options.measure_max_rounds = 1000;
+  absl::StatusOr<MinimizeResult> result = Minimize(*s, Seed(), prober, options);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(MinimizerTest, ZeroBudgetStopsBeforeOneMinimalAndSaysSo) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  FakeProber prober(0.05);
+  MinimizeOptions options;
+  options.budget = absl::ZeroDuration();
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->one_minimal);
+  EXPECT_EQ(result->scenario.threads.size(), big->threads.size());
+}
+
+TEST(MinimizerTest, NoCandidateIsTriedTwice) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  FakeProber prober(1.0);  // every round fails: each trial is one round
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, MinimizeOptions{});
+  ASSERT_TRUE(result.ok());
+  // Trials = candidates + one rate measurement per accepted step + the
+  // first measurement + the final one.
+  EXPECT_EQ(static_cast<uint64_t>(prober.trials),
+            result->candidates_tried + result->steps.size() + 2);
+}
+
+}  // namespace
+}  // namespace openrace

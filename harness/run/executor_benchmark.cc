@@ -1,0 +1,97 @@
+// executor_benchmark.cc — what the executor costs per call, against a plain
+// openat+close loop on the same file (BM_PlainOpenatLoop), so a script can
+// compute the ratio of items_per_second:
+//   executor_benchmark --benchmark_filter='OpenCloseOneThread|PlainOpenat'
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "benchmark/benchmark.h"
+#include "harness/run/backend.h"
+#include "harness/run/executor.h"
+#include "harness/testing/test_util.h"
+#include "harness/run/sandbox.h"
+
+namespace openrace {
+namespace {
+
+using testing_util::Cwd;
+using testing_util::File;
+using testing_util::Open;
+
+constexpr int kOpsPerRound = 64;
+
+// Runs `scenario` for as many rounds as the benchmark wants, in batches, and
+// counts each call as an item.
+void RunScenario(benchmark::State& state, const Scenario& scenario) {
+  testing_util::ScratchDir parent;
+  auto sandbox = Sandbox::Create(parent.path());
+  auto backend = MakeBackend("posix");
+  if (!sandbox.ok() || !backend.ok()) {
+    state.SkipWithError("no sandbox or backend");
+    return;
+  }
+  Executor executor(**backend, ExecutorOptions{});
+  constexpr uint64_t kRoundsPerBatch = 200;
+  uint64_t rounds = 0;
+  for (auto _ : state) {
+    const absl::Status status = executor.Run(
+        scenario, **sandbox, kRoundsPerBatch, [](const RoundTrace& trace) {
+          benchmark::DoNotOptimize(trace.records.data());
+          return true;
+        });
+    if (!status.ok()) {
+      state.SkipWithError(std::string(status.message()).c_str());
+      return;
+    }
+    rounds += kRoundsPerBatch;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(rounds * CountCalls(scenario)));
+}
+
+void BM_OpenCloseOneThread(benchmark::State& state) {
+  Scenario scenario;
+  scenario.tree = {File("f")};
+  scenario.threads.resize(1);
+  for (int i = 0; i < kOpsPerRound; ++i) {
+    scenario.threads[0].ops.push_back(Open(Cwd("f")));
+  }
+  RunScenario(state, scenario);
+}
+BENCHMARK(BM_OpenCloseOneThread)->UseRealTime();
+
+void BM_SeedPatternTwoThreads(benchmark::State& state) {
+  Scenario scenario = testing_util::SeedPattern();
+  // Many opens of the held file between the barriers.
+  std::vector<Op>& opener = scenario.threads[1].ops;
+  opener.insert(opener.begin() + 1, kOpsPerRound - 1, Open(Cwd("src/a/foo.h")));
+  RunScenario(state, scenario);
+}
+BENCHMARK(BM_SeedPatternTwoThreads)->UseRealTime();
+
+void BM_PlainOpenatLoop(benchmark::State& state) {
+  testing_util::ScratchDir parent;
+  auto sandbox = Sandbox::Create(parent.path());
+  if (!sandbox.ok() || !(*sandbox)->Build({File("f")}).ok()) {
+    state.SkipWithError("no sandbox");
+    return;
+  }
+  for (auto _ : state) {
+    const int fd = openat(AT_FDCWD, "f", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      state.SkipWithError("openat failed");
+      return;
+    }
+    close(fd);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PlainOpenatLoop)->UseRealTime();
+
+}  // namespace
+}  // namespace openrace
+
+BENCHMARK_MAIN();

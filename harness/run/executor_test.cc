@@ -1,0 +1,316 @@
+// Tests of executor.cc on the real posix backend in a sandbox, plus one
+// fake backend whose call ignores interrupts.
+
+#include "harness/run/executor.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "harness/run/backend.h"
+#include "harness/testing/test_util.h"
+#include "harness/base/platform.h"
+#include "harness/run/sandbox.h"
+
+namespace openrace {
+namespace {
+
+using testing_util::Barrier;
+using testing_util::Close;
+using testing_util::Cwd;
+using testing_util::Dir;
+using testing_util::File;
+using testing_util::On;
+using testing_util::Open;
+using testing_util::OpenDir;
+using testing_util::PathOp;
+using testing_util::ScratchDir;
+using testing_util::WithSpin;
+
+class ExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend("posix");
+    ASSERT_TRUE(backend.ok()) << backend.status();
+    backend_ = *std::move(backend);
+    absl::StatusOr<std::unique_ptr<Sandbox>> sandbox = Sandbox::Create(parent_.path());
+    ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+    sandbox_ = *std::move(sandbox);
+  }
+
+  // Runs `scenario` and keeps every round's trace.
+  absl::Status RunAll(const Scenario& scenario, uint64_t rounds,
+                      ExecutorOptions options = ExecutorOptions{}) {
+    traces_.clear();
+    Executor executor(*backend_, options);
+    return executor.Run(scenario, *sandbox_, rounds, [&](const RoundTrace& trace) {
+      traces_.push_back(trace);
+      return true;
+    });
+  }
+
+  ScratchDir parent_;
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<Sandbox> sandbox_;
+  std::vector<RoundTrace> traces_;
+};
+
+TEST_F(ExecutorTest, ABarrierReleasesAllThreadsTogether) {
+  Scenario scenario;
+  scenario.tree = {File("f")};
+  // Each thread arrives at the barrier later than the one before.
+  for (uint32_t t = 0; t < 4; ++t) {
+    scenario.threads.push_back(ThreadProgram{
+        {WithSpin(PathOp(OpKind::kStat, Cwd("f")), t * 2'000'000), Barrier(1),
+         PathOp(OpKind::kStat, Cwd("f"))}});
+  }
+  ASSERT_TRUE(RunAll(scenario, 20).ok());
+  ASSERT_EQ(traces_.size(), 20u);
+  for (const RoundTrace& trace : traces_) {
+    int64_t last_arrival = 0;
+    int64_t first_release = INT64_MAX;
+    for (const std::vector<OpRecord>& records : trace.records) {
+      ASSERT_TRUE(records[0].ran && records[2].ran);
+      EXPECT_FALSE(records[1].ran);
+      last_arrival = std::max(last_arrival, records[0].end_ns);
+      first_release = std::min(first_release, records[2].start_ns);
+    }
+    EXPECT_GE(first_release, last_arrival) << "round " << trace.round;
+    EXPECT_GE(last_arrival, 6'000'000) << "the spin offsets did not apply";
+  }
+}
+
+TEST_F(ExecutorTest, AHeldHandleIsLiveWhileAnotherThreadRuns) {
+  ASSERT_TRUE(RunAll(testing_util::SeedPattern(), 50).ok());
+  ASSERT_EQ(traces_.size(), 50u);
+  for (const RoundTrace& trace : traces_) {
+    const OpRecord& hold = trace.records[0][0];
+    const OpRecord& close = trace.records[0][3];
+    const OpRecord& open = trace.records[1][1];
+    ASSERT_TRUE(hold.ran && close.ran && open.ran);
+    EXPECT_TRUE(hold.outcome.ok() && open.outcome.ok() && close.outcome.ok());
+    EXPECT_LE(hold.end_ns, open.start_ns);
+    EXPECT_LE(open.end_ns, close.start_ns);
+  }
+}
+
+TEST_F(ExecutorTest, RunsTheRequestedRoundsInOrder) {
+  ASSERT_TRUE(RunAll(testing_util::SeedPattern(), 7).ok());
+  ASSERT_EQ(traces_.size(), 7u);
+  for (uint64_t i = 0; i < traces_.size(); ++i) {
+    EXPECT_EQ(traces_[i].round, i);
+    EXPECT_FALSE(traces_[i].hang);
+  }
+}
+
+TEST_F(ExecutorTest, StopsWhenTheObserverSaysSo) {
+  Executor executor(*backend_, ExecutorOptions{});
+  int calls = 0;
+  ASSERT_TRUE(executor
+                  .Run(testing_util::SeedPattern(), *sandbox_, 1000,
+                       [&](const RoundTrace&) { return ++calls < 4; })
+                  .ok());
+  EXPECT_EQ(calls, 4);
+}
+
+TEST_F(ExecutorTest, RecordsTheRetryOfAFailingCall) {
+  Scenario scenario;
+  scenario.tree = {File("f")};
+  scenario.threads = {ThreadProgram{{Open(Cwd("missing")), Open(Cwd("f"))}}};
+  ASSERT_TRUE(RunAll(scenario, 2).ok());
+  for (const RoundTrace& trace : traces_) {
+    const OpRecord& failed = trace.records[0][0];
+    EXPECT_EQ(failed.outcome.status, StatusClass::kNotFound);
+    EXPECT_EQ(failed.outcome.native, ENOENT);
+    ASSERT_TRUE(failed.retry.has_value());
+    EXPECT_EQ(failed.retry->status, StatusClass::kNotFound);
+    EXPECT_TRUE(trace.records[0][1].outcome.ok());
+    EXPECT_FALSE(trace.records[0][1].retry.has_value());
+  }
+
+  ExecutorOptions no_retry;
+  no_retry.retry_failures = false;
+  ASSERT_TRUE(RunAll(scenario, 1, no_retry).ok());
+  EXPECT_FALSE(traces_[0].records[0][0].retry.has_value());
+}
+
+TEST_F(ExecutorTest, SharedAndThreadHandlesAnchorPaths) {
+  Scenario scenario;
+  scenario.tree = {Dir("src"), Dir("src/a"), File("src/a/foo.h")};
+  scenario.shared = {SharedHandle{"d0", Cwd("src"), OpenFlags{}},
+                     SharedHandle{"d1", On("d0", "a"), OpenFlags{}}};
+  scenario.shared[0].flags.options = options::kDirectoryFile;
+  scenario.threads = {
+      ThreadProgram{{Open(On("d0", "a/foo.h")), Open(On("d1", "foo.h"))}},
+      ThreadProgram{{OpenDir(Cwd("src/a"), "h0"), Open(On("h0", "foo.h")),
+                     Open(On("h0", "nope")), Close("h0")}},
+  };
+  ASSERT_TRUE(RunAll(scenario, 3).ok());
+  for (const RoundTrace& trace : traces_) {
+    EXPECT_TRUE(trace.records[0][0].outcome.ok());
+    EXPECT_TRUE(trace.records[0][1].outcome.ok());
+    EXPECT_TRUE(trace.records[1][1].outcome.ok());
+    EXPECT_EQ(trace.records[1][2].outcome.status, StatusClass::kNotFound);
+  }
+}
+
+TEST_F(ExecutorTest, AnOpAnchoredOnAHandleThatFailedToOpenDoesNotRun) {
+  Scenario scenario;
+  scenario.threads = {ThreadProgram{
+      {OpenDir(Cwd("missing"), "h0"), Open(On("h0", "f")), Close("h0")}}};
+  ASSERT_TRUE(RunAll(scenario, 1).ok());
+  EXPECT_TRUE(traces_[0].records[0][0].ran);
+  EXPECT_FALSE(traces_[0].records[0][1].ran);
+  EXPECT_FALSE(traces_[0].records[0][2].ran);
+}
+
+TEST_F(ExecutorTest, MutatingScenariosStartEachRoundFromTheTree) {
+  Scenario scenario;
+  scenario.tree = {Dir("src"), File("src/old")};
+  scenario.shared = {SharedHandle{"d0", Cwd("src"), OpenFlags{}}};
+  scenario.threads = {
+      ThreadProgram{{Open(Cwd("src/new"), "", Disposition::kCreate),
+                     PathOp(OpKind::kDelete, Cwd("src/old"))}},
+      // Through the shared handle, which must follow the rebuilt tree.
+      ThreadProgram{{Open(On("d0", "other"), "", Disposition::kCreate)}},
+  };
+  ASSERT_TRUE(RunAll(scenario, 5).ok());
+  ASSERT_EQ(traces_.size(), 5u);
+  for (const RoundTrace& trace : traces_) {
+    EXPECT_TRUE(trace.records[0][0].outcome.ok()) << "round " << trace.round;
+    EXPECT_TRUE(trace.records[0][1].outcome.ok()) << "round " << trace.round;
+    EXPECT_TRUE(trace.records[1][0].outcome.ok()) << "round " << trace.round;
+  }
+}
+
+TEST_F(ExecutorTest, RefusesAPathTheBackendCannotExpress) {
+  Scenario scenario;
+  scenario.threads = {
+      ThreadProgram{{Open(testing_util::MakePath(Anchor::kNtObject, "f"))}}};
+  EXPECT_EQ(RunAll(scenario, 1).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(traces_.empty());
+}
+
+size_t OpenDescriptors() {
+  return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                       std::filesystem::directory_iterator());
+}
+
+TEST_F(ExecutorTest, ClosesEveryDescriptor) {
+  Scenario scenario = testing_util::SeedPattern();
+  scenario.shared = {SharedHandle{"d0", Cwd("src"), OpenFlags{}}};
+  // Held and never closed: the end of the round closes it.
+  scenario.threads[1].ops.push_back(Open(On("d0", "a/foo.h"), "h1"));
+  scenario.threads[1].ops.push_back(OpenDir(Cwd("src"), "h2"));
+  const size_t before = OpenDescriptors();
+  ASSERT_TRUE(RunAll(scenario, 20).ok());
+  EXPECT_EQ(OpenDescriptors(), before);
+
+  // Also when the run stops early and when it fails.
+  Executor executor(*backend_, ExecutorOptions{});
+  ASSERT_TRUE(executor
+                  .Run(scenario, *sandbox_, 20, [](const RoundTrace&) { return false; })
+                  .ok());
+  EXPECT_EQ(OpenDescriptors(), before);
+  scenario.shared.push_back(SharedHandle{"d1", Cwd("missing"), OpenFlags{}});
+  EXPECT_FALSE(RunAll(scenario, 20).ok());
+  EXPECT_EQ(OpenDescriptors(), before);
+}
+
+TEST_F(ExecutorTest, TheWatchdogMarksABlockedOpenAsAHang) {
+  // Round 0 finds no FIFO; the observer then makes one, and round 1's open
+  // of it for reading blocks, since no writer ever comes.
+  Scenario scenario;
+  scenario.tree = {File("f")};
+  scenario.threads = {ThreadProgram{{Open(Cwd("fifo")), Open(Cwd("f"))}},
+                      ThreadProgram{{PathOp(OpKind::kStat, Cwd("f"))}}};
+  ExecutorOptions options;
+  options.watchdog = absl::Milliseconds(300);
+  options.retry_failures = false;
+  Executor executor(*backend_, options);
+  std::vector<RoundTrace> traces;
+  const auto started = std::chrono::steady_clock::now();
+  const absl::Status status = executor.Run(scenario, *sandbox_, 2, [&](const RoundTrace& trace) {
+    traces.push_back(trace);
+    if (trace.round == 0) {
+      EXPECT_EQ(mkfifo((sandbox_->root() + "/fifo").c_str(), 0600), 0);
+    }
+    return true;
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  ASSERT_EQ(traces.size(), 2u);
+  EXPECT_FALSE(traces[0].hang);
+  EXPECT_EQ(traces[0].records[0][0].outcome.status, StatusClass::kNotFound);
+  EXPECT_TRUE(traces[1].hang);
+  const OpRecord& blocked = traces[1].records[0][0];
+  EXPECT_EQ(blocked.outcome.status, StatusClass::kHang);
+  EXPECT_EQ(blocked.outcome.native, EINTR);
+  EXPECT_GE(blocked.end_ns - blocked.start_ns, 300'000'000);
+  EXPECT_TRUE(traces[1].records[0][1].outcome.ok()) << "the thread went on";
+}
+
+// A backend whose every call blocks, deaf to interrupts, until released.
+std::atomic<bool> g_release_deaf_call{false};
+std::atomic<bool> g_deaf_call_returned{false};
+
+class DeafCall final : public PreparedCall {
+ public:
+  Outcome Call(NativeHandle, NativeHandle, NativeHandle*) const override {
+    while (!g_release_deaf_call.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    g_deaf_call_returned.store(true);
+    return Outcome{};
+  }
+  std::string Describe() const override { return "deaf()"; }
+};
+
+class DeafBackend final : public Backend {
+ public:
+  absl::string_view name() const override { return "deaf"; }
+  absl::StatusOr<std::unique_ptr<PreparedCall>> Prepare(
+      const Op&, absl::string_view) const override {
+    return std::make_unique<DeafCall>();
+  }
+  void Close(NativeHandle) const override {}
+};
+
+TEST(ExecutorHangTest, ACallThatIgnoresInterruptsIsAbandoned) {
+  ScratchDir parent;
+  auto sandbox = Sandbox::Create(parent.path());
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  Scenario scenario;
+  scenario.threads = {ThreadProgram{{PathOp(OpKind::kStat, Cwd("x"))}},
+                      ThreadProgram{{Barrier(1)}}, ThreadProgram{{Barrier(1)}}};
+  ExecutorOptions options;
+  options.watchdog = absl::Milliseconds(100);
+  const DeafBackend backend;
+  Executor executor(backend, options);
+  int observed = 0;
+  const absl::Status status = executor.Run(scenario, **sandbox, 3, [&](const RoundTrace&) {
+    ++observed;
+    return true;
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_EQ(observed, 0);
+  EXPECT_FALSE(g_deaf_call_returned.load());
+  // The abandoned thread, released, must leave without touching the
+  // executor's (now gone) caller-owned objects.
+  g_release_deaf_call.store(true);
+  while (!g_deaf_call_returned.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+}  // namespace
+}  // namespace openrace

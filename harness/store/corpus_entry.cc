@@ -1,0 +1,199 @@
+// corpus_entry.cc — see corpus_entry.h.
+
+#include "harness/store/corpus_entry.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "harness/base/file_util.h"
+#include "harness/store/finding_store.h"
+#include "harness/base/json_reader.h"
+#include "harness/judge/oracle.h"
+#include "harness/scenario/scenario_text.h"
+#include "harness/scenario/validate.h"
+
+namespace openrace {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr absl::string_view kEmulatorRules[] = {
+    "held-relative", "mkdir-relative", "any-relative"};
+
+// The value of a `# key: value` line of a scenario file's header.
+std::string HeaderValue(absl::string_view text, absl::string_view key) {
+  const std::string prefix = absl::StrCat("# ", key, ": ");
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (absl::ConsumePrefix(&line, prefix)) return std::string(line);
+  }
+  return "";
+}
+
+std::string Percent(double rate) {
+  return absl::StrFormat("%.3g %%", 100 * rate);
+}
+
+}  // namespace
+
+std::string CorpusNameForSignature(absl::string_view signature) {
+  std::string name;
+  for (char c : signature) {
+    const char lower = absl::ascii_tolower(static_cast<unsigned char>(c));
+    if (absl::ascii_isalnum(static_cast<unsigned char>(lower))) {
+      name += lower;
+    } else if (!name.empty() && name.back() != '_') {
+      name += '_';
+    }
+  }
+  while (!name.empty() && name.back() == '_') name.pop_back();
+  return name.empty() ? "finding" : name;
+}
+
+absl::StatusOr<std::string> CheckCorpusName(absl::string_view name) {
+  absl::ConsumeSuffix(&name, ".scn");
+  const bool ok = !name.empty() && name.size() <= 100 &&
+                  std::all_of(name.begin(), name.end(), [](char c) {
+                    return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+                           c == '_' || c == '-';
+                  });
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--name '", name,
+        "' must be 1 to 100 letters, digits, '_' or '-' (it names a file "
+        "in the corpus directory)"));
+  }
+  return std::string(name);
+}
+
+bool IsEmulatorRule(absl::string_view rule) {
+  return std::find(std::begin(kEmulatorRules), std::end(kEmulatorRules),
+                   rule) != std::end(kEmulatorRules);
+}
+
+absl::StatusOr<CorpusEntry> MakeCorpusEntry(const CorpusEntryOptions& options) {
+  const fs::path dir = fs::path(AbsolutePath(options.finding_dir)).lexically_normal();
+  // "OUT/<signature>/" names its directory by the part before the slash.
+  const fs::path finding =
+      dir.filename().empty() ? dir.parent_path() : dir;
+  std::error_code ec;
+  if (!fs::is_directory(finding, ec)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.finding_dir, " is not a directory (give OUT/<signature>/)"));
+  }
+  if (!options.emulator_rule.empty() && !IsEmulatorRule(options.emulator_rule)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--emulator-rule '", options.emulator_rule,
+        "' is not one of held-relative, mkdir-relative, any-relative"));
+  }
+  CorpusEntry entry;
+  entry.signature = finding.filename().string();
+  absl::optional<Signature> signature = ParseSignature(entry.signature);
+  if (!signature) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        finding.string(),
+        " is not a finding directory: its name is not a signature like "
+        "open-invalid_parameter-EINVAL-transient-cwd"));
+  }
+  const std::string minimized_path = (finding / "minimized.scn").string();
+  const std::string found_path = (finding / "found.scn").string();
+  entry.minimized = fs::is_regular_file(minimized_path, ec);
+  const std::string source = entry.minimized ? minimized_path : found_path;
+  if (!entry.minimized && !fs::is_regular_file(found_path, ec)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        finding.string(),
+        " is not a finding directory: it has neither minimized.scn nor "
+        "found.scn"));
+  }
+  absl::StatusOr<std::string> source_text = ReadFile(source);
+  if (!source_text.ok()) return source_text.status();
+  absl::StatusOr<Scenario> scenario = ParseScenario(*source_text);
+  if (!scenario.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": ", scenario.status().message()));
+  }
+  absl::Status valid = ValidateScenario(*scenario);
+  if (!valid.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": invalid scenario: ", valid.message()));
+  }
+
+  // Provenance: what the finding directory says about itself.
+  std::string failing_call;
+  if (absl::StatusOr<std::string> found = ReadFile(found_path); found.ok()) {
+    failing_call = HeaderValue(*found, "failing call");
+  }
+  std::string rate;
+  bool one_minimal = false;
+  if (absl::StatusOr<std::string> stats =
+          ReadFile((finding / "stats.json").string());
+      stats.ok()) {
+    if (absl::StatusOr<JsonValue> doc = ParseJson(*stats); doc.ok()) {
+      const JsonValue& r = doc->Get("rate");
+      const uint64_t rounds = r.Get("rounds").AsUint64().value_or(0);
+      if (rounds > 0) {
+        rate = absl::StrCat(r.Get("failures").AsUint64().value_or(0), "/",
+                            rounds, " rounds (95 % ",
+                            Percent(r.Get("low").AsDouble().value_or(0)),
+                            " to ",
+                            Percent(r.Get("high").AsDouble().value_or(0)), ")");
+      }
+      one_minimal = doc->Get("one_minimal").AsBool().value_or(false);
+    }
+  }
+  uint64_t occurrences = 0;
+  if (absl::StatusOr<FindingStore> store =
+          FindingStore::Open(finding.parent_path().string());
+      store.ok()) {
+    occurrences = store->Occurrences(*signature);
+  }
+
+  std::string& t = entry.text;
+  absl::StrAppend(&t, "# ", entry.signature, "\n");
+  if (options.emulator_rule.empty()) {
+    absl::StrAppend(
+        &t,
+        "# A real bug: a file system answered this scenario wrongly. It must\n"
+        "# replay clean where the bug is absent or fixed, so a regression\n"
+        "# fails CI.\n");
+  } else {
+    absl::StrAppend(&t, "# Planted by the emulator's rule ",
+                    options.emulator_rule,
+                    ": clean without it, and openrace must\n"
+                    "# keep finding it with the rule loaded.\n");
+  }
+  absl::StrAppend(&t, "# added by openrace corpus add on ",
+                  absl::FormatTime("%Y-%m-%d", options.now, absl::UTCTimeZone()),
+                  " from ", finding.string(), "\n");
+  if (!failing_call.empty()) {
+    absl::StrAppend(&t, "# failing call (as found): ", failing_call, "\n");
+  }
+  if (!rate.empty()) absl::StrAppend(&t, "# rate: ", rate, "\n");
+  if (occurrences > 0) {
+    absl::StrAppend(&t, "# occurrences: ", occurrences,
+                    " scenario(s) of the campaign\n");
+  }
+  if (entry.minimized) {
+    absl::StrAppend(&t, "# scenario: minimized.scn",
+                    one_minimal ? " (1-minimal)" : " (not 1-minimal)", "\n");
+  } else {
+    absl::StrAppend(&t,
+                    "# scenario: found.scn as generated; the finding was never "
+                    "minimized\n");
+  }
+  absl::StrAppend(&t, "# expect: clean\n");
+  if (!options.emulator_rule.empty()) {
+    absl::StrAppend(&t, "# expect: finding ", entry.signature,
+                    " under emulator rule ", options.emulator_rule, "\n");
+  }
+  absl::StrAppend(&t, PrintScenario(*scenario));
+  entry.default_name = CorpusNameForSignature(entry.signature);
+  return entry;
+}
+
+}  // namespace openrace

@@ -1,0 +1,209 @@
+#include "harness/store/finding_store.h"
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "harness/base/file_util.h"
+#include "harness/scenario/scenario_text.h"
+#include "harness/repro/stats.h"
+#include "harness/report/timeline.h"
+
+namespace openrace {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kSignature[] = "open-invalid_parameter-EINVAL-transient-cwd";
+
+Outcome Einval() {
+  return Outcome{StatusClass::kInvalidParameter, 22, NativeKind::kErrno};
+}
+
+// A finding as a campaign leaves it once minimized, drawn, emitted and
+// bisected.
+FindingSummary CompleteSummary() {
+  FindingSummary s;
+  s.signature = *ParseSignature(kSignature);
+  s.found = *ParseScenario(R"(openrace-scenario 1
+rounds 100
+dir src
+file src/f
+file src/g
+thread
+  h0 = open cwd:src/f
+  barrier 1
+  stat cwd:src/g
+  close h0
+thread
+  barrier 1
+  open cwd:src/f
+)");
+  s.found_thread = 1;
+  s.found_op = 1;
+  s.backend = "posix";
+  s.environment = {{"os", "Linux 6.1"}, {"file system", "tmpfs"}, {"cpus", "2"}};
+  MinimizeResult minimized;
+  minimized.scenario = *ParseScenario(R"(openrace-scenario 1
+rounds 460
+dir src
+file src/f
+thread
+  h0 = open cwd:src/f
+  barrier 1
+  close h0
+thread
+  barrier 1
+  open cwd:src/f
+)");
+  minimized.one_minimal = true;
+  minimized.steps = {"remove thread 1 op 3", "drop tree entry src/g"};
+  minimized.candidates_tried = 17;
+  minimized.rounds_run = 12345;
+  minimized.failures = 20;
+  minimized.rounds = 4335;
+  minimized.rate = WilsonInterval(20, 4335);
+  s.RecordMinimized(minimized);
+  RoundTrace round;
+  round.round = 77;
+  OpRecord held{true, Outcome{}, absl::nullopt, 100, 5000, 0};
+  OpRecord barrier{true, Outcome{}, absl::nullopt, 5100, 5200, 0};
+  OpRecord close{true, Outcome{}, absl::nullopt, 9000, 9100, 0};
+  OpRecord failed{true, Einval(), Outcome{}, 5300, 6100, 7000};
+  round.records = {{held, barrier, close}, {barrier, failed}};
+  s.failing_round = round;
+  s.failing_op = OpRef{1, 1};
+  s.failing_call = "open cwd:src/f";
+  s.timeline_svg = TimelineSvg(*s.minimized, round, s.failing_op);
+  s.timeline_ascii = TimelineAscii(*s.minimized, round, s.failing_op);
+  s.bisect = {{"as found", 20, 5087},
+              {"absolute path", 0, 4683},
+              {"one thread", 0, 4683}};
+  s.repro_c = "int main(void) { return 0; }\n";
+  s.repro_c_name = "repro.c";
+  return s;
+}
+
+class FindingDirectoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    out_ = fs::path(::testing::TempDir()) /
+           absl::StrCat("finding_store_test-", std::random_device()());
+    fs::create_directories(out_);
+  }
+  void TearDown() override { fs::remove_all(out_); }
+
+  // Writes `s` the way a campaign does; returns its directory.
+  std::string Store(FindingSummary s) {
+    absl::StatusOr<FindingStore> store = FindingStore::Open(out_.string());
+    EXPECT_TRUE(store.ok()) << store.status();
+    FindingSummary found_only = s;
+    found_only.minimized.reset();
+    EXPECT_TRUE(store->AddNew(found_only).ok());
+    EXPECT_TRUE(store->Update(s).ok());
+    return store->DirectoryOf(s.signature);
+  }
+
+  std::string Read(const std::string& path) {
+    absl::StatusOr<std::string> text = ReadFile(path);
+    EXPECT_TRUE(text.ok()) << text.status();
+    return text.ok() ? *text : "";
+  }
+
+  fs::path out_;
+};
+
+TEST_F(FindingDirectoryTest, RebuildsReportAndTimelineByteForByte) {
+  const std::string dir = Store(CompleteSummary());
+  absl::StatusOr<FindingSummary> read = ReadFindingDirectory(dir);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE(read->missing.empty());
+  EXPECT_EQ(ReportMarkdown(*read), Read(dir + "/report.md"));
+  EXPECT_EQ(read->timeline_svg, Read(dir + "/timeline.svg"));
+  EXPECT_EQ(StatsJson(*read), Read(dir + "/stats.json"));
+  EXPECT_TRUE(absl::StrContains(read->timeline_ascii, "X"));
+  EXPECT_EQ(read->found_thread, 1u);
+  EXPECT_EQ(read->found_op, 1u);
+}
+
+TEST_F(FindingDirectoryTest, MissingPiecesAreNamedAndTheRestIsReported) {
+  const std::string dir = Store(CompleteSummary());
+  fs::remove(dir + "/minimized.scn");
+  fs::remove(dir + "/repro.c");
+  fs::remove(dir + "/stats.json");
+  absl::StatusOr<FindingSummary> read = ReadFindingDirectory(dir);
+  ASSERT_TRUE(read.ok()) << read.status();
+  const std::string report = ReportMarkdown(*read);
+  EXPECT_TRUE(absl::StrContains(report, "## Not in this finding directory"));
+  for (const char* piece : {"minimized.scn", "repro.c", "stats.json"}) {
+    EXPECT_TRUE(absl::StrContains(report, absl::StrCat("- ", piece))) << piece;
+  }
+  // What is there is still shown: the found scenario and its failing call.
+  EXPECT_TRUE(absl::StrContains(report, "file src/g"));
+  EXPECT_TRUE(absl::StrContains(report, "the call `open cwd:src/f`"));
+  EXPECT_TRUE(absl::StrContains(report, kSignature));
+}
+
+TEST_F(FindingDirectoryTest, ANonFindingDirectoryIsRefused) {
+  absl::StatusOr<FindingSummary> empty = ReadFindingDirectory(out_.string());
+  EXPECT_EQ(empty.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(empty.status().message(), "not a finding directory"))
+      << empty.status();
+  absl::StatusOr<FindingSummary> none =
+      ReadFindingDirectory((out_ / "no-such-dir").string());
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(FindingDirectoryTest, MalformedFilesAreNamedWithThePlace) {
+  const std::string dir = Store(CompleteSummary());
+  ASSERT_TRUE(WriteFileAtomically(dir + "/stats.json", "{\n  \"rate\": [1,\n").ok());
+  absl::StatusOr<FindingSummary> read = ReadFindingDirectory(dir);
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(read.status().message(), "stats.json: offset"))
+      << read.status();
+
+  ASSERT_TRUE(WriteFileAtomically(dir + "/stats.json",
+                                  R"({"rate": {"failures": 9, "rounds": 3}})").ok());
+  read = ReadFindingDirectory(dir);
+  EXPECT_TRUE(absl::StrContains(read.status().message(), "'rate'"))
+      << read.status();
+
+  ASSERT_TRUE(WriteFileAtomically(
+                  dir + "/stats.json",
+                  R"({"failing_round": {"thread": 9, "op": 1, "records": []}})")
+                  .ok());
+  read = ReadFindingDirectory(dir);
+  EXPECT_TRUE(absl::StrContains(read.status().message(), "'failing_round'"))
+      << read.status();
+
+  ASSERT_TRUE(WriteFileAtomically(dir + "/found.scn", "openrace-scenario 1\nbogus\n").ok());
+  read = ReadFindingDirectory(dir);
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(read.status().message(), "found.scn: line 2"))
+      << read.status();
+}
+
+TEST(FindingHeaderTest, FailingCallCountsFromOne) {
+  const Scenario scenario = *ParseScenario(
+      "openrace-scenario 1\nfile f\nthread\n  open cwd:f\nthread\n  barrier 1\n  open cwd:f\n"
+      "thread\n  barrier 1\n");
+  FindingHeader header = ParseFindingHeader(
+      absl::StrCat("# found: ", kSignature,
+                   "\n# failing call: thread 2 op 2: open cwd:f\n"),
+      scenario);
+  EXPECT_EQ(header.signature, kSignature);
+  ASSERT_TRUE(header.failing.has_value());
+  EXPECT_EQ(*header.failing, (OpRef{1, 1}));
+  for (const char* bad : {"# failing call: thread 0 op 1: x\n",
+                          "# failing call: thread 4 op 1: x\n",
+                          "# failing call: thread 2 op 3: x\n",
+                          "openrace-scenario 1\n# failing call: thread 1 op 1: x\n"}) {
+    EXPECT_FALSE(ParseFindingHeader(bad, scenario).failing.has_value()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace openrace

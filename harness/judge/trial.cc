@@ -2,6 +2,9 @@
 
 #include "harness/judge/trial.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include <atomic>
 
 namespace openrace {
@@ -72,6 +75,55 @@ absl::StatusOr<TrialResult> RealProber::RunMatching(const Scenario& scenario,
 
 Semantics SemanticsOf(const Backend& backend) {
   return backend.name() == "posix" ? Semantics::kPosix : Semantics::kWindows;
+}
+
+namespace {
+
+// Makes `dir` current for its lifetime and restores the previous one.
+class ScopedCurrentDirectory {
+ public:
+  absl::Status Enter(const std::string& dir) {
+    std::error_code error;
+    previous_ = std::filesystem::current_path(error);
+    if (error) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot learn the current directory: ", error.message()));
+    }
+    std::filesystem::current_path(dir, error);
+    if (error) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot change into ", dir, ": ", error.message()));
+    }
+    entered_ = true;
+    return absl::OkStatus();
+  }
+  ~ScopedCurrentDirectory() {
+    if (!entered_) return;
+    std::error_code ignored;
+    std::filesystem::current_path(previous_, ignored);
+  }
+
+ private:
+  std::filesystem::path previous_;
+  bool entered_ = false;
+};
+
+}  // namespace
+
+absl::StatusOr<TrialResult> CurrentDirectoryProber::Run(
+    const Scenario& scenario, const absl::optional<Signature>& want,
+    uint64_t max_rounds, uint64_t stop_after) {
+  ScopedCurrentDirectory cd;
+  if (absl::Status s = cd.Enter(dir_); !s.ok()) return s;
+  return inner_.Run(scenario, want, max_rounds, stop_after);
+}
+
+absl::StatusOr<TrialResult> CurrentDirectoryProber::RunMatching(
+    const Scenario& scenario, FindingMatch match, uint64_t max_rounds,
+    uint64_t stop_after) {
+  ScopedCurrentDirectory cd;
+  if (absl::Status s = cd.Enter(dir_); !s.ok()) return s;
+  return inner_.RunMatching(scenario, match, max_rounds, stop_after);
 }
 
 }  // namespace openrace

@@ -97,6 +97,28 @@ uint64_t RoundsRunInThisProcess();
 // The semantics the oracle should apply to a backend's calls.
 Semantics SemanticsOf(const Backend& backend);
 
+// Runs another prober with `dir` as the process's current directory and
+// restores the previous one after each trial. A second sandbox (the control
+// directory) becomes the current directory when it is made; cwd-anchored
+// paths must resolve in the sandbox that runs them.
+class CurrentDirectoryProber : public Prober {
+ public:
+  CurrentDirectoryProber(Prober& inner, std::string dir)
+      : inner_(inner), dir_(std::move(dir)) {}
+  absl::StatusOr<TrialResult> Run(const Scenario& scenario,
+                                  const absl::optional<Signature>& want,
+                                  uint64_t max_rounds,
+                                  uint64_t stop_after) override;
+  absl::StatusOr<TrialResult> RunMatching(const Scenario& scenario,
+                                          FindingMatch match,
+                                          uint64_t max_rounds,
+                                          uint64_t stop_after) override;
+
+ private:
+  Prober& inner_;
+  std::string dir_;
+};
+
 }  // namespace openrace
 
 #endif  // OPENRACE_HARNESS_JUDGE_TRIAL_H_

@@ -1,34 +1,8 @@
 // bisect.h — what a finding is and is not: its failure rate under
 // variations of the scenario, for the table of a good bug report.
 //
-// A variation is a pure transformation of the Scenario, named for the
-// table. Variations() builds them for one failing operation (the Finding's
-// thread and op), every one valid (ValidateScenario):
-//   as found                  the scenario itself
-//   absolute path             the failing op's paths spelled from `abs:`,
-//                             same resolved target (when not already abs)
-//   all paths absolute        every cwd- or handle-anchored path of the
-//                             scenario spelled from `abs:` (when that
-//                             differs from "absolute path")
-//   directory handle anchor   (failing op cwd-anchored) a shared handle
-//                             `d_bisect = open cwd:<parent> options=directory`
-//                             and the op anchored on it: `d_bisect:<name>`
-//   current-directory anchor  (failing op anchored on a handle, abs:, dev:
-//                             or nt:) the same target spelled from `cwd:`
-//   \\?\ form / \??\ form     (win32 / nt backends only) the failing op's
-//                             target spelled from `dev:` / `nt:`, resolved,
-//                             with `\` separators
-//   one thread                only the failing op's thread (its barriers
-//                             dropped; it keeps every op it has)
-//   no held handle            every open that anchors nothing keeps no
-//                             handle, and its close goes
-//   <flag> reset              for each non-default field of the failing
-//                             open: access, share, disp, options, attrs,
-//                             and spin (its slide)
-//   backup semantics toggled  (win32 / nt backends only) the failing open's
-//                             options ^ backup
-// A variation identical to the scenario (other than "as found") or invalid
-// is left out.
+// The variations (scenario/variations.h) are pure transformations of the
+// Scenario around the failing op.
 //
 // Bisect() measures each: "as found" until a few failures (or a cap), which
 // gives the rate p; then every variation for RoundsToDetect(p / 4, 0.99)
@@ -46,8 +20,8 @@
 //
 // A second Sandbox (the control directory) makes itself the current
 // directory when it is created, and cwd-anchored paths resolve against the
-// current directory: wrap each RealProber in a CurrentDirectoryProber on its
-// own sandbox's root while both sandboxes exist.
+// current directory: wrap each RealProber in a CurrentDirectoryProber
+// (judge/trial.h) on its own sandbox's root while both sandboxes exist.
 //
 // Example:
 //   RealProber main_real(*backend, *sandbox, semantics, {});
@@ -74,6 +48,7 @@
 #include "absl/strings/string_view.h"
 #include "harness/judge/oracle.h"
 #include "harness/scenario/scenario.h"
+#include "harness/scenario/variations.h"
 #include "harness/judge/trial.h"
 
 namespace openrace {
@@ -85,20 +60,6 @@ struct BisectRow {
   uint64_t rounds = 0;
 };
 
-
-struct Variation {
-  std::string name;   // the table's first column
-  Scenario scenario;  // valid
-  OpRef failing;      // where the failing op is in `scenario`
-};
-
-// The variations of `scenario` around its failing op `where.thread`,
-// `where.op` (an open, mkdir, stat, delete or rename), "as found" first.
-// `backend` ("posix", "nt", "win32") decides whether the Windows-only
-// variations are made. Pure.
-std::vector<Variation> Variations(const Scenario& scenario,
-                                  const Finding& where,
-                                  absl::string_view backend = "posix");
 
 struct FirstFailure {
   Finding where;        // the first finding of the first matching round
@@ -154,27 +115,6 @@ std::string BisectRate(const BisectRow& row);
 // The Markdown table: | variation | failures | rounds | rate |.
 std::string BisectMarkdown(const std::vector<BisectRow>& rows);
 
-// Runs another prober with `dir` as the process's current directory and
-// restores the previous one after each trial. A second sandbox (the control
-// directory) becomes the current directory when it is made; cwd-anchored
-// paths must resolve in the sandbox that runs them.
-class CurrentDirectoryProber : public Prober {
- public:
-  CurrentDirectoryProber(Prober& inner, std::string dir)
-      : inner_(inner), dir_(std::move(dir)) {}
-  absl::StatusOr<TrialResult> Run(const Scenario& scenario,
-                                  const absl::optional<Signature>& want,
-                                  uint64_t max_rounds,
-                                  uint64_t stop_after) override;
-  absl::StatusOr<TrialResult> RunMatching(const Scenario& scenario,
-                                          FindingMatch match,
-                                          uint64_t max_rounds,
-                                          uint64_t stop_after) override;
-
- private:
-  Prober& inner_;
-  std::string dir_;
-};
 
 }  // namespace openrace
 

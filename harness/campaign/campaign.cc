@@ -126,18 +126,12 @@ class Campaign {
     FindingSummary summary;
     summary.signature = signature;
     summary.found = *std::move(scenario);
-    const size_t at = text->find("# failing call: thread ");
-    int thread = 0, op = 0;
-    if (at == std::string::npos ||
-        std::sscanf(text->c_str() + at, "# failing call: thread %d op %d",
-                    &thread, &op) != 2 ||
-        thread < 1 || op < 1 ||
-        static_cast<size_t>(thread) > summary.found.threads.size() ||
-        static_cast<size_t>(op) > summary.found.threads[thread - 1].ops.size()) {
+    const FindingHeader header = ParseFindingHeader(*text, summary.found);
+    if (!header.failing) {
       return absl::DataLossError("found.scn does not name its failing call");
     }
-    summary.found_thread = thread - 1;
-    summary.found_op = op - 1;
+    summary.found_thread = header.failing->thread;
+    summary.found_op = header.failing->op;
     summary.occurrences = store_.Occurrences(signature);
     summary.backend = std::string(backend_.name());
     summary.environment = DescribeSystem(sandbox_.root());

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/cli/commands.h"
-#include "harness/store/finding_store.h"
+#include "harness/scenario/scenario_text.h"
 
 namespace openrace {
 

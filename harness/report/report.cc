@@ -2,10 +2,15 @@
 
 #include "harness/report/report.h"
 
+#include <cmath>
+#include <cstdint>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "harness/base/json.h"
+#include "harness/base/json_reader.h"
+#include "harness/repro/stats.h"
 #include "harness/scenario/scenario_text.h"
 
 namespace openrace {
@@ -270,6 +275,213 @@ std::string ReportMarkdown(const FindingSummary& s) {
     md += "\n";
   }
   return md;
+}
+
+namespace {
+
+// A member of an object, or nullptr (JsonValue::Get reads absent as null).
+const JsonValue* Find(const JsonValue& object, absl::string_view key) {
+  return object.Has(key) ? &object.Get(key) : nullptr;
+}
+
+// Reads stats.json's fields into `s`; errors say which field is wrong.
+class StatsReader {
+ public:
+  StatsReader(const JsonValue& root, std::string path)
+      : root_(root), path_(std::move(path)) {}
+
+  absl::Status Bad(absl::string_view field, absl::string_view expected) const {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path_, ": '", field, "' is not ", expected));
+  }
+
+  absl::StatusOr<uint64_t> Count(const JsonValue& object,
+                                 absl::string_view key) const {
+    const JsonValue* value = Find(object, key);
+    if (value == nullptr) return uint64_t{0};
+    absl::optional<uint64_t> n = value->AsUint64();
+    if (!n) return Bad(key, "a count (a non-negative integer)");
+    return *n;
+  }
+
+  absl::StatusOr<int64_t> Signed(const JsonValue& object,
+                                 absl::string_view key) const {
+    const JsonValue* value = Find(object, key);
+    if (value == nullptr) return int64_t{0};
+    if (absl::optional<uint64_t> n = value->AsUint64();
+        n && *n <= uint64_t{INT64_MAX}) {
+      return static_cast<int64_t>(*n);
+    }
+    // A negative count: exact below 2^53, far beyond any time or code here.
+    absl::optional<double> d = value->AsDouble();
+    if (!d || *d != std::floor(*d) || *d < -9007199254740992.0 || *d >= 0) {
+      return Bad(key, "an integer");
+    }
+    return static_cast<int64_t>(*d);
+  }
+
+  absl::StatusOr<Outcome> ReadOutcome(const JsonValue& value) const {
+    const JsonValue* status = Find(value, "status");
+    const JsonValue* kind = Find(value, "kind");
+    absl::optional<StatusClass> parsed_status =
+        status && status->AsString() ? ParseStatusClass(*status->AsString())
+                                     : absl::nullopt;
+    absl::optional<NativeKind> parsed_kind =
+        kind && kind->AsString() ? ParseNativeKind(*kind->AsString())
+                                 : absl::nullopt;
+    if (!parsed_status || !parsed_kind) {
+      return Bad("outcome", "{status, native, kind} with known names");
+    }
+    absl::StatusOr<int64_t> native = Signed(value, "native");
+    if (!native.ok()) return native.status();
+    return Outcome{*parsed_status, *native, *parsed_kind};
+  }
+
+  // failing_round, checked against the scenario it was drawn from.
+  absl::Status ReadRound(const JsonValue& value, const Scenario& shown,
+                         FindingSummary& s) const {
+    absl::StatusOr<uint64_t> thread = Count(value, "thread");
+    absl::StatusOr<uint64_t> op = Count(value, "op");
+    absl::StatusOr<uint64_t> round = Count(value, "round");
+    if (!thread.ok()) return thread.status();
+    if (!op.ok()) return op.status();
+    if (!round.ok()) return round.status();
+    const JsonValue* records = Find(value, "records");
+    if (*thread < 1 || *thread > shown.threads.size() || *op < 1 ||
+        *op > shown.threads[*thread - 1].ops.size() || records == nullptr ||
+        records->kind() != JsonValue::Kind::kArray ||
+        records->elements().size() != shown.threads.size()) {
+      return Bad("failing_round",
+                 "a round of the scenario shown (thread and op from 1, a "
+                 "list of records per thread)");
+    }
+    RoundTrace trace;
+    trace.round = *round;
+    const JsonValue* hang = Find(value, "hang");
+    trace.hang = hang != nullptr && hang->AsBool().value_or(false);
+    for (size_t t = 0; t < records->elements().size(); ++t) {
+      const JsonValue& thread_records = records->elements()[t];
+      if (thread_records.kind() != JsonValue::Kind::kArray ||
+          thread_records.elements().size() > shown.threads[t].ops.size()) {
+        return Bad("failing_round", "one record per operation of each thread");
+      }
+      trace.records.emplace_back();
+      for (const JsonValue& item : thread_records.elements()) {
+        OpRecord record;
+        const JsonValue* ran = Find(item, "ran");
+        record.ran = ran != nullptr && ran->AsBool().value_or(false);
+        for (auto [key, field] :
+             {std::pair{"start_ns", &record.start_ns},
+              std::pair{"end_ns", &record.end_ns},
+              std::pair{"retry_end_ns", &record.retry_end_ns}}) {
+          absl::StatusOr<int64_t> n = Signed(item, key);
+          if (!n.ok()) return n.status();
+          *field = *n;
+        }
+        const JsonValue* outcome = Find(item, "outcome");
+        if (outcome == nullptr) return Bad("outcome", "there");
+        absl::StatusOr<Outcome> parsed = ReadOutcome(*outcome);
+        if (!parsed.ok()) return parsed.status();
+        record.outcome = *parsed;
+        if (const JsonValue* retry = Find(item, "retry")) {
+          absl::StatusOr<Outcome> parsed_retry = ReadOutcome(*retry);
+          if (!parsed_retry.ok()) return parsed_retry.status();
+          record.retry = *parsed_retry;
+        }
+        trace.records.back().push_back(record);
+      }
+    }
+    s.failing_round = std::move(trace);
+    s.failing_op = OpRef{*thread - 1, *op - 1};
+    return absl::OkStatus();
+  }
+
+  absl::Status Read(FindingSummary& s) const {
+    if (root_.kind() != JsonValue::Kind::kObject) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path_, ": expected a JSON object"));
+    }
+    if (const JsonValue* backend = Find(root_, "backend")) {
+      if (!backend->AsString()) return Bad("backend", "a string");
+      s.backend = *backend->AsString();
+    }
+    if (const JsonValue* one_minimal = Find(root_, "one_minimal")) {
+      if (!one_minimal->AsBool()) return Bad("one_minimal", "true or false");
+      s.one_minimal = *one_minimal->AsBool();
+    }
+    for (auto [key, field] : {std::pair{"occurrences", &s.occurrences},
+                              std::pair{"candidates_tried", &s.candidates_tried},
+                              std::pair{"minimize_rounds", &s.minimize_rounds}}) {
+      absl::StatusOr<uint64_t> n = Count(root_, key);
+      if (!n.ok()) return n.status();
+      *field = *n;
+    }
+    if (const JsonValue* rate = Find(root_, "rate")) {
+      absl::StatusOr<uint64_t> failures = Count(*rate, "failures");
+      absl::StatusOr<uint64_t> rounds = Count(*rate, "rounds");
+      if (!failures.ok()) return failures.status();
+      if (!rounds.ok()) return rounds.status();
+      if (*failures > *rounds) return Bad("rate", "failures within rounds");
+      s.failures = *failures;
+      s.rounds = *rounds;
+      // The interval is a function of the counts: recomputed, not re-read
+      // from its 6 printed digits.
+      if (s.rounds > 0) s.rate = WilsonInterval(s.failures, s.rounds);
+    }
+    if (const JsonValue* bisect = Find(root_, "bisect")) {
+      if (bisect->kind() != JsonValue::Kind::kArray) return Bad("bisect", "a list");
+      for (const JsonValue& row : bisect->elements()) {
+        const JsonValue* variation = Find(row, "variation");
+        absl::StatusOr<uint64_t> failures = Count(row, "failures");
+        absl::StatusOr<uint64_t> rounds = Count(row, "rounds");
+        if (variation == nullptr || !variation->AsString() || !failures.ok() ||
+            !rounds.ok() || *failures > *rounds) {
+          return Bad("bisect", "a list of {variation, failures, rounds}");
+        }
+        s.bisect.push_back(BisectRow{*variation->AsString(), *failures, *rounds});
+      }
+    }
+    if (const JsonValue* steps = Find(root_, "steps")) {
+      if (steps->kind() != JsonValue::Kind::kArray) return Bad("steps", "a list");
+      for (const JsonValue& step : steps->elements()) {
+        if (!step.AsString()) return Bad("steps", "a list of strings");
+        s.steps.push_back(*step.AsString());
+      }
+    }
+    if (const JsonValue* environment = Find(root_, "environment")) {
+      if (environment->kind() != JsonValue::Kind::kObject) {
+        return Bad("environment", "an object of strings");
+      }
+      for (const auto& [name, value] : environment->members()) {
+        if (!value.AsString()) return Bad("environment", "an object of strings");
+        s.environment.emplace_back(name, *value.AsString());
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  const JsonValue& root_;
+  std::string path_;
+};
+
+}  // namespace
+
+absl::Status ReadStatsJson(absl::string_view text, absl::string_view path,
+                           FindingSummary& s) {
+  const std::string where(path);
+  absl::StatusOr<JsonValue> json = ParseJson(text);
+  if (!json.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": ", json.status().message()));
+  }
+  StatsReader reader(*json, where);
+  if (absl::Status status = reader.Read(s); !status.ok()) return status;
+  if (const JsonValue* round = Find(*json, "failing_round")) {
+    const Scenario& shown = s.minimized ? *s.minimized : s.found;
+    return reader.ReadRound(*round, shown, s);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace openrace

@@ -64,8 +64,14 @@ struct FindingSummary {
 // files: backend, environment {name: value}, failing_round {thread, op
 // (from 1), round, hang, records [[{ran, start_ns, end_ns, retry_end_ns,
 // outcome, retry}]]} with each outcome as {status, native, kind}.
-// ReadFindingDirectory (finding_store.h) reads it back.
 std::string StatsJson(const FindingSummary& summary);
+
+// Reads stats.json (the text of the file at `path`, named in errors) back
+// into `s`, whose found and minimized scenarios are already set: the
+// failing round is checked against the scenario it was drawn from. Errors
+// say which field is wrong. ReadFindingDirectory (finding_store.h) uses it.
+absl::Status ReadStatsJson(absl::string_view text, absl::string_view path,
+                           FindingSummary& s);
 
 // "errno", "ntstatus", "win32": Outcome::native_kind in stats.json.
 absl::optional<NativeKind> ParseNativeKind(absl::string_view name);

@@ -34,6 +34,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/types/optional.h"
 #include "absl/types/span.h"
+#include "harness/base/file_util.h"
+#include "harness/scenario/validate.h"
 
 namespace openrace {
 namespace {
@@ -964,6 +966,21 @@ std::ostream& operator<<(std::ostream& os, const Path& path) {
 
 std::ostream& operator<<(std::ostream& os, const Op& op) {
   return os << PrintOp(op);
+}
+
+absl::StatusOr<Scenario> ReadScenarioFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<Scenario> scenario = ParseScenario(*text);
+  if (!scenario.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", scenario.status().message()));
+  }
+  if (absl::Status valid = ValidateScenario(*scenario); !valid.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": invalid scenario: ", valid.message()));
+  }
+  return scenario;
 }
 
 }  // namespace openrace

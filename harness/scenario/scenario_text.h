@@ -94,6 +94,9 @@ std::ostream& operator<<(std::ostream& os, const Scenario& scenario);
 std::ostream& operator<<(std::ostream& os, const Path& path);
 std::ostream& operator<<(std::ostream& os, const Op& op);
 
+// Reads, parses and validates a scenario file; errors name the file.
+absl::StatusOr<Scenario> ReadScenarioFile(const std::string& path);
+
 }  // namespace openrace
 
 #endif  // OPENRACE_HARNESS_SCENARIO_SCENARIO_TEXT_H_

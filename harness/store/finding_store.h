@@ -106,9 +106,6 @@ class FindingStore {
   std::map<std::string, uint64_t> writer_counts_;
 };
 
-// Reads, parses and validates a scenario file; errors name the file.
-absl::StatusOr<Scenario> ReadScenarioFile(const std::string& path);
-
 // What the header comments of found.scn and minimized.scn say:
 // `# found: SIG` / `# minimized: SIG`, and (found.scn) `# failing call:
 // thread T op I: ...`, which counts from 1. `failing` is 0-based, and set

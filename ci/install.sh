@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   clang libclang-rt-14-dev
-  libabsl-dev libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  libabsl-dev nlohmann-json3-dev libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   util-linux procps python3-yaml
   "$@"
 )

@@ -71,7 +71,7 @@ if ! has_deb_src; then
   added_src=1
 fi
 
-packages=(mingw-w64 wine wine64 cmake ninja-build dpkg-dev googletest ca-certificates)
+packages=(mingw-w64 wine wine64 cmake ninja-build dpkg-dev googletest nlohmann-json3-dev ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -123,12 +123,20 @@ if [ ! -e "$prefix/.googletest-done" ]; then
   touch "$prefix/.googletest-done"
 fi
 
+# nlohmann/json is header-only: its headers and CMake package copied into the
+# prefix (pointing the cross build at /usr/include would mix glibc's headers
+# with mingw's).
+mkdir -p "$prefix/include" "$prefix/share/cmake"
+cp -r /usr/include/nlohmann "$prefix/include/"
+cp -r /usr/share/cmake/nlohmann_json "$prefix/share/cmake/"
+
 # --- 3. openrace.exe and openrace_tests.exe -------------------------------------
 log "building openrace for Windows"
 cmake -S "$src" -B "$build/openrace" -G Ninja \
   -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_PREFIX_PATH="$prefix" \
   -Dabsl_DIR="$prefix/lib/cmake/absl" -DGTest_DIR="$prefix/lib/cmake/GTest" \
+  -Dnlohmann_json_DIR="$prefix/share/cmake/nlohmann_json" \
   -DCMAKE_GTEST_DISCOVER_TESTS_DISCOVERY_MODE=PRE_TEST \
   -DOPENRACE_BUILD_TESTS=ON -DOPENRACE_BUILD_BENCHMARKS=ON \
   -DOPENRACE_BUILD_EMULATOR=OFF > "$build/openrace-configure.log"

@@ -1,135 +1,133 @@
-// json.cc — see json.h.
+// json.cc — see json.h. The document is built as an nlohmann::ordered_json
+// (keys in the order written) and printed once by Take().
 
 #include "harness/base/json.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "nlohmann/json.hpp"
 
 namespace openrace {
 
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+std::string Dump(const Json& value, int indent) {
+  // Bytes that are not UTF-8 (a file name can hold any) become U+FFFD
+  // instead of failing the whole document.
+  return value.dump(indent, ' ', /*ensure_ascii=*/false,
+                    Json::error_handler_t::replace);
+}
+
+}  // namespace
+
 std::string JsonQuote(absl::string_view value) {
-  std::string out = "\"";
-  for (unsigned char c : value) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out += static_cast<char>(c);
-        }
+  return Dump(Json(std::string(value)), -1);
+}
+
+struct JsonWriter::Document {
+  Json root;
+  // The containers open now, innermost last; each points into its parent,
+  // which gains no element while the child is open, so the pointers hold.
+  std::vector<Json*> open;
+  std::string key;
+  bool has_key = false;
+
+  Json* Insert(Json value) {
+    if (open.empty()) {
+      root = std::move(value);
+      return &root;
     }
+    Json& parent = *open.back();
+    if (parent.is_object()) {
+      Json& slot = parent[key];
+      slot = std::move(value);
+      has_key = false;
+      return &slot;
+    }
+    parent.push_back(std::move(value));
+    return &parent.back();
   }
-  return out + "\"";
-}
+};
 
-void JsonWriter::Newline() {
-  out_ += "\n";
-  out_.append(2 * has_element_.size(), ' ');
-}
-
-void JsonWriter::BeforeValue() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (has_element_.empty()) return;
-  if (has_element_.back()) out_ += ",";
-  has_element_.back() = true;
-  Newline();
-}
+JsonWriter::JsonWriter() : doc_(std::make_unique<Document>()) {}
+JsonWriter::~JsonWriter() = default;
+JsonWriter::JsonWriter(JsonWriter&&) noexcept = default;
+JsonWriter& JsonWriter::operator=(JsonWriter&&) noexcept = default;
 
 JsonWriter& JsonWriter::BeginObject() {
-  BeforeValue();
-  out_ += "{";
-  has_element_.push_back(false);
+  doc_->open.push_back(doc_->Insert(Json::object()));
   return *this;
 }
 
-JsonWriter& JsonWriter::Close(char bracket) {
-  const bool had = has_element_.back();
-  has_element_.pop_back();
-  if (had) Newline();
-  out_ += bracket;
+JsonWriter& JsonWriter::EndObject() {
+  doc_->open.pop_back();
   return *this;
 }
-
-JsonWriter& JsonWriter::EndObject() { return Close('}'); }
 
 JsonWriter& JsonWriter::BeginArray() {
-  BeforeValue();
-  out_ += "[";
-  has_element_.push_back(false);
+  doc_->open.push_back(doc_->Insert(Json::array()));
   return *this;
 }
 
-JsonWriter& JsonWriter::EndArray() { return Close(']'); }
+JsonWriter& JsonWriter::EndArray() {
+  doc_->open.pop_back();
+  return *this;
+}
 
 JsonWriter& JsonWriter::Key(absl::string_view key) {
-  BeforeValue();
-  out_ += JsonQuote(key);
-  out_ += ": ";
-  after_key_ = true;
+  doc_->key = std::string(key);
+  doc_->has_key = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::String(absl::string_view value) {
-  BeforeValue();
-  out_ += JsonQuote(value);
+  doc_->Insert(std::string(value));
   return *this;
 }
 
 JsonWriter& JsonWriter::Number(int64_t value) {
-  BeforeValue();
-  absl::StrAppend(&out_, value);
+  doc_->Insert(value);
   return *this;
 }
 
 JsonWriter& JsonWriter::Number(uint64_t value) {
-  BeforeValue();
-  absl::StrAppend(&out_, value);
+  doc_->Insert(value);
   return *this;
 }
 
 JsonWriter& JsonWriter::Double(double value) {
-  BeforeValue();
-  if (!std::isfinite(value)) {
-    out_ += "null";
-  } else {
-    absl::StrAppend(&out_, absl::StrFormat("%.6g", value));
-  }
+  if (!std::isfinite(value)) return Null();
+  // Six significant digits: a rate or a duration, not a bit pattern.
+  doc_->Insert(std::strtod(absl::StrFormat("%.6g", value).c_str(), nullptr));
   return *this;
 }
 
 JsonWriter& JsonWriter::Bool(bool value) {
-  BeforeValue();
-  out_ += value ? "true" : "false";
+  doc_->Insert(value);
   return *this;
 }
 
 JsonWriter& JsonWriter::Null() {
-  BeforeValue();
-  out_ += "null";
+  doc_->Insert(nullptr);
   return *this;
 }
 
 JsonWriter& JsonWriter::RawNumber(absl::string_view text) {
-  BeforeValue();
-  out_.append(text.data(), text.size());
+  Json number = Json::parse(text.begin(), text.end(), nullptr,
+                            /*allow_exceptions=*/false);
+  if (!number.is_number()) return Null();
+  doc_->Insert(std::move(number));
   return *this;
 }
 
 std::string JsonWriter::Take() {
-  std::string out = std::move(out_);
-  out_.clear();
-  has_element_.clear();
-  after_key_ = false;
+  std::string out = Dump(doc_->root, 2);
+  doc_ = std::make_unique<Document>();
   return out + "\n";
 }
 

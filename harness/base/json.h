@@ -1,5 +1,6 @@
 // json.h — a small streaming JSON writer for stats.json, summary.json and
-// the --json output of the command. Keys come out in the order written, so
+// the --json output of the command, over nlohmann::ordered_json (Debian
+// nlohmann-json3-dev). Keys come out in the order written, so
 // the output of a deterministic run is byte-for-byte reproducible.
 //
 // Example:
@@ -14,6 +15,7 @@
 #define OPENRACE_HARNESS_BASE_JSON_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,11 @@ namespace openrace {
 
 class JsonWriter {
  public:
+  JsonWriter();
+  ~JsonWriter();
+  JsonWriter(JsonWriter&&) noexcept;
+  JsonWriter& operator=(JsonWriter&&) noexcept;
+
   JsonWriter& BeginObject();
   JsonWriter& EndObject();
   JsonWriter& BeginArray();
@@ -42,13 +49,8 @@ class JsonWriter {
   std::string Take();
 
  private:
-  void BeforeValue();
-  JsonWriter& Close(char bracket);
-  void Newline();
-  std::string out_;
-  // For each open container: whether it has an element yet.
-  std::vector<bool> has_element_;
-  bool after_key_ = false;
+  struct Document;  // json.cc: the value being built
+  std::unique_ptr<Document> doc_;
 };
 
 // `value` as a JSON string literal, quotes included.

@@ -7,9 +7,15 @@
 
 #include <cstdio>
 #include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "harness/base/file_util.h"
 #include "harness/base/json_reader.h"
 #include "harness/base/process.h"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # End-to-end: `openrace corpus add` of a finding that a short campaign made
 # under the planted-bug emulator. The new corpus file passes
-# ci/check_corpus_file.sh both ways it can be added: as a planted bug
+# `openrace replay --check` both ways it can be added: as a planted bug
 # (clean without the emulator, the finding with it) and as a real bug
-# (clean); an existing file is never overwritten; bad names and directories
-# are refused with one line and exit 2.
-#   ci/e2e_corpus_add.sh OPENRACE EMULATOR_LIB CHECK_CORPUS_FILE_SH
+# (clean), and a wrong expectation fails it; an existing file is never
+# overwritten; bad names and directories are refused with one line and
+# exit 2.
+#   ci/e2e_corpus_add.sh OPENRACE EMULATOR_LIB
 set -euo pipefail
-openrace=$1 emulator=$2 check=$3
+openrace=$1 emulator=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 signature=open-invalid_parameter-EINVAL-transient-cwd
@@ -34,7 +35,25 @@ grep -q "^# expect: finding $signature under emulator rule held-relative$" "$pla
   { echo "FAIL: no finding expectation in $planted" >&2; exit 1; }
 grep -q "^# scenario: minimized.scn" "$planted" ||
   { echo "FAIL: $planted does not say it holds the minimized scenario" >&2; exit 1; }
-bash "$check" "$openrace" "$emulator" "$planted"
+check() {  # FILE [ARGS...]: replay --check must pass
+  "$openrace" replay "$@" --dir "$work/dir" --check --emulator "$emulator" > "$work/check.txt" ||
+    { cat "$work/check.txt"; echo "FAIL: replay --check $1" >&2; exit 1; }
+  cat "$work/check.txt"
+}
+check "$planted"
+grep -q "^ok .*under emulator rule held-relative" "$work/check.txt" ||
+  { echo "FAIL: replay --check did not check the finding under the emulator" >&2; exit 1; }
+
+# A wrong expectation fails the check, with its line and a total.
+sed 's/under emulator rule held-relative$/under emulator rule mkdir-relative/' "$planted" > "$work/wrong.scn"
+status=0
+"$openrace" replay "$work/wrong.scn" --dir "$work/dir" --check --emulator "$emulator" \
+  --rounds 200 > "$work/check.txt" || status=$?
+cat "$work/check.txt"
+if [ "$status" -ne 1 ] || ! grep -q "^FAIL .*wrong.scn:[0-9]*: expected $signature under emulator rule mkdir-relative; found nothing" "$work/check.txt" ||
+   ! grep -q "^replay --check: 1 of 2 expectation(s) in 1 file(s) met, 1 not met$" "$work/check.txt"; then
+  echo "FAIL: a wrong expectation should fail replay --check with exit 1 (exit $status)" >&2; exit 1
+fi
 
 # Never overwritten: the same finding again is refused, the file unchanged.
 before=$(cat "$planted")
@@ -57,7 +76,7 @@ grep -q "^# scenario: found.scn as generated; the finding was never minimized$" 
 if grep -q "^# expect: finding" "$real" || ! grep -q "^# expect: clean$" "$real"; then
   cat "$real"; echo "FAIL: a real bug must expect a clean replay only" >&2; exit 1
 fi
-bash "$check" "$openrace" "$emulator" "$real"
+check "$real"
 
 expect_usage() {  # MESSAGE ARGS...
   local message=$1 status=0; shift

@@ -24,7 +24,7 @@
 #include "harness/run/outcome.h"
 #include "harness/run/sandbox.h"
 #include "harness/scenario/scenario_text.h"
-#include "props/generators.h"
+#include "harness/rapidcheck/generators.h"
 #include "props/props_util.h"
 
 namespace openrace {
@@ -111,10 +111,10 @@ std::string Join(const std::set<std::string>& outcomes) {
 // target is spelled relative to the current directory or a handle, or
 // absolute.
 void RelativeAndAbsoluteSpellingsAgree() {
-  props::ScenarioShape shape;
+  rapidcheck::ScenarioShape shape;
   shape.mutations = false;
   shape.rounds = Rounds();
-  const Scenario s = *props::GenScenario(shape);
+  const Scenario s = *rapidcheck::GenScenario(shape);
   const Scenario a = Absolute(s);
   const Observed relative = RunInSandbox(s);
   const Observed absolute = RunInSandbox(a);
@@ -141,9 +141,9 @@ void RelativeAndAbsoluteSpellingsAgree() {
 // Every outcome of a concurrent scenario, mutations included, is one the
 // oracle allows: no findings.
 void OracleAllowsEveryOutcome() {
-  props::ScenarioShape shape;
+  rapidcheck::ScenarioShape shape;
   shape.rounds = Rounds();
-  const Scenario s = *props::GenScenario(shape);
+  const Scenario s = *rapidcheck::GenScenario(shape);
   const Observed observed = RunInSandbox(s);
   RC_LOG() << observed.status << "\n";
   RC_PRE(observed.status.ok());

@@ -15,7 +15,7 @@
 #include "fuzz/scenario_input.h"
 #include "harness/scenario/scenario_text.h"
 #include "harness/scenario/validate.h"
-#include "props/generators.h"
+#include "harness/rapidcheck/generators.h"
 
 namespace openrace::fuzz {
 namespace {
@@ -39,9 +39,9 @@ RC_GTEST_PROP(FuzzInputProps, EveryByteStringIsAValidScenario,
 }
 
 RC_GTEST_PROP(FuzzInputProps, AScenarioTextIsUsedAsWritten, ()) {
-  props::ScenarioShape shape;
+  rapidcheck::ScenarioShape shape;
   shape.rounds = 7;
-  const Scenario s = *props::GenScenario(shape);
+  const Scenario s = *rapidcheck::GenScenario(shape);
   const std::string text = PrintScenario(s);
   const ScenarioInput input =
       Decode(std::vector<uint8_t>(text.begin(), text.end()));

@@ -38,16 +38,16 @@
 #include "harness/scenario/scenario_text.h"
 #include "harness/scenario/simplify.h"
 #include "harness/scenario/validate.h"
-#include "props/generators.h"
+#include "harness/rapidcheck/generators.h"
 #include "props/props_util.h"
 
 namespace openrace {
 namespace {
 
-using props::GenOneThread;
-using props::GenOpenFlags;
-using props::GenPath;
-using props::GenScenario;
+using rapidcheck::GenOneThread;
+using rapidcheck::GenOpenFlags;
+using rapidcheck::GenPath;
+using rapidcheck::GenScenario;
 
 // --- the text form -----------------------------------------------------------
 

@@ -48,8 +48,8 @@ int RunCorpusAdd(const CorpusAddCommand& command) {
               command.emulator_rule.empty()
                   ? "; expects a clean replay"
                   : "; expects the finding under the emulator, clean without");
-  std::printf("next: list corpus/%s.scn in OPENRACE_CORPUS in CMakeLists.txt "
-              "and commit both, so CI replays it\n",
+  std::printf("next: commit it; CTest replays every corpus file and checks "
+              "its expectations (openrace_add_corpus: ctest -R corpus.%s)\n",
               name.c_str());
   return kExitClean;
 }

@@ -50,6 +50,10 @@ struct ReplayCommand {
   uint64_t rounds = 0;  // zero: each scenario's own
   bool json = false;
   absl::Duration watchdog = absl::Seconds(10);
+  // --check: replay each file once per `# expect:` line and compare
+  // (corpus_entry.h); exit 1 on any mismatch.
+  bool check = false;
+  std::string emulator;  // --check: the emulator library (default: found)
 };
 int RunReplay(const ReplayCommand& command);
 

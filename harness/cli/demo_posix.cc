@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/demo.h"
+#include "harness/cli/emulated_replay.h"
 #include "harness/base/file_util.h"
 
 namespace openrace {
@@ -27,12 +28,6 @@ std::string SelfPath() {
   return std::string(buffer, static_cast<size_t>(n));
 }
 
-std::string EmulatorLibrary() {
-  if (const char* lib = getenv("OPENRACE_EMULATOR_LIB")) return lib;
-  std::string self = SelfPath();
-  return self.substr(0, self.rfind('/') + 1) + "libopenrace_emulator.so";
-}
-
 std::string Flag(absl::string_view name, absl::Duration d) {
   return absl::StrCat("--", name, "=", absl::FormatDuration(d));
 }
@@ -40,7 +35,7 @@ std::string Flag(absl::string_view name, absl::Duration d) {
 }  // namespace
 
 int RunDemo(const CampaignOptions& options) {
-  const std::string library = EmulatorLibrary();
+  const std::string library = FindEmulatorLibrary("");
   if (::access(library.c_str(), R_OK) != 0) {
     return UsageError(absl::FailedPreconditionError(absl::StrCat(
         "the demo needs the planted-bug emulator ", library,

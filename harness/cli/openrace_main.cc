@@ -85,6 +85,12 @@ ABSL_FLAG(std::string, corpus, "corpus",
           "corpus add: the corpus directory the scenario file goes to");
 ABSL_FLAG(std::string, name, "",
           "corpus add: the file name (default: from the signature)");
+ABSL_FLAG(bool, check, false,
+          "replay: check each file's `# expect:` lines; exit 1 on a mismatch");
+ABSL_FLAG(std::string, emulator, "",
+          "replay --check: the planted-bug emulator library, for `# expect: "
+          "finding ... under emulator rule R` (default: OPENRACE_EMULATOR_LIB, "
+          "or libopenrace_emulator.so beside openrace or in its lib/)");
 ABSL_FLAG(std::string, emulator_rule, "",
           "corpus add: the finding was planted by this emulator rule "
           "(held-relative, mkdir-relative, any-relative); default: a real "
@@ -103,6 +109,7 @@ usage:
                     [--seed N] [--control-dir DIR] [--backend B]
                     [--worker-rss-limit SIZE] [--worker-timeout D] [--json]
   openrace replay   FILE... --dir DIR [--rounds N] [--json]
+                    [--check [--emulator LIB]]
   openrace minimize FILE --dir DIR [--time D] [--out FILE] [--signature S]
   openrace bisect   FILE --dir DIR [--control-dir DIR] [--signature S]
                     [--rounds N] [--json]
@@ -311,6 +318,8 @@ int Dispatch(const std::vector<char*>& positional) {
     replay.rounds = absl::GetFlag(FLAGS_rounds);
     replay.json = absl::GetFlag(FLAGS_json);
     replay.watchdog = absl::GetFlag(FLAGS_watchdog);
+    replay.check = absl::GetFlag(FLAGS_check);
+    replay.emulator = absl::GetFlag(FLAGS_emulator);
     return RunReplay(replay);
   }
   if (command == "minimize") {

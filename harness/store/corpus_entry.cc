@@ -186,14 +186,93 @@ absl::StatusOr<CorpusEntry> MakeCorpusEntry(const CorpusEntryOptions& options) {
                     "# scenario: found.scn as generated; the finding was never "
                     "minimized\n");
   }
-  absl::StrAppend(&t, "# expect: clean\n");
+  absl::StrAppend(&t, "# expect: ", CorpusExpectation{}.ToString(), "\n");
   if (!options.emulator_rule.empty()) {
-    absl::StrAppend(&t, "# expect: finding ", entry.signature,
-                    " under emulator rule ", options.emulator_rule, "\n");
+    CorpusExpectation planted;
+    planted.emulator_rule = options.emulator_rule;
+    planted.signature = entry.signature;
+    absl::StrAppend(&t, "# expect: ", planted.ToString(), "\n");
   }
   absl::StrAppend(&t, PrintScenario(*scenario));
   entry.default_name = CorpusNameForSignature(entry.signature);
   return entry;
+}
+
+std::string CorpusExpectation::ToString() const {
+  if (clean()) return "clean";
+  return absl::StrCat("finding ", signature, " under emulator rule ",
+                      emulator_rule);
+}
+
+absl::StatusOr<std::vector<CorpusExpectation>> ParseCorpusExpectations(
+    absl::string_view text) {
+  std::vector<CorpusExpectation> expectations;
+  int number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++number;
+    absl::ConsumeSuffix(&line, "\r");
+    if (!absl::ConsumePrefix(&line, "# expect:")) continue;
+    const std::vector<absl::string_view> words =
+        absl::StrSplit(line, ' ', absl::SkipEmpty());
+    CorpusExpectation e;
+    e.line = number;
+    if (words.size() == 1 && words[0] == "clean") {
+      expectations.push_back(e);
+      continue;
+    }
+    if (words.size() == 6 && words[0] == "finding" && words[2] == "under" &&
+        words[3] == "emulator" && words[4] == "rule") {
+      if (!ParseSignature(words[1])) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "line ", number, ": '", words[1],
+            "' is not a signature like "
+            "open-invalid_parameter-EINVAL-transient-cwd"));
+      }
+      if (!IsEmulatorRule(words[5])) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "line ", number, ": emulator rule '", words[5],
+            "' is not one of held-relative, mkdir-relative, any-relative"));
+      }
+      e.signature = std::string(words[1]);
+      e.emulator_rule = std::string(words[5]);
+      expectations.push_back(e);
+      continue;
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "line ", number, ": '# expect:", line,
+        "' is neither '# expect: clean' nor '# expect: finding SIGNATURE "
+        "under emulator rule RULE'"));
+  }
+  if (expectations.empty()) {
+    return absl::InvalidArgumentError(
+        "states no expectation (a '# expect: clean' or '# expect: finding "
+        "SIGNATURE under emulator rule RULE' line)");
+  }
+  return expectations;
+}
+
+std::string CheckCorpusExpectation(const CorpusExpectation& expectation,
+                                   const CorpusReplay& replay) {
+  if (expectation.clean()) {
+    if (replay.findings.empty()) return "";
+    std::string found;
+    for (const auto& [signature, n] : replay.findings) {
+      absl::StrAppend(&found, found.empty() ? "" : ", ", signature, " in ", n,
+                      " of ", replay.rounds, " rounds");
+    }
+    return absl::StrCat("expected clean; found ", found);
+  }
+  if (replay.findings.count(expectation.signature)) return "";
+  std::string found = "nothing";
+  if (!replay.findings.empty()) {
+    found.clear();
+    for (const auto& [signature, n] : replay.findings) {
+      absl::StrAppend(&found, found.empty() ? "" : ", ", signature);
+    }
+  }
+  return absl::StrCat("expected ", expectation.signature,
+                      " under emulator rule ", expectation.emulator_rule,
+                      "; found ", found, " in ", replay.rounds, " rounds");
 }
 
 }  // namespace openrace

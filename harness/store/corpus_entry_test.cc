@@ -154,5 +154,89 @@ TEST(CorpusNameTest, NamesComeFromSignaturesAndNamesAreChecked) {
   EXPECT_FALSE(IsEmulatorRule("held"));
 }
 
+// What corpus add writes, replay --check reads back.
+TEST_F(CorpusEntryTest, TheExpectationsCorpusAddWritesParseBack) {
+  Minimize();
+  absl::StatusOr<CorpusEntry> e = Entry(finding_, "held-relative");
+  ASSERT_TRUE(e.ok()) << e.status();
+  absl::StatusOr<std::vector<CorpusExpectation>> expect =
+      ParseCorpusExpectations(e->text);
+  ASSERT_TRUE(expect.ok()) << expect.status();
+  ASSERT_EQ(expect->size(), 2u);
+  EXPECT_TRUE((*expect)[0].clean());
+  EXPECT_FALSE((*expect)[1].clean());
+  EXPECT_EQ((*expect)[1].signature, kSeed);
+  EXPECT_EQ((*expect)[1].emulator_rule, "held-relative");
+  EXPECT_EQ((*expect)[1].line, (*expect)[0].line + 1);
+  EXPECT_TRUE(absl::StrContains(
+      e->text, absl::StrCat("# expect: ", (*expect)[1].ToString(), "\n")));
+}
+
+TEST(CorpusExpectationTest, ParsesBothFormsWithTheirLines) {
+  absl::StatusOr<std::vector<CorpusExpectation>> expect =
+      ParseCorpusExpectations(
+          "# a comment\r\n# expect: clean\r\n"
+          "# expect:  finding open-invalid_parameter-EINVAL-transient-cwd "
+          "under emulator rule mkdir-relative\n"
+          "openrace-scenario 1\n");
+  ASSERT_TRUE(expect.ok()) << expect.status();
+  ASSERT_EQ(expect->size(), 2u);
+  EXPECT_EQ((*expect)[0].line, 2);
+  EXPECT_EQ((*expect)[0].ToString(), "clean");
+  EXPECT_EQ((*expect)[1].line, 3);
+  EXPECT_EQ((*expect)[1].ToString(),
+            absl::StrCat("finding ", kSeed, " under emulator rule mkdir-relative"));
+}
+
+TEST(CorpusExpectationTest, RefusesMalformedLinesAndFilesWithoutExpectations) {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"openrace-scenario 1\n", "states no expectation"},
+      {"# expect clean\n", "states no expectation"},
+      {"# x\n# expect: cleen\n", "line 2: '# expect: cleen' is neither"},
+      {"# expect: clean please\n", "line 1: "},
+      {"# expect: finding nope under emulator rule held-relative\n",
+       "line 1: 'nope' is not a signature"},
+      {"# expect: finding open-invalid_parameter-EINVAL-transient-cwd under "
+       "emulator rule held\n",
+       "line 1: emulator rule 'held' is not one of"},
+      {"# expect: finding open-invalid_parameter-EINVAL-transient-cwd\n",
+       "is neither"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<std::vector<CorpusExpectation>> expect =
+        ParseCorpusExpectations(c.text);
+    ASSERT_FALSE(expect.ok()) << c.text;
+    EXPECT_TRUE(absl::StrContains(expect.status().message(), c.message))
+        << c.text << " -> " << expect.status();
+  }
+}
+
+TEST(CorpusExpectationTest, ComparesAReplayWithWhatWasExpected) {
+  CorpusExpectation clean;
+  CorpusExpectation planted;
+  planted.signature = kSeed;
+  planted.emulator_rule = "held-relative";
+  const CorpusReplay nothing{.rounds = 2000, .findings = {}};
+  const CorpusReplay seed{.rounds = 2000, .findings = {{kSeed, 3}}};
+  const CorpusReplay other{
+      .rounds = 50, .findings = {{"open-not_found-ENOENT-unexpected-cwd", 1}}};
+  EXPECT_EQ(CheckCorpusExpectation(clean, nothing), "");
+  EXPECT_EQ(CheckCorpusExpectation(clean, seed),
+            absl::StrCat("expected clean; found ", kSeed, " in 3 of 2000 rounds"));
+  EXPECT_EQ(CheckCorpusExpectation(planted, seed), "");
+  EXPECT_EQ(CheckCorpusExpectation(planted, nothing),
+            absl::StrCat("expected ", kSeed,
+                         " under emulator rule held-relative; found nothing in "
+                         "2000 rounds"));
+  EXPECT_EQ(CheckCorpusExpectation(planted, other),
+            absl::StrCat("expected ", kSeed,
+                         " under emulator rule held-relative; found "
+                         "open-not_found-ENOENT-unexpected-cwd in 50 rounds"));
+}
+
 }  // namespace
 }  // namespace openrace

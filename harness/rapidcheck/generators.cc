@@ -1,6 +1,6 @@
 // generators.cc — see generators.h.
 
-#include "props/generators.h"
+#include "harness/rapidcheck/generators.h"
 
 #include <algorithm>
 #include <random>
@@ -27,7 +27,7 @@ void showValue(const OpenFlags& flags, std::ostream& os) {
   os << PrintOp(op);
 }
 
-namespace props {
+namespace rapidcheck {
 namespace {
 
 // A number in [lo, hi], scaled by RapidCheck's size (0..100): small sizes
@@ -153,5 +153,5 @@ rc::Gen<OpenFlags> GenOpenFlags() {
                            attributes::kHidden})));
 }
 
-}  // namespace props
+}  // namespace rapidcheck
 }  // namespace openrace

@@ -1,9 +1,13 @@
-// generators.h — RapidCheck generators of openrace values, with shrinking.
+// generators.h — RapidCheck generators of openrace values, with shrinking:
+// the library openrace::rapidcheck (installed as
+// <harness/rapidcheck/generators.h>), for RC_GTEST_PROP properties of a file
+// system over openrace's scenarios, sandbox and executor — openrace's own
+// props/ and any project that finds the installed package.
 //
 // There is one definition of what a scenario can be: the harness's own
-// generator (harness/generator.h). GenScenario draws the generator's knobs
+// generator (harness/scenario/generator.h). GenScenario draws the generator's knobs
 // and a seed from RapidCheck's random source, calls Generate(), and shrinks
-// through the harness's own Simplifications() (harness/simplify.h): the
+// through the harness's own Simplifications() (harness/scenario/simplify.h): the
 // shrinks of a scenario are exactly the single simplifications the
 // minimizer would try, applied recursively. So a counterexample shrinks the
 // way a finding is minimized, and every shrink is valid.
@@ -27,12 +31,23 @@
 //
 // Example:
 //   RC_GTEST_PROP(TextProps, RoundTrips, ()) {
-//     const Scenario s = *props::GenScenario();
+//     const Scenario s = *rapidcheck::GenScenario();
 //     RC_ASSERT(*ParseScenario(PrintScenario(s)) == s);
 //   }
+// and a property of the file system under test, as ci/consumer/ does:
+//   RC_GTEST_PROP(MyFs, NoFindings, ()) {
+//     const Scenario s = *rapidcheck::GenScenario({.mutations = false});
+//     auto backend = MakeBackend("posix");
+//     auto sandbox = Sandbox::Create("/mnt/my-fs");
+//     const Oracle oracle(s, Semantics::kPosix);
+//     std::vector<Finding> findings;
+//     RC_ASSERT(Executor(**backend, {}).Run(s, **sandbox, s.rounds,
+//         [&](const RoundTrace& t) { oracle.Judge(t, &findings); return true; }).ok());
+//     RC_ASSERT(findings.empty());
+//   }
 
-#ifndef OPENRACE_PROPS_GENERATORS_H_
-#define OPENRACE_PROPS_GENERATORS_H_
+#ifndef OPENRACE_HARNESS_RAPIDCHECK_GENERATORS_H_
+#define OPENRACE_HARNESS_RAPIDCHECK_GENERATORS_H_
 
 #include <ostream>
 
@@ -48,7 +63,7 @@ void showValue(const Scenario& scenario, std::ostream& os);
 void showValue(const Path& path, std::ostream& os);
 void showValue(const OpenFlags& flags, std::ostream& os);
 
-namespace props {
+namespace rapidcheck {
 
 // Which knobs GenScenario may turn. The drawn options never exceed these.
 struct ScenarioShape {
@@ -77,7 +92,7 @@ rc::Gen<OpenFlags> GenOpenFlags();
 rc::Gen<Scenario> GenOneThread(ScenarioShape shape = {});
 rc::Gen<ThreadProgram> GenThreadProgram(ScenarioShape shape = {});
 
-}  // namespace props
+}  // namespace rapidcheck
 }  // namespace openrace
 
-#endif  // OPENRACE_PROPS_GENERATORS_H_
+#endif  // OPENRACE_HARNESS_RAPIDCHECK_GENERATORS_H_

@@ -33,39 +33,6 @@ Finding At(size_t thread, size_t op) {
 using testing_util::kSeedScenarioText;
 constexpr const char* kSeed = kSeedScenarioText;
 
-// The failing call (thread 1 op 1) is anchored on a shared handle and
-// slides by a spin.
-const char kHandleAnchored[] = R"(openrace-scenario 1
-dir src
-dir src/a
-file src/a/foo.h
-shared d0 = open cwd:src options=directory
-thread
-  h0 = open cwd:src/a/foo.h
-  barrier 1
-  close h0
-thread
-  barrier 1
-  open d0:a/../a/foo.h spin=100
-)";
-
-// One thread, an absolute failing call, nothing held.
-const char kAbsoluteAlone[] = R"(openrace-scenario 1
-dir src
-file src/x
-thread
-  stat abs:src/x
-)";
-
-// The failing call's directory is made by the round itself, so no handle
-// can be opened on it before the first round.
-const char kMadeByTheRound[] = R"(openrace-scenario 1
-dir src
-thread
-  mkdir cwd:src/new
-  open cwd:src/new/f disp=create
-)";
-
 TEST(SameBugTest, AnchorAndVerdictMayChangeButNotOpStatusOrNativeCode) {
   const Signature want = Seed();
   Signature other = want;

@@ -473,12 +473,14 @@ class StatsReader {
 absl::StatusOr<Scenario> ReadScenarioFile(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) return text.status();
-  absl::StatusOr<Scenario> scenario = ParseScenario(*text);
+  ScenarioPositions positions;
+  absl::StatusOr<Scenario> scenario = ParseScenario(*text, &positions);
   if (!scenario.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", scenario.status().message()));
   }
-  if (absl::Status valid = ValidateScenario(*scenario); !valid.ok()) {
+  if (absl::Status valid = ValidateScenario(*scenario, &positions);
+      !valid.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": invalid scenario: ", valid.message()));
   }

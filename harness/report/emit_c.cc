@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "harness/report/internal/c_writer.h"
 #include "harness/report/internal/emit_c_dialect.h"
+#include "harness/scenario/validate.h"
 
 namespace openrace {
 
@@ -678,6 +679,11 @@ absl::StatusOr<EmitLanguage> ParseEmitLanguage(absl::string_view name) {
 
 absl::StatusOr<std::string> EmitC(const Scenario& scenario, EmitLanguage lang,
                                   const EmitOptions& options) {
+  // A reproducer runs the scenario outside openrace: the same wall first.
+  if (absl::Status valid = ValidateScenario(scenario); !valid.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid scenario: ", valid.message()));
+  }
   std::unique_ptr<CDialect> dialect;
   switch (lang) {
     case EmitLanguage::kPosix:

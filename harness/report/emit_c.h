@@ -76,8 +76,9 @@ struct EmitOptions {
   absl::optional<OpRef> focus;
 };
 
-// The C program for `scenario`, which must be valid (ValidateScenario).
-// InvalidArgument when the scenario makes no calls, a path uses an anchor
+// The C program for `scenario`. InvalidArgument when ValidateScenario
+// refuses it (a reproducer must be as confined as a run), the scenario
+// makes no calls, a path uses an anchor
 // the language cannot express (`\\?\` or `\??\` in POSIX, a handle or `\??\` in
 // Win32, `\\?\` in NT), or `focus` does not name a call (an open, mkdir,
 // stat, delete or rename).

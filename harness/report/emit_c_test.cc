@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "harness/scenario/scenario.h"
+#include "harness/scenario/validate.h"
 
 namespace openrace {
 namespace {
@@ -285,14 +286,37 @@ TEST_F(ProgramTest, CallsThatPosixRefusesAreNotUnexpected) {
 TEST_F(ProgramTest, OddNamesAreEscapedInStringsAndComments) {
   Scenario scenario;
   scenario.rounds = 3;
-  // "*/" would end a comment, "??/" is a trigraph, '"', '\\' and '%' need
-  // care in strings and formats.
-  scenario.tree = {{EntryKind::kDirectory, "x*"},
-                   {EntryKind::kDirectory, "x*/q\"?\?"},
-                   {EntryKind::kFile, "x*/q\"?\?/\\%s\xc3\xa9"}};
-  scenario.threads = {ThreadProgram{
-      {Open(Cwd("x*/q\"?\?/\\%s\xc3\xa9")), Open(Abs("x*/q\"?\?/\\%s\xc3\xa9"))}}};
+  // '%' needs care in formats; the rest of what a name may hold
+  // (IsValidName) in strings and comments.
+  scenario.tree = {{EntryKind::kDirectory, "x%n"},
+                   {EntryKind::kDirectory, "x%n/q'$(x)`{}"},
+                   {EntryKind::kFile, "x%n/q'$(x)`{}/%s%%d;~!"}};
+  scenario.threads = {ThreadProgram{{Open(Cwd("x%n/q'$(x)`{}/%s%%d;~!")),
+                                     Open(Abs("x%n/q'$(x)`{}/%s%%d;~!"))}}};
   ExpectCleanRun(scenario);
+}
+
+TEST(EmitCTest, RefusesWhatTheValidatorRefuses) {
+  // Names no scenario may hold ("*/" would end a comment, "??/" is a
+  // trigraph), and an escape of issue 12: a reproducer runs outside
+  // openrace, so it is held to the same rules.
+  Scenario odd;
+  odd.tree = {{EntryKind::kDirectory, "x*"}, {EntryKind::kFile, "x*/q\"?\?"}};
+  odd.threads = {ThreadProgram{{Open(Cwd("x*/q\"?\?"))}}};
+  Scenario escape = WithThreads(
+      {{OpenDirectory(Cwd("src/a"), "h0"), Rename(Cwd("src/a"), Cwd("x")),
+        PathOp(OpKind::kDelete, On("h0", "../../victim"))}});
+  for (const Scenario& scenario : {odd, escape}) {
+    const absl::Status expected = ValidateScenario(scenario);
+    ASSERT_FALSE(expected.ok());
+    for (EmitLanguage lang :
+         {EmitLanguage::kPosix, EmitLanguage::kWin32, EmitLanguage::kNt}) {
+      absl::StatusOr<std::string> program = EmitC(scenario, lang, {});
+      EXPECT_EQ(program.status(),
+                absl::InvalidArgumentError(
+                    absl::StrCat("invalid scenario: ", expected.message())));
+    }
+  }
 }
 
 // A stand-in for the file-system bug: every fifth relative openat fails with

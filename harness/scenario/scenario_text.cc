@@ -611,8 +611,12 @@ absl::StatusOr<Path> ExpectPath(LineReader& reader) {
   return ParsePath(*token);
 }
 
+TextPosition PositionOf(const Token& token) {
+  return TextPosition{token.line, token.column};
+}
+
 // Everything after the operation's keyword (and its result name).
-absl::Status ParseOpBody(LineReader& reader, Op& op) {
+absl::Status ParseOpBody(LineReader& reader, Op& op, OpPositions& where) {
   FlagTarget spin_only{OpKindName(op.kind), kSpinOnly, kOptionsNames, &op.flags,
                        &op.spin_ns};
   switch (op.kind) {
@@ -620,6 +624,7 @@ absl::Status ParseOpBody(LineReader& reader, Op& op) {
     case OpKind::kMkdir:
     case OpKind::kStat:
     case OpKind::kDelete: {
+      if (!reader.AtEnd()) where.path = PositionOf(reader.Peek());
       absl::StatusOr<Path> path = ExpectPath(reader);
       if (!path.ok()) return path.status();
       op.path = *std::move(path);
@@ -633,6 +638,7 @@ absl::Status ParseOpBody(LineReader& reader, Op& op) {
       return ParseFlags(reader, target);
     }
     case OpKind::kRename: {
+      if (!reader.AtEnd()) where.path = PositionOf(reader.Peek());
       absl::StatusOr<Path> from = ExpectPath(reader);
       if (!from.ok()) return from.status();
       op.path = *std::move(from);
@@ -642,6 +648,7 @@ absl::Status ParseOpBody(LineReader& reader, Op& op) {
         return SyntaxError(*arrow, "'", arrow->text,
                            "'; expected '->' between the two paths");
       }
+      if (!reader.AtEnd()) where.to = PositionOf(reader.Peek());
       absl::StatusOr<Path> to = ExpectPath(reader);
       if (!to.ok()) return to.status();
       op.to = *std::move(to);
@@ -671,9 +678,10 @@ absl::Status ParseOpBody(LineReader& reader, Op& op) {
 constexpr absl::string_view kExpectedOps =
     "open, mkdir, stat, delete, rename, close, barrier or NAME = open";
 
-absl::StatusOr<Op> ParseOp(LineReader& reader) {
+absl::StatusOr<Op> ParseOp(LineReader& reader, OpPositions& where) {
   Op op;
   Token keyword = reader.Next();
+  where.op = PositionOf(keyword);
   if (reader.IsNamed()) {
     absl::StatusOr<std::string> result = ParseHandleName(keyword);
     if (!result.ok()) return result.status();
@@ -698,7 +706,7 @@ absl::StatusOr<Op> ParseOp(LineReader& reader) {
                        "'; expected ", kExpectedOps);
   }
   op.kind = found->kind;
-  if (absl::Status status = ParseOpBody(reader, op); !status.ok()) {
+  if (absl::Status status = ParseOpBody(reader, op, where); !status.ok()) {
     return status;
   }
   return op;
@@ -706,6 +714,9 @@ absl::StatusOr<Op> ParseOp(LineReader& reader) {
 
 class Parser {
  public:
+  // Where the items of the last parsed text were written.
+  ScenarioPositions& positions() { return positions_; }
+
   absl::StatusOr<Scenario> Parse(absl::string_view text) {
     int number = 0;
     size_t pos = 0;
@@ -748,6 +759,7 @@ class Parser {
       if (first.text == "thread") {
         reader.Next();
         scenario_.threads.emplace_back();
+        positions_.ops.emplace_back();
         return reader.ExpectEnd();
       }
       if (first.text == "rounds" || first.text == "dir" ||
@@ -772,9 +784,11 @@ class Parser {
       return SyntaxError(first, "unknown keyword '", first.text,
                          "'; expected rounds, dir, file, shared or thread");
     }
-    absl::StatusOr<Op> op = ParseOp(reader);
+    OpPositions where;
+    absl::StatusOr<Op> op = ParseOp(reader, where);
     if (!op.ok()) return op.status();
     scenario_.threads.back().ops.push_back(*std::move(op));
+    positions_.ops.back().push_back(where);
     return absl::OkStatus();
   }
 
@@ -831,6 +845,7 @@ class Parser {
     if (!path.ok()) return path.status();
     entry.path = *std::move(path);
     scenario_.tree.push_back(std::move(entry));
+    positions_.tree.push_back(PositionOf(*token));
     return reader.ExpectEnd();
   }
 
@@ -853,6 +868,8 @@ class Parser {
       return SyntaxError(*open, "'", open->text,
                          "'; expected open (a shared handle is an open)");
     }
+    const TextPosition path_position =
+        reader.AtEnd() ? TextPosition{} : PositionOf(reader.Peek());
     absl::StatusOr<Path> path = ExpectPath(reader);
     if (!path.ok()) return path.status();
     shared.path = *std::move(path);
@@ -862,10 +879,12 @@ class Parser {
       return status;
     }
     scenario_.shared.push_back(std::move(shared));
+    positions_.shared.push_back(path_position);
     return absl::OkStatus();
   }
 
   Scenario scenario_;
+  ScenarioPositions positions_;
   bool header_seen_ = false;
   int rounds_line_ = 0;  // 0 until a `rounds` line is seen
 };
@@ -953,7 +972,17 @@ std::string PrintScenario(const Scenario& scenario) {
 }
 
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text) {
-  return Parser().Parse(text);
+  return ParseScenario(text, nullptr);
+}
+
+absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
+                                       ScenarioPositions* positions) {
+  Parser parser;
+  absl::StatusOr<Scenario> scenario = parser.Parse(text);
+  if (scenario.ok() && positions != nullptr) {
+    *positions = std::move(parser.positions());
+  }
+  return scenario;
 }
 
 std::ostream& operator<<(std::ostream& os, const Scenario& scenario) {
@@ -971,12 +1000,14 @@ std::ostream& operator<<(std::ostream& os, const Op& op) {
 absl::StatusOr<Scenario> ReadScenarioFile(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) return text.status();
-  absl::StatusOr<Scenario> scenario = ParseScenario(*text);
+  ScenarioPositions positions;
+  absl::StatusOr<Scenario> scenario = ParseScenario(*text, &positions);
   if (!scenario.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", scenario.status().message()));
   }
-  if (absl::Status valid = ValidateScenario(*scenario); !valid.ok()) {
+  if (absl::Status valid = ValidateScenario(*scenario, &positions);
+      !valid.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": invalid scenario: ", valid.message()));
   }

@@ -66,6 +66,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -75,6 +76,29 @@ namespace openrace {
 
 std::string PrintScenario(const Scenario& scenario);
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text);
+
+// Where the items of a parsed scenario were written: the 1-based line and
+// byte column of a token, as in parse errors. ValidateScenario takes them
+// to point its messages at the text ("line 12:9: thread 2 op 1 (...): ...").
+struct TextPosition {
+  int line = 0;
+  int column = 0;
+};
+struct OpPositions {
+  TextPosition op;    // its first token (the result name of `h0 = open`)
+  TextPosition path;  // its path, for the ops that have one
+  TextPosition to;    // a rename's new path
+};
+struct ScenarioPositions {
+  std::vector<TextPosition> tree;    // each tree entry's path
+  std::vector<TextPosition> shared;  // each shared handle's path
+  std::vector<std::vector<OpPositions>> ops;  // [thread][op]
+};
+
+// ParseScenario that also says where each item was written (`positions`
+// is filled only when the text parses).
+absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
+                                       ScenarioPositions* positions);
 
 // One path or one operation in the same syntax, for logs and reports.
 std::string PrintPath(const Path& path);

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "harness/scenario/scenario_text.h"
 
@@ -444,6 +445,388 @@ INSTANTIATE_TEST_SUITE_P(ValidateValues, ValidateValueTest,
                          [](const ::testing::TestParamInfo<ValueCase>& info) {
                            return std::string(info.param.name);
                          });
+
+// Confinement (validate.h): the escapes of issue 12 and their relatives,
+// whole texts (as in harness/scenario/testdata/escapes/, without the
+// comments), validated with their text positions.
+
+// A directory three levels down, where a handle is opened and climbed from.
+constexpr absl::string_view kDeepTree =
+    "openrace-scenario 1\n"  // line 1
+    "dir d1\n"
+    "dir d1/d2\n"
+    "dir d1/d2/d3\n";        // line 4
+
+struct TextCase {
+  const char* name;
+  std::string body;  // after kDeepTree
+  std::string message;  // "" when the scenario is valid
+};
+
+absl::Status ValidateText(absl::string_view text) {
+  ScenarioPositions positions;
+  absl::StatusOr<Scenario> scenario = ParseScenario(text, &positions);
+  if (!scenario.ok()) return absl::InternalError(scenario.status().message());
+  return ValidateScenario(*scenario, &positions);
+}
+
+class ValidateTextTest : public ::testing::TestWithParam<TextCase> {};
+
+TEST_P(ValidateTextTest, AcceptsOrSaysWhatIsWrongAndWhere) {
+  const absl::Status status =
+      ValidateText(absl::StrCat(kDeepTree, GetParam().body));
+  if (GetParam().message.empty()) {
+    EXPECT_EQ(status, absl::OkStatus());
+  } else {
+    EXPECT_EQ(status, absl::InvalidArgumentError(GetParam().message));
+  }
+}
+
+std::string TextCaseName(const ::testing::TestParamInfo<TextCase>& info) {
+  return info.param.name;
+}
+
+// What the escapes' messages share: the climb at `line`:`column` out of
+// `from`, which `rename` may move.
+std::string ClimbsOut(int line, int column, absl::string_view op,
+                      int component, absl::string_view from,
+                      absl::string_view rename) {
+  return absl::StrCat("line ", line, ":", column, ": ", op, ": component ",
+                      component, " '..' climbs out of '", from, "', which ",
+                      rename,
+                      " may move; expected '..' only out of a directory that "
+                      "no rename moves (validate.h)");
+}
+
+constexpr absl::string_view kRenameD3 =
+    "thread 1 op 2 (rename cwd:d1/d2/d3 -> cwd:x)";
+constexpr absl::string_view kRenameD2 =
+    "thread 1 op 2 (rename cwd:d1/d2 -> cwd:x)";
+constexpr absl::string_view kSharedRenameD3 =
+    "thread 1 op 1 (rename cwd:d1/d2/d3 -> cwd:x)";
+constexpr absl::string_view kSharedRenameD2 =
+    "thread 1 op 1 (rename cwd:d1/d2 -> cwd:x)";
+
+// One thread: h0 on d1/d2/d3, the directory (or d1/d2) renamed to the root
+// level, then a climb that is inside on paper and above the sandbox at run
+// time. Two threads: the same through a shared handle after a barrier.
+INSTANTIATE_TEST_SUITE_P(
+    ValidateEscapesOfIssue12, ValidateTextTest,
+    ::testing::Values(
+        TextCase{"Delete1t",
+                 "thread\n"
+                 "  h0 = open cwd:d1/d2/d3 options=directory\n"
+                 "  rename cwd:d1/d2/d3 -> cwd:x\n"
+                 "  delete h0:../../canary/victim\n"
+                 "  close h0\n",
+                 ClimbsOut(8, 13, "thread 1 op 3 (delete h0:../../canary/victim)",
+                           1, "d1/d2/d3", kRenameD3)},
+        TextCase{"Truncate1t",
+                 "thread\n"
+                 "  h0 = open cwd:d1/d2/d3 options=directory\n"
+                 "  rename cwd:d1/d2 -> cwd:x\n"
+                 "  open h0:../../../canary/victim access=write "
+                 "disp=overwrite\n"
+                 "  close h0\n",
+                 ClimbsOut(8, 11,
+                           "thread 1 op 3 (open h0:../../../canary/victim "
+                           "access=write disp=overwrite)",
+                           1, "d1/d2/d3", kRenameD2)},
+        TextCase{"Create1t",
+                 "thread\n"
+                 "  h0 = open cwd:d1/d2/d3 options=directory\n"
+                 "  rename cwd:d1/d2/d3 -> cwd:x\n"
+                 "  open h0:../../created access=write disp=create\n"
+                 "  close h0\n",
+                 ClimbsOut(8, 11,
+                           "thread 1 op 3 (open h0:../../created access=write "
+                           "disp=create)",
+                           1, "d1/d2/d3", kRenameD3)},
+        TextCase{"Plant1t",
+                 "thread\n"
+                 "  h0 = open cwd:d1/d2/d3 options=directory\n"
+                 "  rename cwd:d1/d2/d3 -> cwd:x\n"
+                 "  mkdir h0:../../planted\n"
+                 "  close h0\n",
+                 ClimbsOut(8, 12, "thread 1 op 3 (mkdir h0:../../planted)", 1,
+                           "d1/d2/d3", kRenameD3)},
+        TextCase{"Steal1t",
+                 "thread\n"
+                 "  h0 = open cwd:d1/d2/d3 options=directory\n"
+                 "  rename cwd:d1/d2/d3 -> cwd:x\n"
+                 "  rename h0:../../canary/tree -> cwd:stolen\n"
+                 "  close h0\n",
+                 ClimbsOut(8, 13,
+                           "thread 1 op 3 (rename h0:../../canary/tree -> "
+                           "cwd:stolen)",
+                           1, "d1/d2/d3", kRenameD3)},
+        TextCase{"Delete2t",
+                 "shared d0 = open cwd:d1/d2/d3 options=directory\n"
+                 "thread\n"
+                 "  rename cwd:d1/d2/d3 -> cwd:x\n"
+                 "  barrier 1\n"
+                 "thread\n"
+                 "  barrier 1\n"
+                 "  delete d0:../../canary/victim\n",
+                 ClimbsOut(11, 13,
+                           "thread 2 op 2 (delete d0:../../canary/victim)", 1,
+                           "d1/d2/d3", kSharedRenameD3)},
+        TextCase{"Truncate2t",
+                 "shared d0 = open cwd:d1/d2/d3 options=directory\n"
+                 "thread\n"
+                 "  rename cwd:d1/d2 -> cwd:x\n"
+                 "  barrier 1\n"
+                 "thread\n"
+                 "  barrier 1\n"
+                 "  open d0:../../../canary/victim access=write "
+                 "disp=overwrite\n",
+                 ClimbsOut(11, 11,
+                           "thread 2 op 2 (open d0:../../../canary/victim "
+                           "access=write disp=overwrite)",
+                           1, "d1/d2/d3", kSharedRenameD2)},
+        TextCase{"Create2t",
+                 "shared d0 = open cwd:d1/d2/d3 options=directory\n"
+                 "thread\n"
+                 "  rename cwd:d1/d2/d3 -> cwd:x\n"
+                 "  barrier 1\n"
+                 "thread\n"
+                 "  barrier 1\n"
+                 "  open d0:../../created access=write disp=create\n",
+                 ClimbsOut(11, 11,
+                           "thread 2 op 2 (open d0:../../created "
+                           "access=write disp=create)",
+                           1, "d1/d2/d3", kSharedRenameD3)},
+        TextCase{"Plant2t",
+                 "shared d0 = open cwd:d1/d2/d3 options=directory\n"
+                 "thread\n"
+                 "  rename cwd:d1/d2/d3 -> cwd:x\n"
+                 "  barrier 1\n"
+                 "thread\n"
+                 "  barrier 1\n"
+                 "  mkdir d0:../../planted\n",
+                 ClimbsOut(11, 12, "thread 2 op 2 (mkdir d0:../../planted)",
+                           1, "d1/d2/d3", kSharedRenameD3)},
+        TextCase{"Steal2t",
+                 "shared d0 = open cwd:d1/d2/d3 options=directory\n"
+                 "thread\n"
+                 "  rename cwd:d1/d2/d3 -> cwd:x\n"
+                 "  barrier 1\n"
+                 "thread\n"
+                 "  barrier 1\n"
+                 "  rename d0:../../canary/tree -> cwd:stolen\n",
+                 ClimbsOut(11, 13,
+                           "thread 2 op 2 (rename d0:../../canary/tree -> "
+                           "cwd:stolen)",
+                           1, "d1/d2/d3", kSharedRenameD3)}),
+    TextCaseName);
+
+// Relatives of the escapes: every anchor, a climb within one path, renames
+// named by aliases, and renames of or onto the root.
+INSTANTIATE_TEST_SUITE_P(
+    ValidateClimbsOutOfMovableDirectories, ValidateTextTest,
+    ::testing::Values(
+        // Walking down and up one path races a rename of what it passed
+        // through: `..` goes to the current parent.
+        TextCase{"CwdDetourThroughARenamedDirectory",
+                 "thread\n  rename cwd:d1/d2 -> cwd:x\n"
+                 "thread\n  stat cwd:d1/d2/../..\n",
+                 ClimbsOut(8, 18, "thread 2 op 1 (stat cwd:d1/d2/../..)", 3,
+                           "d1/d2", "thread 1 op 1 (rename cwd:d1/d2 -> cwd:x)")},
+        TextCase{"AbsDetourThroughARenamedDirectory",
+                 "thread\n  rename cwd:d1 -> cwd:x\n"
+                 "thread\n  open abs:d1/d2/../../y disp=create\n",
+                 ClimbsOut(8, 18,
+                           "thread 2 op 1 (open abs:d1/d2/../../y disp=create)",
+                           3, "d1/d2", "thread 1 op 1 (rename cwd:d1 -> cwd:x)")},
+        TextCase{"RenamedByAHandle",
+                 "shared d0 = open cwd:d1 options=directory\n"
+                 "thread\n  rename d0:d2 -> cwd:x\n"
+                 "thread\n  h1 = open cwd:d1/d2/d3 options=directory\n"
+                 "  stat h1:../..\n",
+                 ClimbsOut(10, 11, "thread 2 op 2 (stat h1:../..)", 1,
+                           "d1/d2/d3", "thread 1 op 1 (rename d0:d2 -> cwd:x)")},
+        // A rename's target is movable too: what lands there came from
+        // elsewhere.
+        TextCase{"ClimbOutOfARenameTarget",
+                 "thread\n  rename cwd:y -> cwd:d1/d2\n"
+                 "  stat cwd:d1/d2/d3/..\n",
+                 ClimbsOut(7, 21, "thread 1 op 2 (stat cwd:d1/d2/d3/..)", 4,
+                           "d1/d2/d3",
+                           "thread 1 op 1 (rename cwd:y -> cwd:d1/d2)")},
+        TextCase{"SharedHandleOpenedThroughARenamedDirectory",
+                 "shared d0 = open cwd:d1/d2/d3/.. options=directory\n"
+                 "thread\n  rename cwd:d1/d2/d3 -> cwd:d3\n",
+                 ClimbsOut(5, 31, "shared handle 'd0' (open cwd:d1/d2/d3/..)",
+                           4, "d1/d2/d3",
+                           "thread 1 op 1 (rename cwd:d1/d2/d3 -> cwd:d3)")},
+        TextCase{"RenameSourceClimbsOutOfItself",
+                 "thread\n  rename cwd:d1/d2/d3/.. -> cwd:y\n",
+                 ClimbsOut(6, 23,
+                           "thread 1 op 1 (rename cwd:d1/d2/d3/.. -> cwd:y)",
+                           4, "d1/d2/d3",
+                           "thread 1 op 1 (rename cwd:d1/d2/d3/.. -> cwd:y)")},
+        TextCase{"RenameTargetClimbsOutOfAMovedDirectory",
+                 "thread\n  rename cwd:d1/d2 -> cwd:d1/d2/../z\n",
+                 ClimbsOut(6, 33,
+                           "thread 1 op 1 (rename cwd:d1/d2 -> cwd:d1/d2/../z)",
+                           3, "d1/d2",
+                           "thread 1 op 1 (rename cwd:d1/d2 -> cwd:d1/d2/../z)")},
+        // Case-insensitive file systems (NTFS, casefold ext4, vfat), Win32's
+        // trailing dots and NTFS's 8.3 short names.
+        TextCase{"RenameSpelledInAnotherCase",
+                 "thread\n  rename cwd:D1/D2 -> cwd:x\n"
+                 "  stat cwd:d1/d2/d3/../..\n",
+                 ClimbsOut(7, 21, "thread 1 op 2 (stat cwd:d1/d2/d3/../..)", 4,
+                           "d1/d2/d3",
+                           "thread 1 op 1 (rename cwd:D1/D2 -> cwd:x)")},
+        TextCase{"RenameWithATrailingDot",
+                 "thread\n  rename cwd:d1. -> cwd:x\n"
+                 "  stat cwd:d1/d2/..\n",
+                 ClimbsOut(7, 18, "thread 1 op 2 (stat cwd:d1/d2/..)", 3,
+                           "d1/d2", "thread 1 op 1 (rename cwd:d1. -> cwd:x)")},
+        TextCase{"RenameOfAShortName",
+                 "thread\n  rename cwd:LONGNA~1 -> cwd:x\n"
+                 "  stat cwd:d1/..\n",
+                 ClimbsOut(7, 15, "thread 1 op 2 (stat cwd:d1/..)", 2, "d1",
+                           "thread 1 op 1 (rename cwd:LONGNA~1 -> cwd:x)")},
+        TextCase{"RenameOfTheRoot",
+                 "thread\n  rename cwd:d1/.. -> cwd:x\n",
+                 "line 6:10: thread 1 op 1 (rename cwd:d1/.. -> cwd:x): "
+                 "renames the sandbox root; expected a path below it"},
+        TextCase{"RenameOntoTheRoot",
+                 "thread\n  rename cwd:x -> abs:.\n",
+                 "line 6:19: thread 1 op 1 (rename cwd:x -> abs:.): renames "
+                 "onto the sandbox root; expected a path below it"}),
+    TextCaseName);
+
+// Climbs and renames that stay confined: the `..` leaves a directory no
+// rename can move.
+INSTANTIATE_TEST_SUITE_P(
+    ValidateClimbsOutOfFixedDirectories, ValidateTextTest,
+    ::testing::Values(
+        TextCase{"NoRenameAtAll",
+                 "shared d0 = open cwd:d1/d2/d3 options=directory\n"
+                 "thread\n  delete d0:../../../x\n  stat cwd:d1/d2/../../d1\n",
+                 ""},
+        TextCase{"RenameInASiblingBranch",
+                 "dir d1/e\n"
+                 "shared d0 = open cwd:d1/d2/d3 options=directory\n"
+                 "thread\n  rename cwd:d1/e -> cwd:d1/f\n  barrier 1\n"
+                 "thread\n  barrier 1\n  stat d0:../../f/g\n"
+                 "  open d0:../../../x disp=create\n",
+                 ""},
+        TextCase{"ClimbIntoARenamedDirectory",
+                 "shared d0 = open cwd:d1/d2 options=directory\n"
+                 "thread\n  rename cwd:d1/d2/d3 -> cwd:d3\n"
+                 "thread\n  stat d0:../../d3/x\n  mkdir d0:../../d3/y\n",
+                 ""},
+        TextCase{"RenameOfAFileBesideTheHandle",
+                 "file d1/d2/d3/f\n"
+                 "thread\n  h0 = open cwd:d1/d2/d3 options=directory\n"
+                 "  rename h0:f -> h0:g\n  stat h0:../d3/g\n"
+                 "  open h0:../../../g disp=create\n  close h0\n",
+                 ""},
+        TextCase{"TheGeneratorsFreshNames",
+                 "shared d0 = open cwd:d1/d2 options=directory\n"
+                 "thread\n  mkdir cwd:d1/new0\n  rename d0:../new0 -> cwd:new1\n"
+                 "thread\n  open d0:../../new1 disp=open_if\n"
+                 "  delete cwd:d1/./new0 options=directory\n",
+                 ""},
+        TextCase{"NamesThatMerelyShareAPrefix",
+                 "thread\n  rename cwd:d1/d2x -> cwd:d1/d2y\n"
+                 "  stat cwd:d1/d2/..\n",
+                 ""}),
+    TextCaseName);
+
+// Names and paths the file system cannot take: rejected before they run,
+// at the offending component.
+TEST(ValidateLimitsTest, RejectsANameLongerThanNameMax) {
+  const std::string name(kMaxNameBytes + 1, 'n');
+  const absl::Status status = ValidateText(
+      absl::StrCat(kDeepTree, "thread\n  stat cwd:d1/", name, "\n"));
+  EXPECT_EQ(status,
+            absl::InvalidArgumentError(absl::StrCat(
+                "line 6:15: thread 1 op 1 (stat cwd:d1/", name,
+                "): component 2 is 256 bytes long; expected at most 255 "
+                "(NAME_MAX)")));
+}
+
+TEST(ValidateLimitsTest, AcceptsANameOfNameMax) {
+  EXPECT_EQ(ValidateText(absl::StrCat(kDeepTree, "thread\n  mkdir cwd:",
+                                      std::string(kMaxNameBytes, 'n'), "\n")),
+            absl::OkStatus());
+}
+
+TEST(ValidateLimitsTest, RejectsATreeNameLongerThanNameMax) {
+  const std::string name(300, 't');
+  EXPECT_EQ(ValidateText(absl::StrCat(kDeepTree, "file d1/d2/", name,
+                                      "\nthread\n  stat cwd:d1\n")),
+            absl::InvalidArgumentError(absl::StrCat(
+                "line 5:12: tree entry 4 (file d1/d2/", name,
+                "): component 3 is 300 bytes long; expected at most 255 "
+                "(NAME_MAX)")));
+}
+
+TEST(ValidateLimitsTest, RejectsAPathLongerThanPathMax) {
+  // 16 names of 250 bytes and 15 separators: 4015 bytes.
+  std::vector<std::string> names(16, std::string(250, 'p'));
+  const std::string path = absl::StrJoin(names, "/");
+  const absl::Status status = ValidateText(
+      absl::StrCat(kDeepTree, "thread\n  open cwd:", path, " disp=create\n"));
+  EXPECT_EQ(status, absl::InvalidArgumentError(absl::StrCat(
+                        "line 6:8: thread 1 op 1 (open cwd:", path,
+                        " disp=create): path is 4015 bytes long; expected at "
+                        "most 4000 (PATH_MAX, less room for the sandbox "
+                        "root)")));
+}
+
+// Every message of a parsed scenario names its line and column.
+TEST(ValidatePositionsTest, PointsAtTheOperationOrItsComponent) {
+  const struct {
+    std::string body;
+    std::string message;
+  } cases[] = {
+      {"thread\n  close h9\n",
+       "line 6:3: thread 1 op 1 (close h9): handle 'h9' is not defined"},
+      {"thread\n  stat h9:a\n",
+       "line 6:8: thread 1 op 1 (stat h9:a): handle 'h9' is not defined"},
+      {"thread\n  stat cwd:.\n  stat cwd:d1/../..\n",
+       "line 7:18: thread 1 op 2 (stat cwd:d1/../..): path climbs above the "
+       "sandbox root at component 3 '..'"},
+      {"thread\n  rename cwd:d1 -> cwd:../x\n",
+       "line 6:24: thread 1 op 1 (rename cwd:d1 -> cwd:../x): path climbs "
+       "above the sandbox root at component 1 '..'"},
+      {"thread\n  rename cwd:d1 -> h0:x\n",
+       "line 6:20: thread 1 op 1 (rename cwd:d1 -> h0:x): handle 'h0' is not "
+       "defined"},
+      {"shared d0 = open cwd:d1//..//.. options=directory\nthread\n",
+       "line 5:30: shared handle 'd0' (open cwd:d1//..//..): path climbs "
+       "above the sandbox root at component 3 '..'"},
+      {"thread\n  barrier 4\n",
+       "line 6:3: thread 1 op 1 (barrier 4): barrier 4 is named by no other "
+       "thread; expected at least 2 threads"},
+      {"thread\n  h0 = open cwd:d1\nthread\n  h0 = open cwd:d1\n",
+       "line 8:3: thread 2 op 1 (h0 = open cwd:d1): handle 'h0' is already "
+       "named by thread 1 op 1; expected each handle name once"},
+      {"dir d1/d2/x\ndir d1/d2/x/y/z\nthread\n",
+       "line 6:5: tree entry 5 (dir d1/d2/x/y/z): parent 'd1/d2/x/y' is not "
+       "an earlier entry; expected 'dir d1/d2/x/y' before it"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(ValidateText(absl::StrCat(kDeepTree, c.body)),
+              absl::InvalidArgumentError(c.message))
+        << c.body;
+  }
+}
+
+TEST(ValidatePositionsTest, WithoutPositionsMessagesStartWithWhere) {
+  absl::StatusOr<Scenario> scenario =
+      ParseScenario(absl::StrCat(kDeepTree, "thread\n  close h9\n"));
+  ASSERT_TRUE(scenario.ok());
+  EXPECT_EQ(ValidateScenario(*scenario),
+            absl::InvalidArgumentError(
+                "thread 1 op 1 (close h9): handle 'h9' is not defined"));
+}
 
 }  // namespace
 }  // namespace openrace

@@ -112,12 +112,13 @@ absl::StatusOr<CorpusEntry> MakeCorpusEntry(const CorpusEntryOptions& options) {
   }
   absl::StatusOr<std::string> source_text = ReadFile(source);
   if (!source_text.ok()) return source_text.status();
-  absl::StatusOr<Scenario> scenario = ParseScenario(*source_text);
+  ScenarioPositions positions;
+  absl::StatusOr<Scenario> scenario = ParseScenario(*source_text, &positions);
   if (!scenario.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(source, ": ", scenario.status().message()));
   }
-  absl::Status valid = ValidateScenario(*scenario);
+  absl::Status valid = ValidateScenario(*scenario, &positions);
   if (!valid.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(source, ": invalid scenario: ", valid.message()));

@@ -10,7 +10,7 @@
 // barrier that only one thread names or one thread names twice, or that
 // threads reach in orders that form a cycle (which would deadlock); zero
 // rounds; no threads or more than kMaxThreads; more than kMaxOpsPerThread
-// ops in a thread; flag bits or a disposition without a name; a name the
+// ops in a thread; a spin longer than kMaxSpinNs; flag bits or a disposition without a name; a name the
 // text form cannot spell (IsValidName, IsValidHandleName in
 // scenario_text.h). Fields an op's kind does not use are not checked: they
 // change nothing that runs.
@@ -33,6 +33,9 @@ namespace openrace {
 
 inline constexpr size_t kMaxThreads = 64;
 inline constexpr size_t kMaxOpsPerThread = 4096;
+// The longest spin offset: a spin is a busy-wait that Ctrl-C does not cut
+// short, and a slide between calls needs microseconds, not seconds.
+inline constexpr uint32_t kMaxSpinNs = 10'000'000;  // 10 ms
 
 absl::Status ValidateScenario(const Scenario& scenario);
 

@@ -10,8 +10,9 @@ memory; no container is privileged, and Linux containers forbid privilege
 escalation (the plain campaign mounts nothing); Jobs have backoffLimit and
 activeDeadlineSeconds; CronJobs have concurrencyPolicy Forbid. Every
 openrace command line in a container's command, args or shell script names
-a command and flags that `openrace --help` of the built binary lists
-(strict: the manifests may use only what that binary has). A pod on Windows
+a command, and only flags that command takes, as `openrace help --json` of
+the built binary describes them (strict: the manifests may use only what
+that binary has). A pod on Windows
 nodes runs its campaign on an emptyDir mounted at C:\\work with --dir
 C:\\work and a --control-dir off every mount (the container's scratch
 volume). An Indexed Job passes $JOB_COMPLETION_INDEX in --seed and in --out
@@ -24,6 +25,7 @@ there is any, 0 otherwise (2 on bad usage).
 """
 
 import argparse
+import json
 import ntpath
 import re
 import subprocess
@@ -41,21 +43,25 @@ COMMAND_END = {";", "|", "||", "&&", "&", ")", "}", "then", "do"}
 
 
 def help_vocabulary(openrace):
-    """The commands and flags `openrace --help` lists."""
+    """{command: (its flags, its boolean flags)} from `openrace help --json`,
+    flag names with underscores."""
     try:
-        text = subprocess.run([openrace, "--help"], capture_output=True,
+        text = subprocess.run([openrace, "help", "--json"], capture_output=True,
                               text=True, check=True, timeout=60).stdout
-    except (OSError, subprocess.SubprocessError) as error:
-        print(f"check_k8s.py: cannot run {openrace} --help: {error}")
+        described = json.loads(text)
+    except (OSError, subprocess.SubprocessError, ValueError) as error:
+        print(f"check_k8s.py: cannot run {openrace} help --json: {error}")
         sys.exit(2)
-    commands = set(re.findall(r"^\s*openrace (\w+)", text, re.MULTILINE))
-    flags = set(re.findall(r"^\s*--(\w+) \(default", text, re.MULTILINE))
-    bools = set(re.findall(r"^\s*--(\w+) \(default: (?:true|false)\)", text,
-                           re.MULTILINE))
-    if not commands or not flags:
-        print(f"check_k8s.py: {openrace} --help lists no commands or flags")
+    vocabulary = {}
+    for command in described.get("commands") or []:
+        flags = {f["name"].replace("-", "_") for f in command.get("flags") or []}
+        bools = {f["name"].replace("-", "_") for f in command.get("flags") or []
+                 if f.get("type") == "bool"}
+        vocabulary[command.get("name")] = (flags, bools)
+    if not vocabulary:
+        print(f"check_k8s.py: {openrace} help --json describes no commands")
         sys.exit(2)
-    return commands, flags, bools
+    return vocabulary
 
 
 def script_lines(text):
@@ -125,22 +131,23 @@ def flag_values(args):
 
 
 def check_invocation(where, args, vocabulary, problems):
-    commands, flags, bools = vocabulary
     words = [a for a in args if not a.startswith("-")]
-    if not words or words[0] not in commands:
-        problems.append(f"{where}: openrace command '{words[0] if words else ''}'"
-                        f" is not one `openrace --help` lists ({', '.join(sorted(commands))})")
-    i = 0
-    while i < len(args):
-        arg = args[i]
+    command = words[0] if words else ""
+    if command not in vocabulary:
+        problems.append(f"{where}: openrace command '{command}'"
+                        f" is not one `openrace help` lists ({', '.join(sorted(vocabulary))})")
+        return
+    flags, bools = vocabulary[command]
+    for arg in args:
+        if arg == "--":
+            break
         if arg.startswith("--"):
             name = arg[2:].partition("=")[0].replace("-", "_")
             known = name in flags or (name.startswith("no_") and name[3:] in bools) \
                 or (name.startswith("no") and name[2:] in bools)
             if not known:
                 problems.append(f"{where}: unknown flag --{arg[2:].partition('=')[0]}"
-                                " (not in `openrace --help`)")
-        i += 1
+                                f" (`openrace {command}` does not take it)")
 
 
 def pod_templates(doc):

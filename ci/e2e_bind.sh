@@ -48,7 +48,7 @@ expect 2 "is not SRC:DST" -- run --bind "$work/src:$work/a:b" --time 1s
 expect 2 "the source $work/missing: No such file" -- run --bind "$work/missing:$work/dst" --time 1s
 expect 2 "the target $work/file is not a directory" -- run --bind "$work/src:$work/file" --time 1s
 expect 2 "--demo and --bind" -- run --demo --bind "$work/src:$work/dst"
-expect 2 "bind needs exactly two" -- bind "$work/src"
+expect 2 "openrace bind: needs exactly two" -- bind "$work/src"
 expect 2 "on Linux use .mount --bind" -- bind "$work/src" "$work/dst"
 
 # Without privilege: a copy nobody may run, so the build tree's permissions

@@ -80,7 +80,7 @@ expect_usage "is not a finding output" "$work/empty" --out "$work/m2"
 expect_usage "does not exist" "$work/shard-1" "$work/nowhere" --out "$work/m2"
 expect_usage "is the merge output itself" "$work/shard-1" --out "$work/shard-1"
 expect_usage "not a merge output" "$work/shard-2" --out "$work/shard-1"
-expect_usage "merge needs --out MERGED" "$work/shard-1"
+expect_usage "openrace merge: needs --out MERGED" "$work/shard-1"
 expect_usage "at least one campaign output" --out "$work/m2"
 [ ! -e "$work/m2" ] || { echo "FAIL: a refused merge wrote $work/m2" >&2; exit 1; }
 echo "ok: merge"

@@ -112,7 +112,7 @@ for s in "${stacks[@]}"; do
   wait  # for tail, which ends within a second of the target
   summary=$out/$s/summary.json
   scenarios=- calls=- rate=- findings=-
-  if [ "$status" -eq 0 ] || [ "$status" -eq 1 ]; then
+  if [ "$status" -eq 0 ] || [ "$status" -eq 1 ] || [ "$status" -eq 130 ]; then
     scenarios=$(json_value scenarios "$summary")
     calls=$(json_value calls "$summary")
     rate=$(printf '%.0f' "$(json_value calls_per_second "$summary")")
@@ -126,6 +126,7 @@ for s in "${stacks[@]}"; do
     0) state=ran ;;
     1) state="ran, FINDINGS"; any_finding=1 ;;
     77) state="skipped: $(cat "$out/$s/skipped" 2> /dev/null || echo '?')" ;;
+    130) state="stopped early"; [ "$findings" = 0 ] || any_finding=1 ;;
     *) state="SETUP FAILED (exit $status; see $s.log)"; any_setup_failure=1 ;;
   esac
   ((interrupted)) && state="$state (interrupted)"

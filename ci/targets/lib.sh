@@ -210,8 +210,9 @@ soak_inner() {
   local left
   left=$(find "$SOAK_DIR" -maxdepth 1 -name 'openrace-*' 2> /dev/null | head -3)
   [ -z "$left" ] || soak_log "warning: sandbox left behind: $left"
+  # 130: stopped by our TERM before its time was up, with its summary.
   case $status in
-    0 | 1) [ -f "$out/summary.json" ] || soak_fail "openrace wrote no $out/summary.json" ;;
+    0 | 1 | 130) [ -f "$out/summary.json" ] || soak_fail "openrace wrote no $out/summary.json" ;;
     *) soak_fail "openrace run exited $status" ;;
   esac
   return "$status"

@@ -24,7 +24,6 @@
 #include <thread>
 #include <vector>
 
-#include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -34,9 +33,6 @@
 #include "harness/base/file_util.h"
 #include "harness/base/process.h"
 #include "harness/judge/trial.h"
-
-ABSL_FLAG(uint64_t, shard, 0,
-          "campaign-worker: which shard of the campaign this worker runs");
 
 namespace openrace {
 namespace {
@@ -109,8 +105,10 @@ std::vector<Fault> FaultsFromEnvironment() {
 
 }  // namespace
 
-int RunCampaignWorker(CampaignOptions c, uint64_t jobs) {
-  const uint64_t shard = absl::GetFlag(FLAGS_shard);
+int RunCampaignWorker(CampaignWorkerCommand command) {
+  CampaignOptions& c = command.campaign;
+  const uint64_t jobs = command.jobs;
+  const uint64_t shard = command.shard;
   if (jobs == 0 || shard >= jobs) {
     return UsageError(absl::InvalidArgumentError(
         absl::StrCat("campaign-worker: --shard ", shard, " is not below --jobs ", jobs)));

@@ -1,8 +1,12 @@
 // commands.h — the subcommands of `openrace`, one file each
-// (command_run.cc, command_replay.cc, ...). Each returns the process exit
-// status: 0 ran and found nothing, 1 found or reproduced a failure, 2 bad
-// usage, bad input or an unusable environment (after printing one line
-// that says why).
+// (command_run.cc, command_replay.cc, ...), each run with one of the
+// structs below, which command_line.h fills from the command line (every
+// flag and value checked). Each returns the process exit status: 0 ran and
+// found nothing, 1 found or reproduced a failure, 2 bad usage, bad input or
+// an unusable environment (after printing one line that says why). 130:
+// interrupted (Ctrl-C, SIGTERM) before the end; main returns it for the
+// commands that run scenarios (InterruptMeansIncomplete), whatever they
+// found by then, so a script never reads a cut-short run as a clean one.
 
 #ifndef OPENRACE_HARNESS_CLI_COMMANDS_H_
 #define OPENRACE_HARNESS_CLI_COMMANDS_H_
@@ -19,6 +23,7 @@ namespace openrace {
 inline constexpr int kExitClean = 0;
 inline constexpr int kExitFound = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInterrupted = 130;
 
 struct RunCommand {
   CampaignOptions campaign;
@@ -39,9 +44,14 @@ struct CampaignCommand {
 };
 int RunCampaignCommand(const CampaignCommand& command);
 
-// `openrace campaign-worker` (command_campaign_worker.cc): one shard, run by
-// the supervisor; `jobs` is the number of shards.
-int RunCampaignWorker(CampaignOptions campaign, uint64_t jobs);
+// `openrace campaign-worker` (command_campaign_worker.cc): shard `shard` of
+// `jobs`, run by the supervisor.
+struct CampaignWorkerCommand {
+  CampaignOptions campaign;
+  uint64_t jobs = 1;
+  uint64_t shard = 0;
+};
+int RunCampaignWorker(CampaignWorkerCommand command);
 
 struct ReplayCommand {
   std::vector<std::string> files;
@@ -75,6 +85,10 @@ struct BindCommand {
 };
 int RunBind(const BindCommand& command);
 
+struct DoctorCommand {
+  std::string dir;  // empty: describe the machine only
+  bool json = false;
+};
 int RunDoctor(const std::string& dir, bool json);
 
 struct EmitCommand {
@@ -85,6 +99,9 @@ struct EmitCommand {
 int RunEmit(const EmitCommand& command);
 
 // Rebuilds DIR/report.md (and timeline.svg) from a finding directory.
+struct ReportCommand {
+  std::string finding_dir;
+};
 int RunReport(const std::string& dir);
 
 struct BisectCommand {

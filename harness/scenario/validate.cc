@@ -825,6 +825,13 @@ absl::Status ValidateScenario(const Scenario& scenario,
       return Invalid("thread ", t + 1, ": ", ops, " ops; expected at most ",
                      kMaxOpsPerThread);
     }
+    for (size_t i = 0; i < ops; ++i) {
+      const Op& op = scenario.threads[t].ops[i];
+      if (op.spin_ns > kMaxSpinNs) {
+        return Invalid(OpWhere(t, i, op), ": spin ", op.spin_ns,
+                       " ns; expected at most ", kMaxSpinNs, " (10 ms)");
+      }
+    }
   }
   if (absl::Status status = CheckTree(scenario.tree, positions);
       !status.ok()) {

@@ -12,7 +12,8 @@
 // entry whose parent is missing or not a directory; a barrier that only one
 // thread names or one thread names twice, or that threads reach in orders
 // that form a cycle (which would deadlock); zero rounds; no threads or more
-// than kMaxThreads; more than kMaxOpsPerThread ops in a thread; flag bits or
+// than kMaxThreads; more than kMaxOpsPerThread ops in a thread; a spin longer than kMaxSpinNs;
+// flag bits or
 // a disposition without a name; a name the text form cannot spell
 // (IsValidName, IsValidHandleName in scenario_text.h). Fields an op's kind
 // does not use are not checked: they change nothing that runs. Given the

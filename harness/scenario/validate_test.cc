@@ -255,6 +255,15 @@ TEST(ValidateTest, AcceptsTheRichScenario) {
   EXPECT_EQ(ValidateScenario(scenario), absl::OkStatus());
 }
 
+// A 4294967295 ns spin would make Ctrl-C wait hours.
+TEST(ValidateTest, SpinsAreAtMostTenMilliseconds) {
+  EXPECT_TRUE(ValidateScenario(Parse("thread\n stat cwd:src spin=10000000\n")).ok());
+  EXPECT_EQ(ValidateScenario(Parse("thread\n stat cwd:src\n stat cwd:src spin=4294967295\n")),
+            absl::InvalidArgumentError(
+                "thread 1 op 2 (stat cwd:src spin=4294967295): spin 4294967295 "
+                "ns; expected at most 10000000 (10 ms)"));
+}
+
 TEST(ValidateTest, AcceptsDetoursThatStayInside) {
   const Scenario scenario = Parse(
       "shared d0 = open cwd:src options=directory\n"

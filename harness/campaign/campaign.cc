@@ -158,6 +158,7 @@ class Campaign {
     ++result_.scenarios;
     result_.rounds += trial->rounds;
     result_.calls += trial->calls;
+    result_.judge.Merge(trial->judge);
     // One finding per signature per scenario.
     std::vector<Signature> seen;
     for (const Finding& finding : trial->first) {

@@ -87,7 +87,8 @@ ABSL_FLAG(std::string, name, "",
           "corpus add: the file name (default: from the signature)");
 ABSL_FLAG(std::string, emulator_rule, "",
           "corpus add: the finding was planted by this emulator rule "
-          "(held-relative, mkdir-relative, any-relative); default: a real "
+          "(held-relative, mkdir-relative, any-relative, sibling-create-enoent, "
+          "excl-create-wins); default: a real "
           "bug, whose scenario must replay clean");
 
 namespace {

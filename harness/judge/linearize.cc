@@ -8,7 +8,8 @@
 // open, a failure) is placed at once without trying the others first —
 // if any order completes the history, the order with it moved forward does
 // too, since its move changes no state any other call sees and real time
-// allows it there.
+// allows it there. (Not a success that may create, remove, move or bind:
+// what it does depends on where it is placed.)
 
 #include "harness/judge/linearize.h"
 
@@ -70,6 +71,16 @@ int Step(const FsModel& model, const HistoryCall& c, const FsState& s,
     FsModel::Apply(p.effect, &out[0]);
   }
   return 1;
+}
+
+// A call that changes no state in any order: a failure (which never
+// changes the namespace), or a success that only reads (a stat, an open
+// that neither creates nor keeps its handle).
+bool Inert(const HistoryCall& c) {
+  if (c.mode == CallMode::kIgnored) return true;
+  if (c.mode != CallMode::kExact) return false;
+  if (c.status != StatusClass::kOk) return true;
+  return !c.op->mutates && c.op->result_slot < 0;
 }
 
 struct Key {
@@ -138,9 +149,10 @@ class Search {
     const std::vector<uint32_t> candidates = candidates_;
     FsState next[2];
     Unjudged why;
-    // The reduction: a call that fits and changes nothing goes first.
+    // The reduction: a call that fits and changes nothing, wherever it is
+    // placed, goes first.
     for (uint32_t i : candidates) {
-      if (calls_[i].mode == CallMode::kRelaxed) continue;
+      if (!Inert(calls_[i])) continue;
       if (Step(model_, calls_[i], s, next, &why) == 1 && next[0] == s) {
         Set(i);
         order_.push_back(i);

@@ -546,6 +546,23 @@ thread
           2.1 5 10 ENOENT retry ENOENT 12
           2.2 20 30 ENOENT retry ENOENT 40)",
        {}},
+      {"CreateThatMustComeAfterADelete",
+       // The open_if finds the file when it runs first, but then the stat
+       // that follows everything has nothing to see: only the order delete,
+       // open_if (which creates it again), stat explains the round.
+       R"(dir tmp
+file tmp/f
+thread
+  delete cwd:tmp/f
+thread
+  open cwd:tmp/f disp=open_if access=read|write
+thread
+  stat cwd:tmp/f
+)",
+       R"(1.1 0 100 ok
+          2.1 0 100 ok
+          3.1 150 160 ok)",
+       {}},
       {"CreateAfterACompletedCreateSeesExists",
        R"(dir tmp
 thread

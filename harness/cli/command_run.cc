@@ -56,6 +56,8 @@ std::string SummaryJson(const CampaignOptions& options,
   json.EndObject();
   json.Key("oracle_searches").Number(r.judge.searches);
   json.Key("oracle_search_nodes").Number(r.judge.search_nodes);
+  json.Key("oracle_us_per_round")
+      .Double(r.judge.rounds ? r.judge.judge_ns / 1e3 / r.judge.rounds : 0);
   json.Key("out").String(out);
   json.Key("new_findings").BeginArray();
   for (const std::string& s : r.new_signatures) json.String(s);

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "harness/base/platform.h"
 #include "harness/judge/fs_model.h"
 #include "harness/judge/internal/judges.h"
 #include "harness/judge/linearize.h"
@@ -441,7 +442,9 @@ Oracle& Oracle::operator=(Oracle&&) noexcept = default;
 
 void Oracle::Judge(const RoundTrace& trace,
                    std::vector<Finding>* findings) const {
+  const int64_t start = MonotonicNanos();
   judge_->Judge(trace, findings, stats_.get());
+  stats_->judge_ns += static_cast<uint64_t>(MonotonicNanos() - start);
 }
 
 }  // namespace openrace

@@ -113,6 +113,22 @@
  *                   allowed) under the root fails with EINVAL with
  *                   probability p, held or not, existing or not. mkdir is
  *                   unaffected. Checked before held-relative.
+ *   sibling-create-enoent
+ *                   every open with O_CREAT under the root is "in flight"
+ *                   from just before the real call until it returns, under
+ *                   its parent directory's (st_dev, st_ino), as mkdirs are
+ *                   (see mkdir-relative). A relative open without O_CREAT
+ *                   (anchor allowed) under the root of an existing regular
+ *                   file fails with ENOENT with probability p when another
+ *                   thread has a create (open with O_CREAT, or mkdir) in
+ *                   flight in the same parent: the negative-dentry race of
+ *                   FUSE and overlay stacks.
+ *   excl-create-wins
+ *                   a relative open with O_CREAT|O_EXCL (anchor allowed)
+ *                   under the root of an existing regular file opens it
+ *                   instead (O_CREAT, O_EXCL and O_TRUNC dropped) and
+ *                   succeeds, with probability p: an exclusive create that
+ *                   is not atomic. Logged with errno=none.
  *
  * ---------------------------------------------------------------------------
  * Interposed functions
@@ -270,7 +286,7 @@ static int call_real_close(int fd) {
 /* ------------------------------------------------------------------------ */
 /* Configuration                                                             */
 
-enum { RULE_HELD = 1, RULE_MKDIR = 2, RULE_ANY = 4 };
+enum { RULE_HELD = 1, RULE_MKDIR = 2, RULE_ANY = 4, RULE_SIBLING = 8, RULE_EXCL = 16 };
 enum { ANCHOR_CWD = 1, ANCHOR_DIRFD = 2 };
 
 static struct {
@@ -356,6 +372,8 @@ static int parse_rules(const char *s, int *out) {
     if (n == 13 && memcmp(p, "held-relative", 13) == 0) rules |= RULE_HELD;
     else if (n == 14 && memcmp(p, "mkdir-relative", 14) == 0) rules |= RULE_MKDIR;
     else if (n == 12 && memcmp(p, "any-relative", 12) == 0) rules |= RULE_ANY;
+    else if (n == 21 && memcmp(p, "sibling-create-enoent", 21) == 0) rules |= RULE_SIBLING;
+    else if (n == 16 && memcmp(p, "excl-create-wins", 16) == 0) rules |= RULE_EXCL;
     else return 0;
     if (!comma) break;
     p = comma + 1;
@@ -606,20 +624,24 @@ static int held_by_other(uint64_t dev, uint64_t ino) {
   return 0;
 }
 
-/* mkdir calls in flight, keyed by parent directory. */
+/* Creates in flight, keyed by parent directory: mkdirs in mk_table, opens
+ * with O_CREAT in cr_table (sibling-create-enoent only). */
 #define MK_SLOTS 256
 static struct slot mk_table[MK_SLOTS];
+static struct slot cr_table[MK_SLOTS];
+static _Atomic int creates_in_flight;
 
-static int mk_register(uint64_t dev, uint64_t ino) {
+static int mk_register(struct slot *table, uint64_t dev, uint64_t ino) {
   uint32_t self = self_tid();
   for (int i = 0; i < MK_SLOTS; i++) {
-    struct slot *s = &mk_table[i];
+    struct slot *s = &table[i];
     if (atomic_load_explicit(&s->tid, memory_order_relaxed) != 0) continue;
     uint32_t q = slot_lock(s, 1);
     if (q == UINT32_MAX) continue;
     if (atomic_load_explicit(&s->tid, memory_order_relaxed) == 0) {
       slot_write(s, self, dev, ino);
       slot_unlock(s, q);
+      atomic_fetch_add_explicit(&creates_in_flight, 1, memory_order_relaxed);
       return i;
     }
     slot_unlock(s, q);
@@ -627,19 +649,20 @@ static int mk_register(uint64_t dev, uint64_t ino) {
   return -1;
 }
 
-static void mk_unregister(int i) {
+static void mk_unregister(struct slot *table, int i) {
   if (i < 0) return;
-  struct slot *s = &mk_table[i];
+  struct slot *s = &table[i];
   uint32_t q = slot_lock(s, 0);
   if (q == UINT32_MAX) return;
   slot_write(s, 0, 0, 0);
   slot_unlock(s, q);
+  atomic_fetch_sub_explicit(&creates_in_flight, 1, memory_order_relaxed);
 }
 
-static int mk_other_in_flight(uint64_t dev, uint64_t ino) {
+static int mk_other_in_flight(struct slot *table, uint64_t dev, uint64_t ino) {
   uint32_t self = self_tid();
   for (int i = 0; i < MK_SLOTS; i++) {
-    struct slot *s = &mk_table[i];
+    struct slot *s = &table[i];
     if (atomic_load_explicit(&s->tid, memory_order_relaxed) == 0 &&
         !(atomic_load_explicit(&s->seq, memory_order_relaxed) & 1))
       continue;
@@ -661,7 +684,10 @@ static void clear_tables(void) {
   for (int i = 0; i < MK_SLOTS; i++) {
     atomic_store_explicit(&mk_table[i].seq, 0, memory_order_relaxed);
     slot_write(&mk_table[i], 0, 0, 0);
+    atomic_store_explicit(&cr_table[i].seq, 0, memory_order_relaxed);
+    slot_write(&cr_table[i], 0, 0, 0);
   }
+  atomic_store_explicit(&creates_in_flight, 0, memory_order_relaxed);
 }
 
 static void after_fork_child(void) {
@@ -743,34 +769,6 @@ static int active(void) {
   return atomic_load_explicit(&cfg_ready, memory_order_acquire) && cfg.active;
 }
 
-/* The whole open family comes here. */
-static int emu_open(enum sym s, int dirfd, const char *path, int flags, mode_t mode) {
-  LAUNDER(path);
-  if (path == NULL || !active() || t_resolving)
-    return call_real_open(s, dirfd, path, flags, mode);
-  int saved = errno;
-  if (!retry_of_injection() && anchor_allowed(dirfd, path)) {
-    if ((cfg.rules & RULE_ANY) && draw() && under_root(dirfd, path))
-      return inject("any-relative", sym_names[s], path, EINVAL);
-    if ((cfg.rules & RULE_HELD) && atomic_load_explicit(&live_records, memory_order_relaxed) > 0 &&
-        draw()) {
-      struct stat st;
-      if (fstatat(dirfd, path, &st, (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0) == 0 &&
-          S_ISREG(st.st_mode) && held_by_other((uint64_t)st.st_dev, (uint64_t)st.st_ino) && under_root(dirfd, path))
-        return inject("held-relative", sym_names[s], path, EINVAL);
-    }
-  }
-  errno = saved;
-  int fd = call_real_open(s, dirfd, path, flags, mode);
-  if (fd >= 0 && (cfg.rules & RULE_HELD)) {
-    saved = errno;
-    if (fd < FD_SLOTS && under_root(dirfd, path)) record_open(fd);
-    else fd_clear(fd, UINT32_MAX); /* a number reused outside the root */
-    errno = saved;
-  }
-  return fd;
-}
-
 /* Parent of path, relative to the same anchor, into buf: "a/b/c" -> "a/b",
  * "c" -> ".", "/c" -> "/", "a/b/" -> "a". Returns 0 if it does not fit. */
 static int parent_of(const char *path, char *buf, size_t cap) {
@@ -789,20 +787,98 @@ static int parent_of(const char *path, char *buf, size_t cap) {
   return 1;
 }
 
+/* The (st_dev, st_ino) of (dirfd, path)'s parent directory. */
+static int parent_id(int dirfd, const char *path, struct stat *st) {
+  char parent[PATH_MAX];
+  return parent_of(path, parent, sizeof parent) && fstatat(dirfd, parent, st, 0) == 0;
+}
+
+/* sibling-create-enoent: is a create in flight beside (dirfd, path) on
+ * another thread, and is path an existing regular file? */
+static int sibling_create_beside(int dirfd, const char *path, int flags) {
+  if (atomic_load_explicit(&creates_in_flight, memory_order_relaxed) <= 0) return 0;
+  struct stat parent, target;
+  if (!parent_id(dirfd, path, &parent)) return 0;
+  if (!mk_other_in_flight(cr_table, (uint64_t)parent.st_dev, (uint64_t)parent.st_ino) &&
+      !mk_other_in_flight(mk_table, (uint64_t)parent.st_dev, (uint64_t)parent.st_ino))
+    return 0;
+  return fstatat(dirfd, path, &target, (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0) == 0 &&
+         S_ISREG(target.st_mode) && under_root(dirfd, path);
+}
+
+/* excl-create-wins: the exclusive create opens the existing file instead. */
+static int excl_create_wins(enum sym s, int dirfd, const char *path, int flags, mode_t mode) {
+  struct stat target;
+  if (fstatat(dirfd, path, &target, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(target.st_mode) ||
+      !under_root(dirfd, path))
+    return -1;
+  int fd = call_real_open(s, dirfd, path, flags & ~(O_CREAT | O_EXCL | O_TRUNC), mode);
+  if (fd < 0) return -1;
+  atomic_fetch_add_explicit(&injections, 1, memory_order_relaxed);
+  log_injection("excl-create-wins", sym_names[s], path, "none");
+  return fd;
+}
+
+/* The whole open family comes here. */
+static int emu_open(enum sym s, int dirfd, const char *path, int flags, mode_t mode) {
+  LAUNDER(path);
+  if (path == NULL || !active() || t_resolving)
+    return call_real_open(s, dirfd, path, flags, mode);
+  int saved = errno;
+  const int creates = (flags & O_CREAT) != 0;
+  if (!retry_of_injection() && anchor_allowed(dirfd, path)) {
+    if ((cfg.rules & RULE_ANY) && draw() && under_root(dirfd, path))
+      return inject("any-relative", sym_names[s], path, EINVAL);
+    if ((cfg.rules & RULE_HELD) && atomic_load_explicit(&live_records, memory_order_relaxed) > 0 &&
+        draw()) {
+      struct stat st;
+      if (fstatat(dirfd, path, &st, (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0) == 0 &&
+          S_ISREG(st.st_mode) && held_by_other((uint64_t)st.st_dev, (uint64_t)st.st_ino) && under_root(dirfd, path))
+        return inject("held-relative", sym_names[s], path, EINVAL);
+    }
+    if ((cfg.rules & RULE_SIBLING) && !creates && sibling_create_beside(dirfd, path, flags) &&
+        draw())
+      return inject("sibling-create-enoent", sym_names[s], path, ENOENT);
+    if ((cfg.rules & RULE_EXCL) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && draw()) {
+      int fd = excl_create_wins(s, dirfd, path, flags, mode);
+      if (fd >= 0) {
+        if (cfg.rules & RULE_HELD) record_open(fd);
+        errno = saved;
+        return fd;
+      }
+    }
+  }
+  /* A create is in flight, for sibling-create-enoent, until it returns. */
+  int slot = -1;
+  struct stat parent;
+  if ((cfg.rules & RULE_SIBLING) && creates && under_root(dirfd, path) &&
+      parent_id(dirfd, path, &parent))
+    slot = mk_register(cr_table, (uint64_t)parent.st_dev, (uint64_t)parent.st_ino);
+  errno = saved;
+  int fd = call_real_open(s, dirfd, path, flags, mode);
+  saved = errno;
+  mk_unregister(cr_table, slot);
+  if (fd >= 0 && (cfg.rules & RULE_HELD)) {
+    if (fd < FD_SLOTS && under_root(dirfd, path)) record_open(fd);
+    else fd_clear(fd, UINT32_MAX); /* a number reused outside the root */
+  }
+  errno = saved;
+  return fd;
+}
+
 static int emu_mkdirat(enum sym s, int dirfd, const char *path, mode_t mode) {
   LAUNDER(path);
-  if (path == NULL || path[0] == '\0' || !active() || t_resolving || !(cfg.rules & RULE_MKDIR))
+  if (path == NULL || path[0] == '\0' || !active() || t_resolving ||
+      !(cfg.rules & (RULE_MKDIR | RULE_SIBLING)))
     return call_real_mkdirat(s, dirfd, path, mode);
   int saved = errno;
   int slot = -1;
-  char parent[PATH_MAX];
   struct stat st;
-  if (under_root(dirfd, path) && parent_of(path, parent, sizeof parent) &&
-      fstatat(dirfd, parent, &st, 0) == 0) {
-    slot = mk_register((uint64_t)st.st_dev, (uint64_t)st.st_ino);
-    if (!retry_of_injection() && anchor_allowed(dirfd, path) && mk_other_in_flight((uint64_t)st.st_dev, (uint64_t)st.st_ino) &&
-        draw()) {
-      mk_unregister(slot);
+  if (under_root(dirfd, path) && parent_id(dirfd, path, &st)) {
+    slot = mk_register(mk_table, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+    if ((cfg.rules & RULE_MKDIR) && !retry_of_injection() && anchor_allowed(dirfd, path) &&
+        mk_other_in_flight(mk_table, (uint64_t)st.st_dev, (uint64_t)st.st_ino) && draw()) {
+      mk_unregister(mk_table, slot);
       return inject("mkdir-relative", sym_names[s], path, ENOENT);
     }
   }
@@ -810,7 +886,7 @@ static int emu_mkdirat(enum sym s, int dirfd, const char *path, mode_t mode) {
   int r = call_real_mkdirat(s, dirfd, path, mode);
   if (slot >= 0) {
     saved = errno;
-    mk_unregister(slot);
+    mk_unregister(mk_table, slot);
     errno = saved;
   }
   return r;
@@ -839,7 +915,8 @@ static void configure(void) {
   const char *v = getenv("OPENRACE_EMULATOR_RULES");
   if (v != NULL && !parse_rules(v, &cfg.rules)) {
     bad_value("OPENRACE_EMULATOR_RULES", v,
-              "is not a comma-separated list of held-relative, mkdir-relative, any-relative");
+              "is not a comma-separated list of held-relative, mkdir-relative, any-relative, "
+              "sibling-create-enoent, excl-create-wins");
     ok = 0;
   }
 

@@ -475,6 +475,85 @@ static void case_mkdir(void) {
   EXPECT_OK(open("f", O_RDONLY), "open(f)");
 }
 
+/* rules=excl-create-wins, p=1. */
+static void case_excl(void) {
+  char abs_f[PATH_MAX];
+  path_join(abs_f, g_root, "f");
+  CHECK(chdir(g_root) == 0, "chdir");
+  /* The exclusive create of an existing regular file opens it. */
+  EXPECT_OK(open("f", O_RDWR | O_CREAT | O_EXCL, 0644), "open(f, O_CREAT|O_EXCL)");
+  CHECK(injections() == 1, "expected 1 injection, counted %llu", injections());
+  /* Not by absolute path, not of a directory, not without O_EXCL. */
+  EXPECT_ERR(open(abs_f, O_RDWR | O_CREAT | O_EXCL, 0644), EEXIST, "open(absolute f, O_EXCL)");
+  CHECK(mkdir("xd", 0755) == 0, "mkdir(xd)");
+  EXPECT_ERR(open("xd", O_RDONLY | O_CREAT | O_EXCL, 0644), EEXIST, "open(xd, O_EXCL)");
+  CHECK(rmdir("xd") == 0, "rmdir(xd)");
+  EXPECT_OK(open("f", O_RDWR | O_CREAT, 0644), "open(f, O_CREAT)");
+  /* A file that does not exist is created as usual. */
+  EXPECT_OK(open("xnew", O_RDWR | O_CREAT | O_EXCL, 0644), "open(xnew, O_EXCL)");
+  CHECK(unlink("xnew") == 0, "unlink(xnew)");
+  CHECK(injections() == 1, "expected 1 injection, counted %llu", injections());
+}
+
+/* rules=sibling-create-enoent, p=1: thread b creates (and removes) files
+ * in s/ while this thread opens the existing s/f. */
+struct sib_arg {
+  _Atomic int *stop;
+  int creates;
+};
+
+static void *sib_creator(void *p) {
+  struct sib_arg *a = p;
+  char name[64];
+  for (int i = 0; !atomic_load(a->stop); i++) {
+    snprintf(name, sizeof name, "s/n%d", i % 8);
+    int fd = open(name, O_RDWR | O_CREAT, 0644);
+    if (fd >= 0) close(fd), a->creates++;
+    unlink(name);
+  }
+  return NULL;
+}
+
+static void case_sibling(void) {
+  char abs_sf[PATH_MAX];
+  path_join(abs_sf, g_root, "s/f");
+  CHECK(chdir(g_root) == 0, "chdir");
+  CHECK(mkdir("s", 0755) == 0 && mkdir("t", 0755) == 0, "mkdir(s, t)");
+  int fd = open("s/f", O_RDWR | O_CREAT | O_EXCL, 0644);
+  CHECK(fd >= 0, "open(s/f, O_CREAT)");
+  close(fd);
+  fd = open("t/f", O_RDWR | O_CREAT | O_EXCL, 0644);
+  CHECK(fd >= 0, "open(t/f, O_CREAT)");
+  close(fd);
+  /* Alone, nothing fails. */
+  EXPECT_OK(open("s/f", O_RDONLY), "open(s/f) alone");
+  _Atomic int stop = 0;
+  struct sib_arg a = {&stop, 0};
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, sib_creator, &a) == 0, "pthread_create");
+  int enoent = 0, other = 0, other_errno = 0;
+  double end = now_s() + 20.0;
+  while (now_s() < end && enoent == 0) {
+    fd = open("s/f", O_RDONLY);
+    if (fd >= 0) close(fd);
+    else if (errno == ENOENT) enoent++;
+    else other++, other_errno = errno;
+    /* By absolute path, in another directory, or creating: never. */
+    fd = open(abs_sf, O_RDONLY);
+    if (fd >= 0) close(fd); else other++, other_errno = errno;
+    fd = open("t/f", O_RDONLY);
+    if (fd >= 0) close(fd); else other++, other_errno = errno;
+  }
+  atomic_store(&stop, 1);
+  pthread_join(t, NULL);
+  CHECK(other == 0, "an open that must not fail failed: errno=%d (%s)", other_errno,
+        strerror(other_errno));
+  CHECK(a.creates > 0, "the creating thread created nothing");
+  CHECK(enoent > 0, "no open of s/f failed in 20 s beside a sibling's create");
+  /* The retry right after an injection succeeds. */
+  EXPECT_OK(open("s/f", O_RDONLY), "open(s/f) after the creator stopped");
+}
+
 static void case_loaded(void) {
   const char *(*v)(void) = (const char *(*)(void))dlsym(RTLD_DEFAULT, "openrace_emulator_version");
   CHECK(v != NULL, "the emulator is not loaded");
@@ -492,6 +571,8 @@ static int run_case(const char *name) {
   else if (strcmp(name, "rate") == 0) case_rate();
   else if (strcmp(name, "seq") == 0) case_seq();
   else if (strcmp(name, "mkdir") == 0) case_mkdir();
+  else if (strcmp(name, "excl") == 0) case_excl();
+  else if (strcmp(name, "sibling") == 0) case_sibling();
   else CHECK(0, "unknown case '%s'", name);
   return 0;
 }
@@ -727,6 +808,12 @@ int main(int argc, char **argv) {
 
   spawn("mkdir-relative", "mkdir",
         (struct setting[]){{"OPENRACE_EMULATOR_P", "1"}, {"OPENRACE_EMULATOR_RULES", "mkdir-relative"}, {0, 0}},
+        NULL, 0);
+  spawn("excl-create-wins", "excl",
+        (struct setting[]){{"OPENRACE_EMULATOR_P", "1"}, {"OPENRACE_EMULATOR_RULES", "excl-create-wins"}, {0, 0}},
+        NULL, 0);
+  spawn("sibling-create-enoent", "sibling",
+        (struct setting[]){{"OPENRACE_EMULATOR_P", "1"}, {"OPENRACE_EMULATOR_RULES", "sibling-create-enoent"}, {0, 0}},
         NULL, 0);
 
   if (failures == 0) {

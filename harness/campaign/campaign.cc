@@ -152,6 +152,7 @@ class Campaign {
     ++result_.scenarios;
     result_.rounds += trial->rounds;
     result_.calls += trial->calls;
+    result_.judge.Merge(trial->judge);
     // One finding per signature per scenario.
     std::vector<Signature> seen;
     for (const Finding& finding : trial->first) {
@@ -258,8 +259,11 @@ class Campaign {
     absl::StatusOr<EmitLanguage> language = ParseEmitLanguage(
         backend_.name() == "posix" ? "c-posix" : absl::StrCat("c-", backend_.name()));
     EmitOptions emit;
-    emit.title = absl::StrCat(OpKindName(summary.signature.op), " fails with ",
-                              OutcomeName(summary.signature.outcome));
+    emit.title = absl::StrCat(
+        OpKindName(summary.signature.op),
+        summary.signature.outcome.ok()
+            ? " succeeds where no order allows it"
+            : absl::StrCat(" fails with ", OutcomeName(summary.signature.outcome)));
     emit.signature = summary.signature.ToString();
     emit.focus = failing;
     absl::StatusOr<std::string> c =

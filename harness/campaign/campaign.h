@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "harness/judge/judge_stats.h"
 #include "harness/scenario/generator.h"
 #include "harness/run/outcome.h"
 
@@ -94,6 +95,7 @@ struct CampaignResult {
   uint64_t finding_events = 0;  // scenarios x signatures that failed
   std::vector<std::string> new_signatures;     // found by this run
   std::map<std::string, uint64_t> occurrences;  // every signature in OUT
+  JudgeStats judge;  // what the oracle judged, over the scenarios run
 };
 
 // Fails (with one clear line) when the directory, the backend or OUT is

@@ -350,7 +350,7 @@ Finish DeclareCorpus(FlagSet& f) {
       .Default("from the signature");
   f.String("emulator-rule", &add->emulator_rule, "RULE",
            "the finding was planted by this emulator rule (held-relative, "
-           "mkdir-relative, any-relative)")
+           "mkdir-relative, any-relative, sibling-create-enoent, excl-create-wins)")
       .Default("none: a real bug, whose scenario must replay clean");
   return [add](const Positional& args, const FlagSet& flags)
              -> absl::StatusOr<Invocation> {

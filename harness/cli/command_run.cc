@@ -43,6 +43,21 @@ std::string SummaryJson(const CampaignOptions& options,
   json.Key("calls_per_second")
       .Double(r.calls / std::max(1e-9, absl::ToDoubleSeconds(r.elapsed)));
   json.Key("interrupted").Bool(r.interrupted);
+  // The oracle: calls in the rounds' histories (retries included), those
+  // it could not judge and why, and the searches it needed.
+  json.Key("judged_calls").Number(r.judge.calls - r.judge.UnjudgedCalls());
+  json.Key("unjudged_calls").Number(r.judge.UnjudgedCalls());
+  json.Key("unjudged").BeginObject();
+  for (int reason = 1; reason < kUnjudgedCount; ++reason) {
+    if (r.judge.unjudged[reason] == 0) continue;
+    json.Key(UnjudgedName(static_cast<Unjudged>(reason)))
+        .Number(r.judge.unjudged[reason]);
+  }
+  json.EndObject();
+  json.Key("oracle_searches").Number(r.judge.searches);
+  json.Key("oracle_search_nodes").Number(r.judge.search_nodes);
+  json.Key("oracle_us_per_round")
+      .Double(r.judge.rounds ? r.judge.judge_ns / 1e3 / r.judge.rounds : 0);
   json.Key("out").String(out);
   json.Key("new_findings").BeginArray();
   for (const std::string& s : r.new_signatures) json.String(s);

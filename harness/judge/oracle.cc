@@ -1,8 +1,18 @@
-// oracle.cc — the reference model and the verdicts of oracle.h.
+// oracle.cc — the exact judge (POSIX) and the signatures of oracle.h.
+//
+// ExactJudge, per round: hangs are findings at once; the calls that ran
+// (and their retries) are split into the scenario's partitions — groups of
+// operations whose paths are related, fixed when the oracle is made — and
+// each partition's history is checked: first against the orders that
+// explained earlier rounds with the same outcomes (an order that still
+// respects this round's real time explains it too, since the model and the
+// initial state do not change between rounds), else by a search. A history
+// no order explains goes to FindCulprits; its culprits are the findings.
 
 #include "harness/judge/oracle.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -10,237 +20,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "harness/base/platform.h"
+#include "harness/judge/fs_model.h"
+#include "harness/judge/internal/judges.h"
+#include "harness/judge/linearize.h"
 #include "harness/scenario/validate.h"
 
 namespace openrace {
-namespace {
-
-
-std::string Join(const Components& c) { return absl::StrJoin(c, "/"); }
-
-bool IsPrefix(absl::string_view a, absl::string_view b) {
-  // Component-wise: "src" is a prefix of "src/a" but not of "srcx".
-  if (a.empty()) return true;
-  if (!absl::StartsWith(b, a)) return false;
-  return b.size() == a.size() || b[a.size()] == '/';
-}
-
-bool PrefixRelated(absl::string_view a, absl::string_view b) {
-  return IsPrefix(a, b) || IsPrefix(b, a);
-}
-
-bool Creates(Disposition d) {
-  return d == Disposition::kCreate || d == Disposition::kOpenIf ||
-         d == Disposition::kOverwriteIf || d == Disposition::kSupersede;
-}
-
-bool Truncates(Disposition d) {
-  return d == Disposition::kOverwrite || d == Disposition::kOverwriteIf ||
-         d == Disposition::kSupersede;
-}
-
-bool FinalIsDot(const Path& path) {
-  const std::string& last = path.components.back();
-  return last == "." || last == "..";
-}
-
-// Statuses that a call can legally get when another call changes the entry,
-// its parent or its handles at the same time.
-bool IsRaceStatus(StatusClass s) {
-  switch (s) {
-    case StatusClass::kNotFound:
-    case StatusClass::kPathNotFound:
-    case StatusClass::kExists:
-    case StatusClass::kNotADirectory:
-    case StatusClass::kIsADirectory:
-    case StatusClass::kNotEmpty:
-    case StatusClass::kBusy:
-    case StatusClass::kAccessDenied:
-    case StatusClass::kSharingViolation:
-    case StatusClass::kDeletePending:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// Statuses that on Windows depend on other live handles (share modes,
-// delete-pending), not only on the namespace.
-bool DependsOnHandles(StatusClass s) {
-  return s == StatusClass::kSharingViolation ||
-         s == StatusClass::kDeletePending || s == StatusClass::kAccessDenied;
-}
-
-// True when the request's own shape may be refused as an invalid parameter
-// by a healthy file system, so such a status proves nothing.
-bool MayBeInvalid(const Op& op, Semantics semantics) {
-  switch (op.kind) {
-    case OpKind::kRename:  // a directory into its own subtree
-      return true;
-    case OpKind::kDelete:  // rmdir(".")
-      return FinalIsDot(op.path);
-    case OpKind::kOpen: {
-      const bool dir = op.flags.options & options::kDirectoryFile;
-      if (semantics == Semantics::kPosix) {
-        return dir && Creates(op.flags.disposition);  // O_CREAT|O_DIRECTORY
-      }
-      const bool nondir = op.flags.options & options::kNonDirectoryFile;
-      return (dir && nondir) ||
-             (dir && Truncates(op.flags.disposition));  // documented
-    }
-    default:
-      return false;
-  }
-}
-
-// The model's answer for a call run alone in a known state.
-struct Prediction {
-  enum Kind { kOk, kFail, kUnknown } kind = kUnknown;
-  StatusClass status = StatusClass::kOk;
-  static Prediction Ok() { return {kOk, StatusClass::kOk}; }
-  static Prediction Fail(StatusClass s) { return {kFail, s}; }
-  static Prediction Unknown() { return {}; }
-};
-
-// The sandbox namespace: entry path -> kind; the root ("") is a directory.
-class Model {
- public:
-  explicit Model(const std::vector<TreeEntry>& tree) {
-    for (const TreeEntry& e : tree) entries_[e.path] = e.kind;
-  }
-
-  absl::optional<EntryKind> Kind(const Components& c) const {
-    if (c.empty()) return EntryKind::kDirectory;
-    auto it = entries_.find(Join(c));
-    if (it == entries_.end()) return absl::nullopt;
-    return it->second;
-  }
-
-  bool HasChildren(const Components& c) const {
-    const std::string prefix = c.empty() ? "" : Join(c) + "/";
-    for (const auto& [path, kind] : entries_) {
-      if (absl::StartsWith(path, prefix) && path != Join(c)) return true;
-    }
-    return false;
-  }
-
-  void Add(const Components& c, EntryKind kind) {
-    if (!c.empty()) entries_.emplace(Join(c), kind);
-  }
-
-  void Remove(const Components& c) {
-    const std::string path = Join(c);
-    for (auto it = entries_.begin(); it != entries_.end();) {
-      auto next = std::next(it);
-      if (IsPrefix(path, it->first)) entries_.erase(it);
-      it = next;
-    }
-  }
-
-  void Move(const Components& from, const Components& to) {
-    const std::string src = Join(from), dst = Join(to);
-    if (src == dst) return;
-    std::vector<std::pair<std::string, EntryKind>> moved;
-    for (const auto& [path, kind] : entries_) {
-      if (IsPrefix(src, path)) {
-        moved.push_back({dst + path.substr(src.size()), kind});
-      }
-    }
-    Remove(from);
-    Remove(to);
-    for (auto& [path, kind] : moved) entries_.emplace(path, kind);
-  }
-
- private:
-  absl::flat_hash_map<std::string, EntryKind> entries_;
-};
-
-// Walks `path` from `base` the way the kernel does: every component but the
-// last must be an existing directory.
-struct WalkResult {
-  absl::optional<StatusClass> failure;
-  Components target;
-};
-
-WalkResult Walk(const Model& model, const Components& base, const Path& path) {
-  WalkResult result;
-  Components cur = base;
-  for (size_t i = 0; i < path.components.size(); ++i) {
-    const std::string& c = path.components[i];
-    const bool last = i + 1 == path.components.size();
-    if (c == ".") {
-    } else if (c == "..") {
-      if (!cur.empty()) cur.pop_back();
-    } else {
-      cur.push_back(c);
-      if (!last) {
-        absl::optional<EntryKind> kind = model.Kind(cur);
-        if (!kind) {
-          result.failure = StatusClass::kNotFound;
-          return result;
-        }
-        if (*kind == EntryKind::kFile) {
-          result.failure = StatusClass::kNotADirectory;
-          return result;
-        }
-      }
-    }
-  }
-  result.target = cur;
-  return result;
-}
-
-Prediction PredictOpen(const Op& op, absl::optional<EntryKind> kind,
-                       Semantics semantics) {
-  const OpenFlags& f = op.flags;
-  const bool dir_opt = f.options & options::kDirectoryFile;
-  const bool nondir_opt = f.options & options::kNonDirectoryFile;
-  const bool creates = Creates(f.disposition);
-  const bool writes = (f.access & access::kGenericWrite) ||
-                      Truncates(f.disposition);
-  if (op.path.trailing_separator && kind != EntryKind::kDirectory) {
-    return Prediction::Unknown();
-  }
-  if (!kind) {
-    if (!creates) return Prediction::Fail(StatusClass::kNotFound);
-    return dir_opt ? Prediction::Unknown() : Prediction::Ok();
-  }
-  if (*kind == EntryKind::kFile) {
-    if (dir_opt && creates) return Prediction::Unknown();
-    if (dir_opt) return Prediction::Fail(StatusClass::kNotADirectory);
-    if (f.disposition == Disposition::kCreate) {
-      return Prediction::Fail(StatusClass::kExists);
-    }
-    return Prediction::Ok();
-  }
-  // A directory.
-  if (creates || writes) return Prediction::Unknown();
-  if (semantics == Semantics::kWindows) {
-    // Opening a directory depends on backup semantics and on the API.
-    return nondir_opt ? Prediction::Fail(StatusClass::kIsADirectory)
-                      : Prediction::Unknown();
-  }
-  return Prediction::Ok();
-}
-
-Prediction PredictDelete(const Op& op, absl::optional<EntryKind> kind,
-                         bool has_children, Semantics semantics) {
-  if (FinalIsDot(op.path)) return Prediction::Unknown();
-  if (!kind) return Prediction::Fail(StatusClass::kNotFound);
-  const bool dir_opt = op.flags.options & options::kDirectoryFile;
-  if (*kind == EntryKind::kFile) {
-    if (op.path.trailing_separator) return Prediction::Unknown();
-    if (!dir_opt) return Prediction::Ok();
-    return semantics == Semantics::kPosix
-               ? Prediction::Fail(StatusClass::kNotADirectory)
-               : Prediction::Unknown();
-  }
-  if (!dir_opt) return Prediction::Unknown();  // EISDIR, EPERM, or denied
-  return has_children ? Prediction::Fail(StatusClass::kNotEmpty)
-                      : Prediction::Ok();
-}
-
-}  // namespace
 
 absl::string_view VerdictName(Verdict verdict) {
   switch (verdict) {
@@ -327,257 +113,338 @@ absl::optional<Signature> ParseSignature(absl::string_view text) {
   return sig;
 }
 
-// A namespace change made by a call that succeeded (at once or on retry).
-struct Oracle::Effect {
-  size_t thread, op;
-  int64_t start, end;  // end includes the retry
+absl::string_view UnjudgedName(Unjudged reason) {
+  switch (reason) {
+    case Unjudged::kNone: return "";
+    case Unjudged::kEnvironment: return "environment";
+    case Unjudged::kHang: return "hang";
+    case Unjudged::kDotDotFromRemoved: return "dotdot_from_removed";
+    case Unjudged::kAboveRoot: return "above_root";
+    case Unjudged::kUnboundHandle: return "unbound_handle";
+    case Unjudged::kCreateDirectory: return "o_creat_o_directory";
+    case Unjudged::kAfterLostState: return "after_lost_state";
+    case Unjudged::kSearchBound: return "search_bound";
+    case Unjudged::kNoSmallExplanation: return "no_small_explanation";
+    case Unjudged::kWindowsRules: return "windows_rules";
+  }
+  return "unknown";
+}
+
+namespace internal {
+
+Finding MakeFinding(const Scenario& scenario, const RoundTrace& trace,
+                    size_t thread, size_t op, const Outcome& outcome,
+                    Verdict verdict) {
+  Finding finding;
+  finding.thread = thread;
+  finding.op = op;
+  finding.round = trace.round;
+  finding.signature.op = scenario.threads[thread].ops[op].kind;
+  finding.signature.outcome = outcome;
+  // No native code (a hang, a success) is the same whatever table it came
+  // from.
+  if (outcome.native == 0) {
+    finding.signature.outcome.native_kind = NativeKind::kErrno;
+  }
+  finding.signature.anchor = scenario.threads[thread].ops[op].path.anchor;
+  finding.signature.verdict = verdict;
+  return finding;
+}
+
+namespace {
+
+// The sandbox-relative places an operation's walk visits, lexically
+// (joined with '/', the root left out): the anchor's directory, every
+// directory and entry the components reach, for a rename both paths.
+void AddPlaces(const Components& base, const Path& path,
+               std::vector<std::string>* places) {
+  Components cur = base;
+  if (!cur.empty()) places->push_back(absl::StrJoin(cur, "/"));
+  for (const std::string& c : path.components) {
+    if (c == ".") continue;
+    if (c == "..") {
+      if (!cur.empty()) cur.pop_back();
+    } else {
+      cur.push_back(c);
+    }
+    if (!cur.empty()) places->push_back(absl::StrJoin(cur, "/"));
+  }
+}
+
+class UnionFind {
+ public:
+  explicit UnionFind(size_t n) : parent_(n) {
+    for (size_t i = 0; i < n; ++i) parent_[i] = i;
+  }
+  size_t Find(size_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  void Union(size_t a, size_t b) { parent_[Find(a)] = Find(b); }
+
+ private:
+  std::vector<size_t> parent_;
 };
 
-Oracle::Oracle(const Scenario& scenario, Semantics semantics)
-    : scenario_(scenario), semantics_(semantics) {
-  // Where each handle points, for anchors: shared handles first, then each
-  // thread's own in program order (validation guarantees they resolve).
+// One call of a round's history: which operation, and whether it is the
+// retry.
+struct CallRef {
+  uint32_t thread;
+  uint32_t op;
+  bool retry;
+};
+
+class ExactJudge final : public RoundJudge {
+ public:
+  ExactJudge(const Scenario& scenario, const OracleOptions& options);
+  void Judge(const RoundTrace& trace, std::vector<Finding>* findings,
+             JudgeStats* stats) override;
+
+ private:
+  // An order that explained a history, and what it left unjudged.
+  struct Witness {
+    std::vector<uint32_t> order;
+    std::vector<uint8_t> branches;
+    std::array<uint32_t, kUnjudgedCount> unjudged{};
+  };
+  struct Group {
+    std::vector<HistoryCall> calls;
+    std::vector<CallRef> refs;
+    std::string shape;  // which calls ran, with which statuses
+    absl::flat_hash_map<std::string, std::vector<Witness>> witnesses;
+  };
+
+  void JudgeGroup(const RoundTrace& trace, Group& group,
+                  std::vector<Finding>* findings, JudgeStats* stats);
+
+  const Scenario& scenario_;
+  const OracleOptions options_;
+  const FsModel model_;
+  std::vector<std::vector<int32_t>> group_of_;  // [thread][op], -1: no call
+  std::vector<std::vector<uint32_t>> index_of_;  // [thread][op]: flat index
+  std::vector<Group> groups_;
+};
+
+ExactJudge::ExactJudge(const Scenario& scenario, const OracleOptions& options)
+    : scenario_(scenario), options_(options), model_(scenario) {
+  // Where each handle points, lexically, for the places of the calls
+  // anchored on it (validation guarantees they resolve).
   std::vector<std::pair<std::string, Components>> shared;
   for (const SharedHandle& h : scenario.shared) {
-    absl::StatusOr<Components> target = ResolvePath(h.path, shared);
-    shared.push_back({h.name, target.ok() ? *target : Components{}});
+    shared.push_back({h.name, ResolvePath(h.path, shared).value_or(Components{})});
   }
   auto base_of = [](const Path& path, const auto& handles) {
     if (path.anchor != Anchor::kHandle) return Components{};
-    for (const auto& [name, target] : handles) {
-      if (name == path.handle) return target;
+    for (auto it = handles.rbegin(); it != handles.rend(); ++it) {
+      if (it->first == path.handle) return it->second;
     }
     return Components{};
   };
-  auto touched_by = [](const Components& base, const Path& path,
-                       std::vector<std::string>* touched) {
-    Components cur = base;
-    touched->push_back(Join(cur));
-    for (const std::string& c : path.components) {
-      if (c == "..") {
-        if (!cur.empty()) cur.pop_back();
-      } else if (c != ".") {
-        cur.push_back(c);
-      }
-      touched->push_back(Join(cur));
-    }
-  };
+  std::vector<std::vector<std::string>> places;  // by flat index
+  uint32_t flat = 0;
   for (const ThreadProgram& thread : scenario.threads) {
     std::vector<std::pair<std::string, Components>> handles = shared;
-    std::vector<OpPaths> paths(thread.ops.size());
+    group_of_.emplace_back(thread.ops.size(), -1);
+    index_of_.emplace_back(thread.ops.size(), 0);
     for (size_t i = 0; i < thread.ops.size(); ++i) {
       const Op& op = thread.ops[i];
-      if (op.kind == OpKind::kClose || op.kind == OpKind::kBarrier) continue;
-      OpPaths& p = paths[i];
-      p.base = base_of(op.path, handles);
-      p.target = ResolvePath(op.path, handles).value_or(Components{});
-      touched_by(p.base, op.path, &p.touched);
+      if (!IsCall(op.kind)) continue;
+      index_of_.back()[i] = flat++;
+      std::vector<std::string>& p = places.emplace_back();
+      AddPlaces(base_of(op.path, handles), op.path, &p);
       if (op.kind == OpKind::kRename) {
-        p.to = ResolvePath(op.to, handles).value_or(Components{});
-        touched_by(base_of(op.to, handles), op.to, &p.touched);
+        AddPlaces(base_of(op.to, handles), op.to, &p);
       }
-      if (!op.result.empty()) handles.push_back({op.result, p.target});
+      if (!op.result.empty()) {
+        handles.push_back(
+            {op.result, ResolvePath(op.path, handles).value_or(Components{})});
+      }
     }
-    paths_.push_back(std::move(paths));
+  }
+  // Calls whose places are related (one a prefix of the other, by
+  // components) share a partition; the root itself relates nothing, since
+  // no call removes, renames or creates it.
+  UnionFind sets(flat);
+  absl::flat_hash_map<std::string, uint32_t> owner;
+  for (uint32_t c = 0; c < flat; ++c) {
+    for (const std::string& place : places[c]) {
+      auto [it, inserted] = owner.emplace(place, c);
+      if (!inserted) sets.Union(c, it->second);
+    }
+  }
+  for (const auto& [place, c] : owner) {
+    for (size_t slash = place.find('/'); slash != std::string::npos;
+         slash = place.find('/', slash + 1)) {
+      auto it = owner.find(place.substr(0, slash));
+      if (it != owner.end()) sets.Union(c, it->second);
+    }
+  }
+  absl::flat_hash_map<size_t, int32_t> group_ids;
+  for (size_t t = 0; t < scenario.threads.size(); ++t) {
+    for (size_t i = 0; i < scenario.threads[t].ops.size(); ++i) {
+      if (!IsCall(scenario.threads[t].ops[i].kind)) continue;
+      const size_t root = sets.Find(index_of_[t][i]);
+      auto [it, inserted] =
+          group_ids.emplace(root, static_cast<int32_t>(group_ids.size()));
+      group_of_[t][i] = it->second;
+    }
+  }
+  groups_.resize(group_ids.size());
+}
+
+void ExactJudge::Judge(const RoundTrace& trace, std::vector<Finding>* findings,
+                       JudgeStats* stats) {
+  ++stats->rounds;
+  for (Group& g : groups_) {
+    g.calls.clear();
+    g.refs.clear();
+    g.shape.clear();
+  }
+  std::vector<int32_t> last(groups_.size(), -1);
+  for (size_t t = 0; t < trace.records.size(); ++t) {
+    std::fill(last.begin(), last.end(), -1);
+    for (size_t i = 0; i < trace.records[t].size(); ++i) {
+      const OpRecord& r = trace.records[t][i];
+      const int32_t g = group_of_[t][i];
+      if (!r.ran || g < 0) continue;
+      // A hang is a finding on its own; what the call did is unknown.
+      if (r.outcome.status == StatusClass::kHang) {
+        findings->push_back(
+            MakeFinding(scenario_, trace, t, i, r.outcome, Verdict::kHang));
+      }
+      Group& group = groups_[g];
+      const uint32_t flat = index_of_[t][i];
+      auto add = [&](const Outcome& outcome, int64_t start, int64_t end,
+                     bool retry) {
+        HistoryCall c;
+        c.op = &model_.op(t, i);
+        c.start = start;
+        c.end = end;
+        c.status = outcome.status;
+        c.mode = outcome.status == StatusClass::kHang ? CallMode::kRelaxed
+                 : IsEnvironmentStatus(outcome)        ? CallMode::kIgnored
+                                                       : CallMode::kExact;
+        c.previous = last[g];
+        c.retry = retry;
+        c.new_id = kFirstCreatedInode + 2 * flat + (retry ? 1 : 0);
+        last[g] = static_cast<int32_t>(group.calls.size());
+        group.calls.push_back(c);
+        group.refs.push_back({static_cast<uint32_t>(t),
+                              static_cast<uint32_t>(i), retry});
+        const uint32_t id = 2 * flat + (retry ? 1 : 0);
+        group.shape.append(reinterpret_cast<const char*>(&id), sizeof id);
+        group.shape.push_back(static_cast<char>(outcome.status));
+        group.shape.push_back(static_cast<char>(c.mode));
+      };
+      add(r.outcome, r.start_ns, r.end_ns, false);
+      if (r.retry) add(*r.retry, r.end_ns, r.retry_end_ns, true);
+    }
+  }
+  for (Group& g : groups_) {
+    if (!g.calls.empty()) JudgeGroup(trace, g, findings, stats);
   }
 }
+
+void ExactJudge::JudgeGroup(const RoundTrace& trace, Group& group,
+                            std::vector<Finding>* findings,
+                            JudgeStats* stats) {
+  const size_t n = group.calls.size();
+  stats->calls += n;
+  auto count = [&](const Witness& w) {
+    for (int r = 1; r < kUnjudgedCount; ++r) stats->unjudged[r] += w.unjudged[r];
+  };
+  std::vector<Witness>& kept = group.witnesses[group.shape];
+  for (const Witness& w : kept) {
+    if (RespectsRealTime(group.calls, w.order)) return count(w);
+  }
+
+  ++stats->searches;
+  SearchResult result = Linearize(model_, group.calls, options_.node_budget);
+  stats->search_nodes += result.nodes;
+  switch (result.kind) {
+    case SearchResult::Kind::kLinearizable: {
+      Witness w;
+      std::vector<Unjudged> why;
+      Replay(model_, group.calls, result.order, result.branches, &why);
+      for (size_t i = 0; i < n; ++i) {
+        Unjudged reason = why[i];
+        if (group.calls[i].mode == CallMode::kIgnored) {
+          reason = Unjudged::kEnvironment;
+        } else if (group.calls[i].mode == CallMode::kRelaxed) {
+          reason = Unjudged::kHang;
+        }
+        ++w.unjudged[static_cast<int>(reason)];
+      }
+      w.order = std::move(result.order);
+      w.branches = std::move(result.branches);
+      count(w);
+      if (kept.size() >= options_.witnesses) kept.erase(kept.begin());
+      kept.push_back(std::move(w));
+      // Bound the memory a long trial of many shapes takes.
+      if (group.witnesses.size() > 1024) group.witnesses.clear();
+      return;
+    }
+    case SearchResult::Kind::kBudget:
+      stats->unjudged[static_cast<int>(Unjudged::kSearchBound)] += n;
+      return;
+    case SearchResult::Kind::kNotLinearizable:
+      break;
+  }
+
+  const Culprits culprits = FindCulprits(model_, group.calls,
+                                         options_.node_budget);
+  stats->search_nodes += culprits.nodes;
+  if (culprits.calls.empty()) {
+    stats->unjudged[static_cast<int>(culprits.bounded
+                                         ? Unjudged::kSearchBound
+                                         : Unjudged::kNoSmallExplanation)] += n;
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (group.calls[i].mode == CallMode::kIgnored) {
+      ++stats->unjudged[static_cast<int>(Unjudged::kEnvironment)];
+    } else if (group.calls[i].mode == CallMode::kRelaxed) {
+      ++stats->unjudged[static_cast<int>(Unjudged::kHang)];
+    }
+  }
+  for (uint32_t c : culprits.calls) {
+    const CallRef& ref = group.refs[c];
+    const OpRecord& record = trace.records[ref.thread][ref.op];
+    const Outcome& outcome = ref.retry ? *record.retry : record.outcome;
+    const bool transient = !ref.retry && !record.outcome.ok() &&
+                           record.retry && record.retry->ok();
+    findings->push_back(MakeFinding(scenario_, trace, ref.thread, ref.op,
+                                    outcome,
+                                    transient ? Verdict::kTransient
+                                              : Verdict::kUnexpected));
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<RoundJudge> MakeExactJudge(const Scenario& scenario,
+                                           const OracleOptions& options) {
+  return std::make_unique<ExactJudge>(scenario, options);
+}
+
+}  // namespace internal
+
+Oracle::Oracle(const Scenario& scenario, Semantics semantics,
+               OracleOptions options)
+    : judge_(semantics == Semantics::kPosix
+                 ? internal::MakeExactJudge(scenario, options)
+                 : internal::MakeHeuristicJudge(scenario, semantics)),
+      stats_(std::make_unique<JudgeStats>()) {}
+
+Oracle::~Oracle() = default;
+Oracle::Oracle(Oracle&&) noexcept = default;
+Oracle& Oracle::operator=(Oracle&&) noexcept = default;
 
 void Oracle::Judge(const RoundTrace& trace,
                    std::vector<Finding>* findings) const {
-  // Most rounds have no failure at all: find out before building anything.
-  bool any_failure = false;
-  for (const auto& thread : trace.records) {
-    for (const OpRecord& r : thread) any_failure |= r.ran && !r.outcome.ok();
-  }
-  if (!any_failure) return;
-
-  std::vector<Effect> effects;
-  CollectEffects(trace, &effects);
-  for (size_t t = 0; t < trace.records.size(); ++t) {
-    for (size_t i = 0; i < trace.records[t].size(); ++i) {
-      const OpRecord& r = trace.records[t][i];
-      if (r.ran && !r.outcome.ok()) JudgeCall(trace, effects, t, i, findings);
-    }
-  }
-}
-
-void Oracle::CollectEffects(const RoundTrace& trace,
-                            std::vector<Effect>* effects) const {
-  for (size_t t = 0; t < trace.records.size(); ++t) {
-    for (size_t i = 0; i < trace.records[t].size(); ++i) {
-      const OpRecord& r = trace.records[t][i];
-      if (!r.ran || !MutatesTree(scenario_.threads[t].ops[i])) continue;
-      const bool succeeded = r.outcome.ok() || (r.retry && r.retry->ok());
-      if (!succeeded) continue;
-      effects->push_back({t, i, r.start_ns,
-                          r.retry ? r.retry_end_ns : r.end_ns});
-    }
-  }
-}
-
-void Oracle::JudgeCall(const RoundTrace& trace,
-                       const std::vector<Effect>& effects, size_t thread,
-                       size_t index, std::vector<Finding>* findings) const {
-  const Op& op = scenario_.threads[thread].ops[index];
-  const OpRecord& record = trace.records[thread][index];
-  const OpPaths& paths = paths_[thread][index];
-  const StatusClass status = record.outcome.status;
-  if (status == StatusClass::kInterrupted) return;
-
-  Finding finding;
-  finding.thread = thread;
-  finding.op = index;
-  finding.round = trace.round;
-  finding.signature.op = op.kind;
-  finding.signature.outcome = record.outcome;
-  // No native code (a hang, say) is the same whatever table it came from.
-  if (record.outcome.native == 0) {
-    finding.signature.outcome.native_kind = NativeKind::kErrno;
-  }
-  finding.signature.anchor = op.path.anchor;
-  auto report = [&](Verdict verdict) {
-    finding.signature.verdict = verdict;
-    findings->push_back(finding);
-  };
-  if (status == StatusClass::kHang) return report(Verdict::kHang);
-
-  const bool retried_ok = record.retry && record.retry->ok();
-  const int64_t window_end = record.retry ? record.retry_end_ns : record.end_ns;
-  auto relevant = [&](const Effect& e) {
-    if (e.thread == thread && e.op == index) return false;
-    const OpPaths& other = paths_[e.thread][e.op];
-    for (const std::string& mine : paths.touched) {
-      if (PrefixRelated(mine, Join(other.target))) return true;
-      if (!other.to.empty() && PrefixRelated(mine, Join(other.to))) {
-        return true;
-      }
-    }
-    return false;
-  };
-
-  // Which namespace changes are certain before this call, and is any of
-  // them concurrent with it (or with another of them)?
-  std::vector<const Effect*> before;
-  bool uncertain = false;
-  const std::string base = Join(paths.base);
-  for (const Effect& e : effects) {
-    if (!relevant(e)) continue;
-    // A directory handle follows its directory when it is renamed or
-    // deleted; the model walks names, so it cannot follow it.
-    const OpKind kind = scenario_.threads[e.thread].ops[e.op].kind;
-    if (op.path.anchor == Anchor::kHandle &&
-        (kind == OpKind::kRename || kind == OpKind::kDelete) &&
-        IsPrefix(Join(paths_[e.thread][e.op].target), base)) {
-      uncertain = true;
-    }
-    if (e.end < record.start_ns) {
-      before.push_back(&e);
-    } else if (e.start <= window_end) {
-      uncertain = true;  // overlaps this call or its retry
-    }
-  }
-  std::sort(before.begin(), before.end(),
-            [](const Effect* a, const Effect* b) { return a->end < b->end; });
-  for (size_t i = 1; i < before.size() && !uncertain; ++i) {
-    if (before[i]->start <= before[i - 1]->end) uncertain = true;
-  }
-
-  // On Windows, share modes and delete-pending depend on other threads'
-  // handles to the same entry at that moment, which the model does not
-  // track: any other thread's call on the entry in this round explains them.
-  if (semantics_ == Semantics::kWindows && DependsOnHandles(status)) {
-    const std::string target = Join(paths.target);
-    for (size_t t = 0; t < paths_.size(); ++t) {
-      if (t == thread) continue;
-      for (const OpPaths& p : paths_[t]) {
-        if (!p.touched.empty() && PrefixRelated(Join(p.target), target)) {
-          return;
-        }
-      }
-    }
-  }
-
-  const bool invalid_is_odd = status == StatusClass::kInvalidParameter &&
-                              !MayBeInvalid(op, semantics_);
-  if (uncertain) {
-    if (IsRaceStatus(status) || status == StatusClass::kOk) return;
-    if (status == StatusClass::kInvalidParameter && !invalid_is_odd) return;
-    return report(retried_ok ? Verdict::kTransient : Verdict::kUnexpected);
-  }
-
-  // The state is known: nothing else changed it during the call or retry.
-  if (retried_ok) return report(Verdict::kTransient);
-
-  Model model(scenario_.tree);
-  for (const Effect* e : before) {
-    const Op& changer = scenario_.threads[e->thread].ops[e->op];
-    const OpPaths& p = paths_[e->thread][e->op];
-    switch (changer.kind) {
-      case OpKind::kOpen:
-        if (!model.Kind(p.target)) model.Add(p.target, EntryKind::kFile);
-        break;
-      case OpKind::kMkdir:
-        model.Add(p.target, EntryKind::kDirectory);
-        break;
-      case OpKind::kDelete:
-        model.Remove(p.target);
-        break;
-      case OpKind::kRename:
-        model.Move(p.target, p.to);
-        break;
-      default:
-        break;
-    }
-  }
-
-  Prediction prediction;
-  WalkResult walk = Walk(model, paths.base, op.path);
-  if (walk.failure) {
-    prediction = Prediction::Fail(*walk.failure);
-  } else {
-    absl::optional<EntryKind> kind = model.Kind(walk.target);
-    switch (op.kind) {
-      case OpKind::kOpen:
-        prediction = PredictOpen(op, kind, semantics_);
-        break;
-      case OpKind::kMkdir:
-        prediction = kind ? Prediction::Fail(StatusClass::kExists)
-                          : Prediction::Ok();
-        break;
-      case OpKind::kStat:
-        if (!kind) {
-          prediction = Prediction::Fail(StatusClass::kNotFound);
-        } else if (op.path.trailing_separator &&
-                   *kind == EntryKind::kFile) {
-          prediction = Prediction::Unknown();
-        } else {
-          prediction = Prediction::Ok();
-        }
-        break;
-      case OpKind::kDelete:
-        prediction = PredictDelete(op, kind, model.HasChildren(walk.target),
-                                   semantics_);
-        break;
-      default:  // rename: too many platform rules to predict soundly
-        prediction = Prediction::Unknown();
-        break;
-    }
-  }
-  // A handle anchor that failed to open leaves the call unanchored; the
-  // executor does not run such calls, so `base` is always a live directory.
-  switch (prediction.kind) {
-    case Prediction::kOk:
-      return report(Verdict::kUnexpected);
-    case Prediction::kFail:
-      if (prediction.status == status) return;
-      if (invalid_is_odd || status == StatusClass::kInvalidName) {
-        return report(Verdict::kUnexpected);
-      }
-      return;
-    case Prediction::kUnknown:
-      if (invalid_is_odd) return report(Verdict::kUnexpected);
-      return;
-  }
+  const int64_t start = MonotonicNanos();
+  judge_->Judge(trace, findings, stats_.get());
+  stats_->judge_ns += static_cast<uint64_t>(MonotonicNanos() - start);
 }
 
 }  // namespace openrace

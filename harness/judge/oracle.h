@@ -1,27 +1,31 @@
 // oracle.h — decides which outcomes of a round are findings.
 //
-// The oracle keeps a reference model of the sandbox: which entries exist
-// and of which kind, starting from the scenario's tree at the start of each
-// round and changed by every call that succeeded. For each failed call it
-// asks two questions.
+// Outline of the process (POSIX semantics):
+//   Judge(round) -> one history per partition of the calls (calls on
+//   unrelated subtrees commute, so each partition is checked alone) ->
+//   an order kept from an earlier round that still fits real time, or
+//   Linearize (linearize.h) over the namespace model (fs_model.h) ->
+//   when no order explains the history, FindCulprits -> Findings.
 //
-//  1. Could another call have changed what this call saw? A call that
-//     changes the namespace (create, mkdir, delete, rename) on the same
-//     entry, an ancestor or a descendant, and whose time span overlaps this
-//     call's span (from its start to the end of its retry), makes the state
-//     uncertain. Then every legal race outcome is allowed — a lost create
-//     race, an open of an entry being deleted or renamed, a sharing
-//     violation — and only a status no race can produce is judged.
-//  2. If not, the state is known: the model predicts what the call must
-//     answer when it runs alone. A failure where the model predicts success
-//     is a finding, and so is a status no request of this shape can produce
-//     (invalid parameter for a well-formed open).
+// Each round is a history: every call (a retry is a call of its own) with
+// its start and end time and its outcome. The oracle asks whether some
+// total order of the calls, consistent with real time (a call that ended
+// before another began comes first), makes the model of the namespace give
+// every call the outcome it got — successes and failures alike. Legal
+// races are explained by some order and are never findings: a lost create
+// race (EEXIST), an open of an entry a concurrent call deletes or renames
+// (ENOENT). Where no order does, the calls that cannot be explained are
+// the finding: the smallest set (usually one) that, allowed any outcome,
+// makes the history linearizable — a racy ENOENT of an existing file beside
+// a sibling's create, an exclusive create that wins against an existing
+// file, two exclusive creates that both win, an open that succeeds after a
+// delete completed, a rename that loses its source.
 //
 // Verdicts:
-//   unexpected    the outcome is outside the allowed set and a retry, at
-//                 once, fails too;
-//   transient     the call failed and its retry, at once and with the state
-//                 unchanged, succeeded (the bug report's signature);
+//   unexpected    no order explains the outcome, and a retry (if any) did
+//                 not succeed;
+//   transient     no order explains the failure, and its retry, at once,
+//                 succeeded (the bug report's signature);
 //   differential  the same target spelled another way (absolute versus
 //                 relative, handle versus current directory) gives another
 //                 outcome alone — found by the run loop's spelling probe,
@@ -29,11 +33,16 @@
 //   hang          the watchdog fired.
 // A finding's signature is (operation kind, status class, native code,
 // verdict, anchor kind); two findings with one signature are the same bug.
+// A wrong success has the status `ok`: "open-ok-0-unexpected-cwd".
 //
-// Where the model cannot predict (a trailing separator on a file, a
-// combination of flags the platforms treat differently), it says so and
-// only the transient and invalid-parameter rules apply: the oracle prefers
-// missing a finding to raising a false alarm.
+// Never judged, and counted by reason in stats() (judge_stats.h):
+// environment statuses (no space, no descriptors, no memory, EINTR); the
+// constructs the model cannot predict (fs_model.h); rounds whose search hit
+// its node budget (OracleOptions::node_budget) — such a round is unjudged,
+// never clean and never a finding. NT/Win32 semantics (share modes, live
+// handles, delete-pending) are not modelled: Windows rounds are judged by
+// per-call rules (internal/judges.h, heuristic.cc) that judge failures
+// only, and their calls are counted unjudged (kWindowsRules).
 //
 // Example:
 //   Oracle oracle(scenario, Semantics::kPosix);
@@ -42,15 +51,18 @@
 //     oracle.Judge(t, &findings);
 //     return findings.empty();
 //   });
+//   Print(oracle.stats().UnjudgedCalls());
 
 #ifndef OPENRACE_HARNESS_JUDGE_ORACLE_H_
 #define OPENRACE_HARNESS_JUDGE_ORACLE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/types/optional.h"
+#include "harness/judge/judge_stats.h"
 #include "harness/run/executor.h"
 #include "harness/run/outcome.h"
 #include "harness/scenario/scenario.h"
@@ -85,37 +97,37 @@ struct Finding {
   uint64_t round = 0;
 };
 
+struct OracleOptions {
+  // Search nodes one partition of one round may visit before the round is
+  // counted unjudged (Unjudged::kSearchBound).
+  uint64_t node_budget = 200000;
+  // Orders kept per partition and outcome pattern, tried before a search.
+  size_t witnesses = 8;
+};
+
+namespace internal {
+class RoundJudge;
+}  // namespace internal
 
 class Oracle {
  public:
   // `scenario` must be valid (ValidateScenario) and outlive the oracle.
-  Oracle(const Scenario& scenario, Semantics semantics);
+  Oracle(const Scenario& scenario, Semantics semantics,
+         OracleOptions options = {});
+  ~Oracle();
+  Oracle(Oracle&&) noexcept;
+  Oracle& operator=(Oracle&&) noexcept;
 
-  // Appends the findings of one round to `*findings`.
+  // Appends the findings of one round to `*findings`. Not thread-safe: it
+  // keeps the orders that explained earlier rounds, and its statistics.
   void Judge(const RoundTrace& trace, std::vector<Finding>* findings) const;
 
+  // What the rounds judged so far could and could not judge.
+  const JudgeStats& stats() const { return *stats_; }
+
  private:
-  // What an operation touches, sandbox-relative, precomputed once.
-  struct OpPaths {
-    std::vector<std::string> base;    // the anchor's directory
-    std::vector<std::string> target;  // where `path` resolves
-    std::vector<std::string> to;      // where `to` resolves (rename)
-    // Every directory the walk from the anchor visits, the target, the
-    // rename destination and the anchor: a namespace change at any of
-    // them, or above or below them, can change the call's outcome.
-    std::vector<std::string> touched;  // joined with '/'
-  };
-  struct Effect;
-
-  void CollectEffects(const RoundTrace& trace,
-                      std::vector<Effect>* effects) const;
-  void JudgeCall(const RoundTrace& trace, const std::vector<Effect>& effects,
-                 size_t thread, size_t op,
-                 std::vector<Finding>* findings) const;
-
-  const Scenario& scenario_;
-  Semantics semantics_;
-  std::vector<std::vector<OpPaths>> paths_;  // [thread][op]
+  std::unique_ptr<internal::RoundJudge> judge_;
+  std::unique_ptr<JudgeStats> stats_;
 };
 
 }  // namespace openrace

@@ -70,6 +70,7 @@ absl::StatusOr<TrialResult> RealProber::RunMatching(const Scenario& scenario,
         return stop_after == 0 || result.failures < stop_after;
       });
   if (!status.ok()) return status;
+  result.judge = oracle.stats();
   return result;
 }
 

@@ -18,6 +18,7 @@
 #include "absl/types/optional.h"
 #include "harness/run/backend.h"
 #include "harness/run/executor.h"
+#include "harness/judge/judge_stats.h"
 #include "harness/judge/oracle.h"
 #include "harness/run/outcome.h"
 #include "harness/run/sandbox.h"
@@ -37,6 +38,8 @@ struct TrialResult {
   // The trace of the first matching round, for the timeline picture
   // (timeline.h). Left empty by probers that run nothing real.
   RoundTrace first_trace;
+  // What the oracle could and could not judge in these rounds.
+  JudgeStats judge;
 };
 
 // Which findings a trial counts, for RunMatching.

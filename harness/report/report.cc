@@ -189,8 +189,11 @@ std::string ReportMarkdown(const FindingSummary& s) {
           ? PrintOp(s.found.threads[s.found_thread].ops[s.found_op])
           : s.failing_call;
   std::string md;
-  absl::StrAppend(&md, "# ", OpKindName(s.signature.op), " fails with ",
-                  OutcomeName(s.signature.outcome), " (",
+  absl::StrAppend(&md, "# ", OpKindName(s.signature.op),
+                  s.signature.outcome.ok() ? " succeeds where no order allows it"
+                                           : absl::StrCat(" fails with ",
+                                                          OutcomeName(s.signature.outcome)),
+                  " (",
                   VerdictName(s.signature.verdict), ", ",
                   AnchorName(s.signature.anchor), " anchor)\n\n");
   absl::StrAppend(&md, "Signature: `", s.signature.ToString(), "`\n\n");
@@ -206,8 +209,8 @@ std::string ReportMarkdown(const FindingSummary& s) {
             "the failure is transient.";
       break;
     case Verdict::kUnexpected:
-      md += "No concurrent call changed the entry or its parents, and the "
-            "file system's own rules allow no such answer.";
+      md += "No order of the round's calls that respects when each began "
+            "and ended explains this answer under the file system's rules.";
       break;
     case Verdict::kDifferential:
       md += "The same target spelled another way answers differently.";

@@ -24,7 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr absl::string_view kEmulatorRules[] = {
-    "held-relative", "mkdir-relative", "any-relative"};
+    "held-relative", "mkdir-relative", "any-relative",
+    "sibling-create-enoent", "excl-create-wins"};
 
 // The value of a `# key: value` line of a scenario file's header.
 std::string HeaderValue(absl::string_view text, absl::string_view key) {
@@ -89,7 +90,8 @@ absl::StatusOr<CorpusEntry> MakeCorpusEntry(const CorpusEntryOptions& options) {
   if (!options.emulator_rule.empty() && !IsEmulatorRule(options.emulator_rule)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--emulator-rule '", options.emulator_rule,
-        "' is not one of held-relative, mkdir-relative, any-relative"));
+        "' is not one of held-relative, mkdir-relative, any-relative, "
+        "sibling-create-enoent, excl-create-wins"));
   }
   CorpusEntry entry;
   entry.signature = finding.filename().string();

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# End-to-end: a blind `openrace run` finds a planted bug that the exact
+# oracle judges and the per-call rules could not (a wrong success; a racy
+# status beside a sibling's create).
+#   ci/e2e_planted.sh OPENRACE EMULATOR_LIB excl-create-wins
+#       an exclusive create (O_CREAT|O_EXCL) of an existing file opens it:
+#       found as open-ok-0-unexpected-cwd and minimized to at most two
+#       threads and two calls.
+#   ci/e2e_planted.sh OPENRACE EMULATOR_LIB sibling-create-enoent
+#       an open of an existing file fails with ENOENT while another thread
+#       creates a sibling: found as open-not_found-ENOENT-transient-cwd
+#       (not minimized: at its rate that takes minutes).
+set -euo pipefail
+openrace=$1 emulator=$2 rule=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/dir"
+
+case "$rule" in
+  excl-create-wins)
+    signature=open-ok-0-unexpected-cwd
+    flags=(--rounds 20 --minimize_time 30s) ;;
+  sibling-create-enoent)
+    signature=open-not_found-ENOENT-transient-cwd
+    flags=(--rounds 50 --no-minimize) ;;
+  *) echo "unknown rule $rule" >&2; exit 2 ;;
+esac
+
+status=0
+env LD_PRELOAD="$emulator" OPENRACE_EMULATOR_ROOT="$work/dir" \
+    OPENRACE_EMULATOR_RULES="$rule" OPENRACE_EMULATOR_P=1 \
+    OPENRACE_EMULATOR_SEED=5 \
+    "$openrace" run --dir "$work/dir" --out "$work/out" --scenarios 100 \
+      --seed 1 --stop_after 1 "${flags[@]}" \
+      > "$work/stdout" 2> "$work/stderr" || status=$?
+cat "$work/stdout"
+finding="$work/out/$signature"
+if [ "$status" -ne 1 ] || [ ! -f "$finding/found.scn" ]; then
+  cat "$work/stderr"; ls -R "$work/out" || true
+  echo "FAIL: expected $signature under $rule (exit $status)" >&2; exit 1
+fi
+if [ "$rule" = excl-create-wins ]; then
+  scn="$finding/minimized.scn"
+  [ -f "$scn" ] || { cat "$work/stderr"; echo "FAIL: not minimized" >&2; exit 1; }
+  cat "$scn"
+  threads=$(grep -c '^thread$' "$scn" || true)
+  calls=$(grep -cE '^ +(open|mkdir|stat|delete|rename) ' "$scn" || true)
+  creates=$(grep -cE '^ +open .*disp=create' "$scn" || true)
+  if [ "$threads" -gt 2 ] || [ "$calls" -gt 2 ] || [ "$creates" -lt 1 ]; then
+    echo "FAIL: minimized to $threads threads, $calls calls, $creates exclusive" \
+         "creates; expected at most 2, at most 2, at least 1" >&2
+    exit 1
+  fi
+fi
+echo "ok: $rule found blind as $signature"

@@ -1,0 +1,309 @@
+// linearize.cc — the search of linearize.h.
+//
+// Shape: Linearize -> Search::Dfs, which at each node places one of the
+// calls that may come next (started before every unplaced call ended, its
+// thread's previous call placed) and recurses; (placed set, model state)
+// pairs already explored are skipped. One reduction keeps common histories
+// linear: a call that gets its status and changes nothing (a stat, a plain
+// open, a failure) is placed at once without trying the others first —
+// if any order completes the history, the order with it moved forward does
+// too, since its move changes no state any other call sees and real time
+// allows it there. (Not a success that may create, remove, move or bind:
+// what it does depends on where it is placed.)
+
+#include "harness/judge/linearize.h"
+
+#include <algorithm>
+#include <initializer_list>
+#include <limits>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+
+namespace openrace {
+namespace {
+
+// The states that may follow placing `c` in `s` (at most two), or none when
+// `c` cannot come here. `*why` says why the call went unjudged, if it did.
+int Step(const FsModel& model, const HistoryCall& c, const FsState& s,
+         FsState* out, Unjudged* why) {
+  *why = Unjudged::kNone;
+  if (c.mode == CallMode::kIgnored) {
+    out[0] = s;
+    return 1;
+  }
+  const Prediction p = model.Predict(s, *c.op, c.new_id);
+  const bool ok = c.status == StatusClass::kOk;
+  if (c.mode == CallMode::kRelaxed) {
+    // It did nothing (a handle it names may be open all the same: calls
+    // through it are then unknown) ...
+    out[0] = s;
+    if (c.op->result_slot >= 0) out[0].handles[c.op->result_slot] = kUnknownInode;
+    int n = 1;
+    // ... or what the model says it does.
+    if (p.unknown == Unjudged::kNone) {
+      if (p.status == StatusClass::kOk) {
+        out[n] = s;
+        FsModel::Apply(p.effect, &out[n++]);
+      }
+    } else {
+      out[n] = s;
+      if (p.effect_unknown) {
+        FsModel::Lose(&out[n++]);
+      } else {
+        FsModel::Apply(p.effect, &out[n++]);
+      }
+    }
+    return n;
+  }
+  if (p.unknown == Unjudged::kNone ||
+      (p.exact_if_status && p.status == c.status)) {
+    if (p.status != c.status) return 0;
+    out[0] = s;
+    if (ok) FsModel::Apply(p.effect, &out[0]);
+    return 1;
+  }
+  *why = p.unknown;
+  out[0] = s;
+  if (ok ? p.effect_unknown : p.failure_effect_unknown) {
+    FsModel::Lose(&out[0]);
+  } else if (ok) {
+    FsModel::Apply(p.effect, &out[0]);
+  }
+  return 1;
+}
+
+// A call that changes no state in any order: a failure (which never
+// changes the namespace), or a success that only reads (a stat, an open
+// that neither creates nor keeps its handle).
+bool Inert(const HistoryCall& c) {
+  if (c.mode == CallMode::kIgnored) return true;
+  if (c.mode != CallMode::kExact) return false;
+  if (c.status != StatusClass::kOk) return true;
+  return !c.op->mutates && c.op->result_slot < 0;
+}
+
+struct Key {
+  std::vector<uint64_t> placed;
+  FsState state;
+  friend bool operator==(const Key&, const Key&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const Key& k) {
+    return H::combine(std::move(h), k.placed, k.state);
+  }
+};
+
+class Search {
+ public:
+  Search(const FsModel& model, absl::Span<const HistoryCall> calls,
+         uint64_t budget)
+      : model_(model), calls_(calls), budget_(budget),
+        placed_((calls.size() + 63) / 64, 0) {
+    by_start_.resize(calls.size());
+    for (uint32_t i = 0; i < calls.size(); ++i) by_start_[i] = i;
+    std::stable_sort(by_start_.begin(), by_start_.end(),
+                     [&](uint32_t a, uint32_t b) {
+                       return calls_[a].start < calls_[b].start;
+                     });
+  }
+
+  SearchResult Run() {
+    SearchResult result;
+    if (Dfs(model_.initial(), calls_.size())) {
+      result.kind = SearchResult::Kind::kLinearizable;
+      result.order = order_;
+      result.branches = branches_;
+    } else {
+      result.kind = bounded_ ? SearchResult::Kind::kBudget
+                             : SearchResult::Kind::kNotLinearizable;
+    }
+    result.nodes = nodes_;
+    return result;
+  }
+
+ private:
+  bool Placed(uint32_t i) const { return (placed_[i / 64] >> (i % 64)) & 1; }
+  void Set(uint32_t i) { placed_[i / 64] |= uint64_t{1} << (i % 64); }
+  void Clear(uint32_t i) { placed_[i / 64] &= ~(uint64_t{1} << (i % 64)); }
+
+  bool Dfs(const FsState& s, size_t remaining) {
+    if (remaining == 0) return true;
+    if (nodes_ >= budget_) {
+      bounded_ = true;
+      return false;
+    }
+    ++nodes_;
+    int64_t min_end = std::numeric_limits<int64_t>::max();
+    for (uint32_t i = 0; i < calls_.size(); ++i) {
+      if (!Placed(i)) min_end = std::min(min_end, calls_[i].end);
+    }
+    // The calls that may come next, in order of their start.
+    candidates_.clear();
+    for (uint32_t i : by_start_) {
+      if (Placed(i)) continue;
+      if (calls_[i].start > min_end) break;
+      const int32_t prev = calls_[i].previous;
+      if (prev >= 0 && !Placed(static_cast<uint32_t>(prev))) continue;
+      candidates_.push_back(i);
+    }
+    const std::vector<uint32_t> candidates = candidates_;
+    FsState next[2];
+    Unjudged why;
+    // The reduction: a call that fits and changes nothing, wherever it is
+    // placed, goes first.
+    for (uint32_t i : candidates) {
+      if (!Inert(calls_[i])) continue;
+      if (Step(model_, calls_[i], s, next, &why) == 1 && next[0] == s) {
+        Set(i);
+        order_.push_back(i);
+        branches_.push_back(0);
+        if (Dfs(s, remaining - 1)) return true;
+        order_.pop_back();
+        branches_.pop_back();
+        Clear(i);
+        return false;
+      }
+    }
+    for (uint32_t i : candidates) {
+      const int n = Step(model_, calls_[i], s, next, &why);
+      for (int b = 0; b < n; ++b) {
+        Set(i);
+        if (visited_.insert(Key{placed_, next[b]}).second) {
+          order_.push_back(i);
+          branches_.push_back(static_cast<uint8_t>(b));
+          if (Dfs(next[b], remaining - 1)) return true;
+          order_.pop_back();
+          branches_.pop_back();
+        }
+        Clear(i);
+        if (bounded_) return false;
+      }
+    }
+    return false;
+  }
+
+  const FsModel& model_;
+  absl::Span<const HistoryCall> calls_;
+  const uint64_t budget_;
+  std::vector<uint64_t> placed_;
+  std::vector<uint32_t> by_start_;
+  std::vector<uint32_t> candidates_;
+  std::vector<uint32_t> order_;
+  std::vector<uint8_t> branches_;
+  absl::flat_hash_set<Key> visited_;
+  uint64_t nodes_ = 0;
+  bool bounded_ = false;
+};
+
+}  // namespace
+
+SearchResult Linearize(const FsModel& model,
+                       absl::Span<const HistoryCall> calls,
+                       uint64_t node_budget) {
+  return Search(model, calls, node_budget).Run();
+}
+
+bool RespectsRealTime(absl::Span<const HistoryCall> calls,
+                      absl::Span<const uint32_t> order) {
+  if (order.size() != calls.size()) return false;
+  int64_t latest_start = std::numeric_limits<int64_t>::min();
+  for (uint32_t i : order) {
+    if (i >= calls.size() || calls[i].end < latest_start) return false;
+    latest_start = std::max(latest_start, calls[i].start);
+  }
+  return true;
+}
+
+bool Replay(const FsModel& model, absl::Span<const HistoryCall> calls,
+            absl::Span<const uint32_t> order,
+            absl::Span<const uint8_t> branches,
+            std::vector<Unjudged>* unjudged) {
+  unjudged->assign(calls.size(), Unjudged::kNone);
+  FsState s = model.initial();
+  FsState next[2];
+  for (size_t k = 0; k < order.size(); ++k) {
+    const uint32_t i = order[k];
+    const int n = Step(model, calls[i], s, next, &(*unjudged)[i]);
+    const int b = k < branches.size() ? branches[k] : 0;
+    if (b >= n) return false;
+    s = std::move(next[b]);
+  }
+  return true;
+}
+
+Culprits FindCulprits(const FsModel& model,
+                      absl::Span<const HistoryCall> calls,
+                      uint64_t node_budget) {
+  Culprits result;
+  // Operations: a try and its retry (which comes right after it).
+  struct Unit {
+    uint32_t first;
+    int32_t retry = -1;
+    bool failed;
+  };
+  std::vector<Unit> units;
+  for (uint32_t i = 0; i < calls.size(); ++i) {
+    if (calls[i].mode != CallMode::kExact) continue;
+    if (calls[i].retry && !units.empty() &&
+        static_cast<int32_t>(units.back().first) == calls[i].previous) {
+      units.back().retry = static_cast<int32_t>(i);
+      continue;
+    }
+    units.push_back({i, -1, calls[i].status != StatusClass::kOk});
+  }
+  std::stable_sort(units.begin(), units.end(), [&](const Unit& a, const Unit& b) {
+    if (a.failed != b.failed) return a.failed;
+    return calls[a.first].start > calls[b.first].start;
+  });
+  std::vector<HistoryCall> relaxed(calls.begin(), calls.end());
+  const uint64_t total_budget = 16 * node_budget;
+  auto explains = [&](std::initializer_list<const Unit*> set, bool firsts,
+                      bool retries) {
+    for (const Unit* u : set) {
+      if (firsts) relaxed[u->first].mode = CallMode::kRelaxed;
+      if (retries && u->retry >= 0) relaxed[u->retry].mode = CallMode::kRelaxed;
+    }
+    const SearchResult r = Linearize(model, relaxed, node_budget);
+    for (const Unit* u : set) {
+      relaxed[u->first].mode = calls[u->first].mode;
+      if (u->retry >= 0) relaxed[u->retry].mode = calls[u->retry].mode;
+    }
+    result.nodes += r.nodes;
+    if (r.kind == SearchResult::Kind::kBudget) result.bounded = true;
+    return r.kind == SearchResult::Kind::kLinearizable;
+  };
+  // The call of an explaining unit to name.
+  auto name = [&](const Unit& u) {
+    if (u.retry < 0 || explains({&u}, true, false)) return u.first;
+    if (explains({&u}, false, true)) return static_cast<uint32_t>(u.retry);
+    return u.first;
+  };
+  for (const Unit& u : units) {
+    if (result.nodes >= total_budget) {
+      result.bounded = true;
+      return result;
+    }
+    if (explains({&u}, true, true)) {
+      result.calls = {name(u)};
+      result.bounded = false;
+      return result;
+    }
+  }
+  if (units.size() > 32) return result;
+  for (size_t a = 0; a < units.size(); ++a) {
+    for (size_t b = a + 1; b < units.size(); ++b) {
+      if (result.nodes >= total_budget) {
+        result.bounded = true;
+        return result;
+      }
+      if (explains({&units[a], &units[b]}, true, true)) {
+        result.calls = {units[a].first, units[b].first};
+        result.bounded = false;
+        return result;
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace openrace

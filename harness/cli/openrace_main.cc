@@ -112,6 +112,7 @@ usage:
   openrace bind     SRC DST [--time D]   (Windows: a bind-filter mapping,
                     kept until Ctrl-C or the end of --time)
   openrace merge    OUT... --out MERGED [--json]
+  openrace dashboard OUT... --out SITE   (a static HTML site of the findings)
   openrace corpus add FINDING_DIR [--corpus DIR] [--name NAME]
                     [--emulator-rule RULE]
 
@@ -394,6 +395,14 @@ int Dispatch(const std::vector<char*>& positional) {
     merge.json = absl::GetFlag(FLAGS_json);
     return RunMerge(merge);
   }
+  if (command == "dashboard") {
+    DashboardCommand dashboard;
+    dashboard.outputs = files;
+    if (absl::GetFlag(FLAGS_out) != "openrace-out") {
+      dashboard.out = absl::GetFlag(FLAGS_out);
+    }
+    return RunDashboard(dashboard);
+  }
   if (command == "corpus") {
     if (files.size() != 2 || files[0] != "add") {
       return UsageError(absl::InvalidArgumentError(
@@ -410,7 +419,7 @@ int Dispatch(const std::vector<char*>& positional) {
   return UsageError(absl::InvalidArgumentError(absl::StrCat(
       "unknown command '", command,
       "'; expected run, campaign, replay, minimize, bisect, emit, report, "
-      "doctor, bind, merge or corpus (see --help)")));
+      "doctor, bind, merge, dashboard or corpus (see --help)")));
 }
 
 }  // namespace

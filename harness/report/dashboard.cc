@@ -146,6 +146,7 @@ std::string OccurrencesCell(const Site& site, const SiteFinding& f,
       }
       absl::StrAppend(&html, " (", absl::StrJoin(parts, ", "), ")");
     }
+    if (!o.in_merge.empty()) absl::StrAppend(&html, ", in ", E(o.in_merge));
     html += "</span>";
   }
   return html;
@@ -185,6 +186,10 @@ std::string FindingsTable(const Site& site,
 
 std::string OutputKind(const SiteOutput& o) {
   if (o.merged) return "merged";
+  if (!o.in_merge.empty()) {
+    return absl::StrCat(o.jobs ? "campaign" : o.has_summary ? "run" : "findings only",
+                        ", in ", E(o.in_merge));
+  }
   if (o.jobs) return "campaign";
   return o.has_summary ? "run" : "findings only";
 }
@@ -374,7 +379,9 @@ absl::string_view FindingStatusName(FindingStatus status) {
 
 uint64_t SiteFinding::TotalOccurrences() const {
   uint64_t total = 0;
-  for (const SiteOccurrences& o : occurrences) total += o.count;
+  for (const SiteOccurrences& o : occurrences) {
+    if (o.in_merge.empty()) total += o.count;
+  }
   return total;
 }
 
@@ -448,10 +455,13 @@ std::string ProgressChartSvg(const ProgressSeries& series) {
       {"calls", [&](size_t i) { return static_cast<double>(points[i].calls); }},
       {"calls/s",
        [&](size_t i) {
-         if (i == 0) return 0.0;
-         const double dt = points[i].seconds - points[i - 1].seconds;
+         // Over at least a second: the last point, written as the
+         // campaign ends, may come a moment after the one before.
+         size_t j = i;
+         while (j > 0 && points[i].seconds - points[j].seconds < 1) --j;
+         const double dt = points[i].seconds - points[j].seconds;
          const double dc = static_cast<double>(points[i].calls) -
-                           static_cast<double>(points[i - 1].calls);
+                           static_cast<double>(points[j].calls);
          return dt > 0 ? std::max(0.0, dc / dt) : 0.0;
        }},
       {"scenarios",

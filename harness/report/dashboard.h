@@ -57,6 +57,9 @@ struct SiteOccurrences {
   std::string output;  // SiteOutput::id
   uint64_t count = 0;
   std::vector<std::pair<std::string, uint64_t>> parts;
+  // The id of a merged output of the site that this output went into:
+  // its count is in that one's already, and not added to the total again.
+  std::string in_merge;
 };
 
 // A file copied into the finding's folder of the site.
@@ -82,6 +85,7 @@ struct SiteFinding {
   std::vector<SiteFile> files;
   std::string source;  // the finding directory the copy came from
 
+  // Over the outputs, each campaign once (a merge's inputs are in it).
   uint64_t TotalOccurrences() const;
 };
 
@@ -108,6 +112,7 @@ struct SiteOutput {
   uint64_t crashes = 0;
   absl::optional<ProgressSeries> series;
   std::vector<SiteMergedInput> inputs;  // merged only
+  std::string in_merge;                 // as SiteOccurrences::in_merge
   std::vector<std::string> problems;    // what could not be read, and why
 };
 

@@ -103,6 +103,8 @@ void ReadTotals(const JsonValue& summary, uint64_t* scenarios, uint64_t* calls,
 struct Copy {
   SiteFinding finding;  // occurrences: this output's only
   std::tuple<bool, bool, int> rank;
+  // A merge's copy: its files' times are the merge's, not the campaign's.
+  bool merged = false;
 };
 
 void ReadStatus(const fs::path& dir, const FindingSummary* summary,
@@ -288,6 +290,7 @@ absl::StatusOr<OutputRead> ReadOutput(const std::string& path, std::string id) {
     std::vector<std::pair<std::string, uint64_t>> parts =
         o.merged ? merged_parts[signature] : WriterCounts(finding);
     read.copies.push_back(ReadCopy(finding, signature, o.id, count, std::move(parts)));
+    read.copies.back().merged = o.merged;
     if (absl::StartsWith(read.copies.back().finding.status_note, "unreadable: ")) {
       o.problems.push_back(absl::StrCat(signature, ": ",
                                         read.copies.back().finding.status_note));
@@ -305,7 +308,8 @@ absl::StatusOr<Site> ReadDashboardSite(const std::vector<std::string>& outputs) 
   }
   Site site;
   site.generated = absl::Now();
-  std::set<std::string> seen_paths, ids;
+  std::set<std::string> ids;
+  std::map<std::string, std::string> id_of;  // canonical path -> id
   std::map<std::string, Copy> best;  // by signature
   for (const std::string& path : outputs) {
     std::error_code ec;
@@ -316,15 +320,17 @@ absl::StatusOr<Site> ReadDashboardSite(const std::vector<std::string>& outputs) 
            (canonical.back() == '/' || canonical.back() == '\\')) {
       canonical.pop_back();
     }
-    if (!seen_paths.insert(canonical).second) continue;  // named twice
+    if (id_of.count(canonical)) continue;  // named twice
     // A short, unique name: the folder's, then with a number.
     std::string id = SiteFileName(BaseName(canonical));
     for (int n = 2; ids.count(id); ++n) {
       id = absl::StrCat(SiteFileName(BaseName(canonical)), "-", n);
     }
     ids.insert(id);
+    id_of[canonical] = id;
     absl::StatusOr<OutputRead> read = ReadOutput(path, id);
     if (!read.ok()) return read.status();
+    read->output.path = canonical;
     site.outputs.push_back(std::move(read->output));
     for (Copy& copy : read->copies) {
       auto it = best.find(copy.finding.signature);
@@ -335,19 +341,48 @@ absl::StatusOr<Site> ReadDashboardSite(const std::vector<std::string>& outputs) 
       SiteFinding& kept = it->second.finding;
       std::vector<SiteOccurrences> occurrences = std::move(kept.occurrences);
       occurrences.push_back(copy.finding.occurrences.front());
+      // Seen: a campaign's times over a merge's, which are the merge's.
       absl::optional<absl::Time> first = kept.first_seen, last = kept.last_seen;
-      const absl::optional<absl::Time>& f = copy.finding.first_seen;
-      const absl::optional<absl::Time>& l = copy.finding.last_seen;
-      if (f && (!first || *f < *first)) first = f;
-      if (l && (!last || *l > *last)) last = l;
+      bool times_merged = it->second.merged;
+      if (times_merged && !copy.merged) {
+        first = last = absl::nullopt;
+        times_merged = false;
+      }
+      if (copy.merged == times_merged) {
+        const absl::optional<absl::Time>& f = copy.finding.first_seen;
+        const absl::optional<absl::Time>& l = copy.finding.last_seen;
+        if (f && (!first || *f < *first)) first = f;
+        if (l && (!last || *l > *last)) last = l;
+      }
       // A tie keeps the copy of the output named first.
       if (copy.rank > it->second.rank) it->second = std::move(copy);
       it->second.finding.occurrences = std::move(occurrences);
       it->second.finding.first_seen = first;
       it->second.finding.last_seen = last;
+      it->second.merged = times_merged;
     }
   }
-  for (auto& [signature, copy] : best) site.findings.push_back(std::move(copy.finding));
+  // An output that is an input of a merged one: counted there already.
+  std::map<std::string, std::string> in_merge;  // id -> the merge's id
+  for (const SiteOutput& merged : site.outputs) {
+    for (const SiteMergedInput& input : merged.inputs) {
+      auto it = id_of.find(input.path);
+      if (it != id_of.end() && it->second != merged.id) {
+        in_merge.emplace(it->second, merged.id);
+      }
+    }
+  }
+  for (SiteOutput& o : site.outputs) {
+    if (auto it = in_merge.find(o.id); it != in_merge.end()) o.in_merge = it->second;
+  }
+  for (auto& [signature, copy] : best) {
+    for (SiteOccurrences& o : copy.finding.occurrences) {
+      if (auto it = in_merge.find(o.output); it != in_merge.end()) {
+        o.in_merge = it->second;
+      }
+    }
+    site.findings.push_back(std::move(copy.finding));
+  }
   return site;
 }
 

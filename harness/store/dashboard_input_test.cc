@@ -216,6 +216,12 @@ TEST_F(DashboardInputTest, ListsEveryFindingWithItsStatusAndCounts) {
   EXPECT_EQ(seed->occurrences[1].count, 2u);
   EXPECT_TRUE(seed->occurrences[1].parts.empty());
   EXPECT_EQ(seed->occurrences[2].count, 9u);
+  // The nights went into the merge: counted once, through it.
+  EXPECT_EQ(seed->occurrences[0].in_merge, "merged");
+  EXPECT_EQ(seed->occurrences[1].in_merge, "merged");
+  EXPECT_EQ(seed->occurrences[2].in_merge, "");
+  EXPECT_EQ(seed->TotalOccurrences(), 9u);
+  EXPECT_EQ(site->outputs[0].in_merge, "merged");
   EXPECT_EQ(seed->occurrences[2].parts,
             (std::vector<std::pair<std::string, uint64_t>>{{"night-1", 7}, {"night-2", 2}}));
 

@@ -59,8 +59,8 @@ Site TwoNights() {
   seed.status = FindingStatus::kMinimized;
   seed.first_seen = absl::FromUnixSeconds(1767139200);
   seed.last_seen = absl::FromUnixSeconds(1767225000);
-  seed.occurrences = {{"night-1", 7, {{"shard-0", 3}, {"shard-1", 4}}},
-                      {"night-<script>", 2, {}}};
+  seed.occurrences = {{"night-1", 7, {{"shard-0", 3}, {"shard-1", 4}}, ""},
+                      {"night-<script>", 2, {}, ""}};
   seed.failures = 20;
   seed.rounds = 4335;
   seed.rate = WilsonInterval(20, 4335);
@@ -80,7 +80,7 @@ Site TwoNights() {
   other.signature = "mkdir-not_found-ENOENT-unexpected-cwd";
   other.status = FindingStatus::kGivenUp;
   other.status_note = "given up: its minimization ended two workers";
-  other.occurrences = {{"night-1", 1, {}}};
+  other.occurrences = {{"night-1", 1, {}, ""}};
   other.report_markdown = "# mkdir\n";
   other.files = {{"found.scn", "openrace-scenario 1\n"}};
   site.findings = {seed, other};
@@ -111,7 +111,7 @@ TEST(DashboardTest, EveryLinkResolvesInsideTheSite) {
   const std::map<std::string, std::string> files = RenderSite(TwoNights());
   EXPECT_GE(testing_util::SiteLinks(files).size(), 10u);
   EXPECT_EQ(BrokenSiteLinks(files), std::vector<std::string>());
-  for (const std::string& page :
+  for (const char* page :
        {"index.html", "outputs/night-1.html", "outputs/night-_script_.html",
         "findings/open-invalid_parameter-EINVAL-transient-cwd/index.html",
         "findings/mkdir-not_found-ENOENT-unexpected-cwd/index.html"}) {

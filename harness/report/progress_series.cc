@@ -82,22 +82,21 @@ absl::StatusOr<ProgressSeries> ProgressSeries::FromJson(const JsonValue& value,
   series.step_ = std::max(0.0, value.Get("step").AsDouble().value_or(0));
   for (const JsonValue& point : points.elements()) {
     const std::vector<JsonValue>& v = point.elements();
-    absl::optional<double> seconds =
-        v.size() == 4 ? v[0].AsDouble() : absl::nullopt;
-    absl::optional<uint64_t> calls = v.size() == 4 ? v[1].AsUint64() : absl::nullopt;
-    absl::optional<uint64_t> scenarios =
-        v.size() == 4 ? v[2].AsUint64() : absl::nullopt;
-    absl::optional<uint64_t> findings =
-        v.size() == 4 ? v[3].AsUint64() : absl::nullopt;
-    if (point.kind() != JsonValue::Kind::kArray || !seconds || *seconds < 0 ||
-        !calls || !scenarios || !findings) {
+    if (point.kind() != JsonValue::Kind::kArray || v.size() != 4) {
       return bad("a point is not [seconds, calls, scenarios, findings]");
     }
-    if (!series.points_.empty() && *seconds < series.points_.back().seconds) {
+    const double seconds = v[0].AsDouble().value_or(-1);
+    absl::optional<uint64_t> calls = v[1].AsUint64();
+    absl::optional<uint64_t> scenarios = v[2].AsUint64();
+    absl::optional<uint64_t> findings = v[3].AsUint64();
+    if (seconds < 0 || !calls || !scenarios || !findings) {
+      return bad("a point is not [seconds, calls, scenarios, findings]");
+    }
+    if (!series.points_.empty() && seconds < series.points_.back().seconds) {
       return bad("points go back in time");
     }
     // As written: no step rule, which only decides what gets written.
-    series.points_.push_back({*seconds, *calls, *scenarios, *findings});
+    series.points_.push_back({seconds, *calls, *scenarios, *findings});
     if (series.points_.size() > series.max_points_) series.Thin();
   }
   return series;

@@ -141,7 +141,7 @@ Copy ReadCopy(const fs::path& dir, const std::string& signature,
   f.signature = signature;
   f.source = dir.string();
   copy.rank = FindingCopyRank(dir.string());
-  f.occurrences.push_back({output_id, count, std::move(parts)});
+  f.occurrences.push_back({output_id, count, std::move(parts), ""});
 
   // Seen: found.scn when it was made; last, the newest count.
   f.first_seen = ModifiedAt(dir / "found.scn");

@@ -19,6 +19,16 @@ volume). An Indexed Job passes $JOB_COMPLETION_INDEX in --seed and in --out
 (each shard its own directory). A PersistentVolumeClaim shared by the
 shards is ReadWriteMany.
 
+Memory: a container that runs `openrace campaign` gives --jobs, and its
+memory limit holds --jobs x --worker-rss-limit (the flag's default from
+--help when not given), the supervisor (SUPERVISOR_BYTES) and every
+memory-backed emptyDir it mounts (a tmpfs counts against the pod's
+memory): otherwise the kernel kills the whole pod before the supervisor
+can restart the worker that grew. Findings: a Job that runs a campaign
+(or merges one) fails on exit status 1, "found", with a podFailurePolicy
+FailJob rule, and no script maps that status to success; a night with
+findings must show as a failed Job, not pass green.
+
 --expect windows-cronjob,linux-cronjob,indexed-job,merge requires the set of
 manifests to hold each of those. Prints one line per problem and exits 1 if
 there is any, 0 otherwise (2 on bad usage).
@@ -37,14 +47,22 @@ except ImportError:
     print("check_k8s.py: python3-yaml is missing (ci/install.sh installs it)")
     sys.exit(2)
 
+# The supervisor of `openrace campaign`, `openrace doctor` before it, and
+# headroom: ci/campaign_memory.sh measures about 20 MB resident for the
+# supervisor and two workers together.
+SUPERVISOR_BYTES = 256 * 2**20
+# A script line that turns the campaign's "found" into success.
+FINDINGS_TO_SUCCESS = re.compile(
+    r"(-eq|==)\s*1\s*\]?\s*(&&|\)\s*\{|;\s*then)\s*exit\s+0\b")
+
 OPENRACE_BINARY = re.compile(r"(^|[/\\])openrace(\.exe)?$", re.IGNORECASE)
 # Ends an openrace command inside a shell script.
 COMMAND_END = {";", "|", "||", "&&", "&", ")", "}", "then", "do"}
 
 
 def help_vocabulary(openrace):
-    """{command: (its flags, its boolean flags)} from `openrace help --json`,
-    flag names with underscores."""
+    """{command: (its flags, its boolean flags, {flag: default})} from
+    `openrace help --json`, flag names with underscores."""
     try:
         text = subprocess.run([openrace, "help", "--json"], capture_output=True,
                               text=True, check=True, timeout=60).stdout
@@ -57,11 +75,37 @@ def help_vocabulary(openrace):
         flags = {f["name"].replace("-", "_") for f in command.get("flags") or []}
         bools = {f["name"].replace("-", "_") for f in command.get("flags") or []
                  if f.get("type") == "bool"}
-        vocabulary[command.get("name")] = (flags, bools)
+        defaults = {f["name"].replace("-", "_"): f.get("default", "")
+                    for f in command.get("flags") or []}
+        vocabulary[command.get("name")] = (flags, bools, defaults)
     if not vocabulary:
         print(f"check_k8s.py: {openrace} help --json describes no commands")
         sys.exit(2)
     return vocabulary
+
+
+def openrace_size(text):
+    """Bytes of an openrace size flag ("512M", "2G", "1048576"), or None."""
+    match = re.fullmatch(r"\s*(\d+)\s*([KMGTkmgt]?)\s*", str(text))
+    if not match:
+        return None
+    return int(match.group(1)) * 1024 ** " KMGT".index((match.group(2) or " ").upper())
+
+
+def quantity(text):
+    """Bytes of a Kubernetes quantity ("2Gi", "512Mi", "1G", "1e9"), or None."""
+    match = re.fullmatch(r"\s*([0-9.]+(?:[eE][0-9]+)?)\s*(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?\s*",
+                         str(text))
+    if not match:
+        return None
+    scale = {None: 1, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15,
+             "E": 1e18, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40,
+             "Pi": 2**50, "Ei": 2**60}[match.group(2)]
+    return float(match.group(1)) * scale
+
+
+def mebibytes(n):
+    return f"{n / 2**30:.3g}Gi" if n >= 2**30 else f"{n / 2**20:.4g}Mi"
 
 
 def script_lines(text):
@@ -137,7 +181,7 @@ def check_invocation(where, args, vocabulary, problems):
         problems.append(f"{where}: openrace command '{command}'"
                         f" is not one `openrace help` lists ({', '.join(sorted(vocabulary))})")
         return
-    flags, bools = vocabulary[command]
+    flags, bools, _ = vocabulary[command]
     for arg in args:
         if arg == "--":
             break
@@ -148,6 +192,72 @@ def check_invocation(where, args, vocabulary, problems):
             if not known:
                 problems.append(f"{where}: unknown flag --{arg[2:].partition('=')[0]}"
                                 f" (`openrace {command}` does not take it)")
+
+
+def check_memory(where, container, pod, invocations, defaults, problems):
+    """A campaign's workers, its supervisor and its tmpfs fit the limit."""
+    name = container.get("name")
+    limit_text = ((container.get("resources") or {}).get("limits") or {}).get("memory")
+    limit = quantity(limit_text) if limit_text else None
+    volumes = {v.get("name"): v for v in pod.get("volumes") or []}
+    tmpfs, tmpfs_names = 0, []
+    for mount in container.get("volumeMounts") or []:
+        empty_dir = (volumes.get(mount.get("name")) or {}).get("emptyDir")
+        if not isinstance(empty_dir, dict) or empty_dir.get("medium") != "Memory":
+            continue
+        size = quantity(empty_dir.get("sizeLimit")) if empty_dir.get("sizeLimit") else None
+        if size is None:
+            problems.append(f"{where}: container {name}: the memory emptyDir"
+                            f" {mount.get('name')} has no sizeLimit; what it holds counts"
+                            " against the pod's memory limit")
+            continue
+        tmpfs += size
+        tmpfs_names.append(mount.get("name"))
+    for args in invocations:
+        if not args or args[0] != "campaign":
+            continue
+        flags, _ = flag_values(args)
+        jobs = flags.get("jobs")
+        if not isinstance(jobs, str) or not jobs:
+            problems.append(f"{where}: container {name} runs `openrace campaign` without"
+                            " --jobs: it would start a worker per CPU of the node, not of"
+                            " the pod, and its memory could not be bounded; give --jobs")
+            continue
+        if not jobs.isdigit() or int(jobs) < 1:
+            problems.append(f"{where}: container {name}: --jobs {jobs} is not a number"
+                            " of workers this check can add up")
+            continue
+        rss_text = flags.get("worker_rss_limit", defaults.get("worker_rss_limit"))
+        rss = openrace_size(rss_text)
+        if rss is None:
+            problems.append(f"{where}: container {name}: --worker-rss-limit {rss_text}"
+                            " is not a size like 512M")
+            continue
+        if limit is None:
+            continue  # reported as a missing or malformed limit
+        need = int(jobs) * rss + SUPERVISOR_BYTES + tmpfs
+        if limit < need:
+            memory = (f" + {mebibytes(tmpfs)} of memory emptyDir"
+                      f" ({', '.join(tmpfs_names)})" if tmpfs else "")
+            problems.append(
+                f"{where}: container {name}: memory limit {limit_text} is below what its"
+                f" campaign may use: --jobs {jobs} x --worker-rss-limit {rss_text}"
+                f" + {mebibytes(SUPERVISOR_BYTES)} for the supervisor{memory}"
+                f" = {mebibytes(need)}; the kernel would kill the pod before the"
+                " supervisor restarts a worker (lower --worker-rss-limit or raise"
+                " the limit)")
+
+
+def fails_on_findings(job, containers):
+    """Whether the Job's podFailurePolicy fails it on exit status 1."""
+    names = {c.get("name") for c in containers}
+    for rule in (job.get("podFailurePolicy") or {}).get("rules") or []:
+        codes = rule.get("onExitCodes") or {}
+        if rule.get("action") == "FailJob" and codes.get("operator") == "In" and \
+                1 in (codes.get("values") or []) and \
+                codes.get("containerName", next(iter(names), None)) in names:
+            return True
+    return False
 
 
 def pod_templates(doc):
@@ -258,6 +368,13 @@ def check_document(where, doc, vocabulary, problems, seen):
             invocations[name] = openrace_invocations(c)
             for args in invocations[name]:
                 check_invocation(f"{where}: container {name}", args, vocabulary, problems)
+            check_memory(where, c, pod, invocations[name],
+                         vocabulary.get("campaign", (set(), set(), {}))[2], problems)
+            for text in list(c.get("command") or []) + list(c.get("args") or []):
+                if FINDINGS_TO_SUCCESS.search(str(text)):
+                    problems.append(f"{where}: container {name} maps exit status 1"
+                                    " (findings) to success: a night with findings"
+                                    " must fail its Job")
         if not any(invocations.values()):
             problems.append(f"{where}: no container runs openrace")
         if os_name == "windows":
@@ -269,6 +386,11 @@ def check_document(where, doc, vocabulary, problems, seen):
                 if claim:
                     seen.setdefault("shared_claims", []).append((where, claim))
         commands = {a[0] for args in invocations.values() for a in args if a}
+        if job is not None and commands & {"run", "campaign", "merge"} and \
+                not fails_on_findings(job, containers):
+            problems.append(f"{where}: exit status 1 (findings) must fail the Job:"
+                            " podFailurePolicy needs a FailJob rule onExitCodes In [1]"
+                            " (a night with findings shows red, and is not retried)")
         kind = doc.get("kind")
         if kind == "CronJob" and os_name in ("windows", "linux") and \
                 commands & {"run", "campaign"}:

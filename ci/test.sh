@@ -2,7 +2,8 @@
 # Sets everything up from a fresh machine and passes the tests:
 #  1. installs the dependencies, builds, and runs every CTest test: unit
 #     tests, properties, fuzzer corpus replays, the corpus, and end-to-end
-#     tests with the planted-bug emulator;
+#     tests with the planted-bug emulator (the dashboard's in headless
+#     Chromium, its screenshot in BUILD_DIR/artifacts/dashboard.png);
 #  2. a brief soak on real file-system stacks in private mount namespaces
 #     (zero false alarms: any finding fails it);
 #  3. every fuzzer for a short time with ASan and UBSan (any crash fails);
@@ -14,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 ci/install.sh
+ci/install-browser.sh  # chromium, for the dashboard's test in a real browser
 ci/build.sh "$build"
 (cd "$build" && ctest --output-on-failure -j "${OPENRACE_JOBS:-2}" --timeout 900)
 [ "${OPENRACE_TEST_QUICK:-0}" = 1 ] && exit 0

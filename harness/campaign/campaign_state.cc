@@ -217,6 +217,8 @@ std::string CampaignSummaryJson(const CampaignSummary& s) {
     json.EndObject();
   }
   json.EndArray();
+  json.Key("series");
+  s.series.WriteTo(json);
   json.EndObject();
   return json.Take();
 }

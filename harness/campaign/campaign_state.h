@@ -26,6 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "harness/report/progress_series.h"
 
 namespace openrace {
 
@@ -114,11 +115,15 @@ struct CampaignSummary {
   std::vector<WorkerState> workers;
   std::vector<CrashRecord> crashes;
   absl::Time updated;
+  // (seconds, calls, scenarios, findings) each time summary.json was
+  // written, over every run of this OUT, bounded (progress_series.h).
+  ProgressSeries series;
 };
 
 // The keys of `openrace run`'s summary.json (seed, scenarios, rounds, calls,
-// seconds, calls_per_second, interrupted, out, new_findings, findings) and
-// jobs, statuses, workers, crashes, updated, finished.
+// seconds, calls_per_second, interrupted, out, new_findings, findings,
+// series) and jobs, statuses, workers, crashes, updated, finished; series
+// last, since it is the longest.
 std::string CampaignSummaryJson(const CampaignSummary& summary);
 
 }  // namespace openrace

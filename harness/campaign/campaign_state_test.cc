@@ -6,6 +6,7 @@
 #include <set>
 
 #include "gtest/gtest.h"
+#include "harness/base/json_reader.h"
 
 namespace openrace {
 namespace {
@@ -137,6 +138,20 @@ TEST(SummaryJsonTest, HasRunsKeysAndTheCampaignsOwn) {
         "\"updated\": \"1970-01-01T00:00:00Z\""}) {
     EXPECT_NE(json.find(key), std::string::npos) << key << " in\n" << json;
   }
+}
+
+TEST(SummaryJsonTest, KeepsTheProgressSeriesToReadBack) {
+  CampaignSummary s;
+  s.series.Add({0, 0, 0, 0});
+  s.series.Add({2, 5120, 31, 0});
+  s.series.Add({4, 10240, 60, 1});
+  absl::StatusOr<JsonValue> doc = ParseJson(CampaignSummaryJson(s));
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  absl::StatusOr<ProgressSeries> back = ProgressSeries::FromJson(doc->Get("series"));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->points(), s.series.points());
+  // Last, after everything a person reads.
+  EXPECT_EQ(doc->members().back().first, "series");
 }
 
 }  // namespace

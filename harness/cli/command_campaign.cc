@@ -23,7 +23,6 @@
 // other values is refused, because they decide which scenarios each shard
 // runs.
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -41,7 +40,9 @@
 #include "absl/time/clock.h"
 #include "harness/campaign/campaign_state.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/progress.h"
 #include "harness/base/file_util.h"
+#include "harness/base/json_reader.h"
 #include "harness/store/finding_store.h"
 #include "harness/base/platform.h"
 #include "harness/base/process.h"
@@ -60,12 +61,6 @@ struct Worker {
   uint64_t last_beat = 0;
   absl::Time last_beat_seen;
 };
-
-std::string Human(double n) {
-  if (n >= 1e6) return absl::StrFormat("%.1fM", n / 1e6);
-  if (n >= 1e4) return absl::StrFormat("%.0fk", n / 1e3);
-  return absl::StrFormat("%.0f", n);
-}
 
 class Supervisor {
  public:
@@ -175,6 +170,16 @@ class Supervisor {
                                  absl::StrCat(CurrentProcessId(), "\n"));
     if (!status.ok()) return status;
 
+    // The progress series goes on from where a resumed campaign left it.
+    if (absl::StatusOr<std::string> summary = ReadFile(out_ + "/summary.json");
+        summary.ok()) {
+      absl::StatusOr<JsonValue> doc = ParseJson(*summary);
+      if (doc.ok() && doc->Has("series")) {
+        absl::StatusOr<ProgressSeries> series =
+            ProgressSeries::FromJson(doc->Get("series"));
+        if (series.ok()) series_ = *std::move(series);
+      }
+    }
     absl::StatusOr<std::string> seconds = ReadFile(state_dir_ + "/seconds");
     double before = 0;
     if (seconds.ok() &&
@@ -438,6 +443,9 @@ class Supervisor {
     s.findings = findings_;
     s.crashes = Crashes();
     s.updated = absl::Now();
+    series_.Add({absl::ToDoubleSeconds(s.elapsed), s.totals.calls,
+                 s.totals.scenarios, s.findings.size()});
+    s.series = series_;
     // summary.json is what a reader sees; `seconds` is what a resumed
     // campaign adds to.
     (void)WriteFileAtomically(out_ + "/summary.json", CampaignSummaryJson(s));
@@ -468,51 +476,40 @@ class Supervisor {
   }
 
   void Progress(bool done) {
-    CampaignTotals totals;
     uint64_t restarts = 0;
     std::vector<ShardCheckpoint> checkpoints;
     for (const Worker& worker : workers_) {
       checkpoints.push_back(worker.last);
       restarts += worker.restarts;
     }
-    totals = SumCheckpoints(checkpoints);
-    const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
-    const std::string line = absl::StrFormat(
-        "[%5.0fs] scenarios %s | calls %s | findings %d | jobs %d, restarts "
-        "%d, crashes %d",
-        seconds, Human(totals.scenarios), Human(totals.calls), findings_.size(),
-        command_.jobs, restarts, Crashes().size());
-    if (tty_) {
-      std::fprintf(stderr, "\r\033[K%s", line.c_str());
-      if (done) std::fputc('\n', stderr);
-    } else if (done || absl::Now() - last_line_ >= absl::Seconds(10)) {
-      last_line_ = absl::Now();
-      std::fprintf(stderr, "%s\n", line.c_str());
-    }
-    std::fflush(stderr);
+    const CampaignTotals totals = SumCheckpoints(checkpoints);
+    // The totals count every run of this OUT, and so does the time.
+    printer_.Update(
+        {absl::ToDoubleSeconds(elapsed_before_ + (absl::Now() - start_)),
+         totals.scenarios, totals.calls, findings_.size(),
+         absl::StrFormat("jobs %d, restarts %d, crashes %d", command_.jobs,
+                         restarts, Crashes().size())},
+        done);
   }
 
-  void Log(const std::string& line) {
-    if (tty_) std::fputs("\r\033[K", stderr);
-    std::fprintf(stderr, "%s\n", line.c_str());
-    std::fflush(stderr);
-  }
+  void Log(const std::string& line) { printer_.Log(line); }
 
   int Finish(const CampaignSummary& s) {
     if (command_.json) {
       std::fputs(CampaignSummaryJson(s).c_str(), stdout);
     } else {
-      const double seconds = absl::ToDoubleSeconds(s.elapsed);
-      std::printf(
-          "openrace: %llu scenarios, %llu calls in %.1fs (%s calls/s), seed "
-          "%llu, %llu jobs, %zu crashes survived%s; %zu findings in %s\n",
-          static_cast<unsigned long long>(s.totals.scenarios),
-          static_cast<unsigned long long>(s.totals.calls), seconds,
-          Human(seconds > 0 ? s.totals.calls / seconds : 0).c_str(),
-          static_cast<unsigned long long>(s.seed),
-          static_cast<unsigned long long>(s.jobs), s.crashes.size(),
-          s.interrupted ? " (interrupted)" : "", s.findings.size(),
-          out_.c_str());
+      RunSummary summary;
+      summary.scenarios = s.totals.scenarios;
+      summary.calls = s.totals.calls;
+      summary.seconds = absl::ToDoubleSeconds(s.elapsed);
+      summary.seed = s.seed;
+      summary.extra = absl::StrCat(", ", s.jobs, " jobs, ", s.crashes.size(),
+                                   " crashes survived");
+      summary.interrupted = s.interrupted;
+      summary.out = out_;
+      summary.findings = s.findings;
+      summary.new_findings = s.new_findings;
+      PrintRunSummary(summary);
     }
     return s.findings.empty() ? kExitClean : kExitFound;
   }
@@ -523,7 +520,8 @@ class Supervisor {
   const std::string state_dir_;
   const std::string crash_dir_;
   const absl::Time start_;
-  const bool tty_ = isatty(fileno(stderr));
+  ProgressPrinter printer_;
+  ProgressSeries series_;
   std::string self_;
   GeneratorOptions generator_;
   absl::Duration elapsed_before_;
@@ -532,7 +530,6 @@ class Supervisor {
   std::vector<std::string> new_findings_;
   std::map<std::string, uint64_t> findings_;
   CampaignSummary last_summary_;
-  absl::Time last_line_ = absl::InfinitePast();
 };
 
 }  // namespace

@@ -342,6 +342,25 @@ Finish DeclareMerge(FlagSet& f) {
   };
 }
 
+Finish DeclareDashboard(FlagSet& f) {
+  auto dashboard = std::make_shared<DashboardCommand>();
+  f.String("out", &dashboard->out, "SITE",
+           "the directory the HTML site goes to (required)");
+  return [dashboard](const Positional& args, const FlagSet& flags)
+             -> absl::StatusOr<Invocation> {
+    if (args.empty()) {
+      return Usage(flags.command(),
+                   "needs at least one campaign output OUT and --out SITE");
+    }
+    if (dashboard->out.empty()) {
+      return Usage(flags.command(),
+                   "needs --out SITE, a directory for the HTML site");
+    }
+    dashboard->outputs = args;
+    return Invocation(*dashboard);
+  };
+}
+
 Finish DeclareCorpus(FlagSet& f) {
   auto add = std::make_shared<CorpusAddCommand>();
   f.String("corpus", &add->corpus_dir, "DIR",
@@ -442,6 +461,14 @@ const std::vector<CommandDef>& Commands() {
        "each finding, occurrences and summary.json totals summed; "
        "idempotent.",
        "openrace merge night-1 night-2 --out merged", false, &DeclareMerge},
+      {"dashboard", "a static HTML site of the findings of campaign outputs",
+       "dashboard OUT... --out SITE",
+       "Writes a static HTML site (no server, no script) over campaign and "
+       "merged outputs: a table of findings, a page per finding (its report, "
+       "timeline, bisection chart, reproducer and scenarios) and a page per "
+       "output with its progress over time.",
+       "openrace dashboard night-1 merged --out site", false,
+       &DeclareDashboard},
       {"corpus", "add a finding's scenario to the corpus",
        "corpus add FINDING_DIR [flags]",
        "Copies the finding's minimized scenario (found.scn if never "

@@ -48,7 +48,7 @@ using Invocation =
     std::variant<RunCommand, CampaignCommand, CampaignWorkerCommand,
                  ReplayCommand, MinimizeCommand, BisectCommand, EmitCommand,
                  ReportCommand, DoctorCommand, BindCommand, MergeCommand,
-                 CorpusAddCommand>;
+                 DashboardCommand, CorpusAddCommand>;
 
 struct CommandLine {
   enum Kind { kRun, kHelp, kVersion };

@@ -13,26 +13,15 @@
 #include "harness/base/file_util.h"
 #include "harness/base/json.h"
 #include "harness/base/platform.h"
+#include "harness/cli/progress.h"
+#include "harness/report/progress_series.h"
 
 namespace openrace {
 namespace {
 
-std::string Human(double n) {
-  if (n >= 1e6) return absl::StrFormat("%.1fM", n / 1e6);
-  if (n >= 1e4) return absl::StrFormat("%.0fk", n / 1e3);
-  return absl::StrFormat("%.0f", n);
-}
-
-std::string ProgressLine(const CampaignProgress& p) {
-  const double seconds = absl::ToDoubleSeconds(p.elapsed);
-  return absl::StrFormat(
-      "[%5.0fs] scenarios %s | calls %s (%s/s) | findings %d | %s", seconds,
-      Human(p.scenarios), Human(p.calls),
-      Human(seconds > 0 ? p.calls / seconds : 0), p.findings, p.activity);
-}
-
 std::string SummaryJson(const CampaignOptions& options,
-                        const CampaignResult& r, const std::string& out) {
+                        const CampaignResult& r, const std::string& out,
+                        const ProgressSeries& series) {
   JsonWriter json;
   json.BeginObject();
   json.Key("seed").Number(options.seed);
@@ -65,6 +54,8 @@ std::string SummaryJson(const CampaignOptions& options,
   json.Key("findings").BeginObject();
   for (const auto& [signature, n] : r.occurrences) json.Key(signature).Number(n);
   json.EndObject();
+  json.Key("series");
+  series.WriteTo(json);
   json.EndObject();
   return json.Take();
 }
@@ -102,56 +93,37 @@ int RunRun(RunCommand command) {
         "(or try --demo)"));
   }
   if (command.stop_after) c.stop_after_new = command.stop_after;
-  const bool tty = StderrIsTerminal();
-  absl::Time last_line = absl::Now();
+  ProgressPrinter printer;
+  ProgressSeries series;
   c.progress = [&](const CampaignProgress& p) {
-    if (tty) {
-      std::fprintf(stderr, "\r\033[K%s", ProgressLine(p).c_str());
-      if (p.activity == "done") std::fputc('\n', stderr);
-    } else if (absl::Now() - last_line >= absl::Seconds(10) ||
-               p.activity == "done") {
-      last_line = absl::Now();
-      std::fprintf(stderr, "%s\n", ProgressLine(p).c_str());
-    }
-    std::fflush(stderr);
+    const double seconds = absl::ToDoubleSeconds(p.elapsed);
+    series.Add({seconds, p.calls, p.scenarios, p.findings});
+    printer.Update({seconds, p.scenarios, p.calls, p.findings, p.activity},
+                   p.activity == "done");
   };
-  c.log = [&](const std::string& line) {
-    if (tty) std::fputs("\r\033[K", stderr);
-    std::fprintf(stderr, "%s\n", line.c_str());
-  };
+  c.log = [&](const std::string& line) { printer.Log(line); };
   const std::string out = AbsolutePath(c.out);
   absl::StatusOr<CampaignResult> result = RunCampaign(c);
   if (!result.ok()) return UsageError(result.status());
 
-  const std::string summary = SummaryJson(c, *result, out);
+  series.Add({absl::ToDoubleSeconds(result->elapsed), result->calls,
+              result->scenarios, result->occurrences.size()});
+  const std::string summary = SummaryJson(c, *result, out, series);
   absl::Status written = WriteFileAtomically(out + "/summary.json", summary);
   if (!written.ok()) return UsageError(written);
   if (command.json) {
     std::fputs(summary.c_str(), stdout);
   } else {
-    const double seconds = absl::ToDoubleSeconds(result->elapsed);
-    std::printf("openrace: %llu scenarios, %llu calls in %.1fs (%s calls/s), "
-                "seed %llu%s\n",
-                static_cast<unsigned long long>(result->scenarios),
-                static_cast<unsigned long long>(result->calls), seconds,
-                Human(seconds > 0 ? result->calls / seconds : 0).c_str(),
-                static_cast<unsigned long long>(c.seed),
-                result->interrupted ? " (interrupted)" : "");
-    if (result->occurrences.empty()) {
-      std::printf("no findings.\n");
-    } else {
-      std::printf("findings in %s:\n", out.c_str());
-      for (const auto& [signature, n] : result->occurrences) {
-        const bool is_new =
-            std::find(result->new_signatures.begin(),
-                      result->new_signatures.end(),
-                      signature) != result->new_signatures.end();
-        std::printf("  %s  %s%llu occurrence(s)  %s/%s/report.md\n",
-                    signature.c_str(), is_new ? "new, " : "",
-                    static_cast<unsigned long long>(n), out.c_str(),
-                    signature.c_str());
-      }
-    }
+    RunSummary s;
+    s.scenarios = result->scenarios;
+    s.calls = result->calls;
+    s.seconds = absl::ToDoubleSeconds(result->elapsed);
+    s.seed = c.seed;
+    s.interrupted = result->interrupted;
+    s.out = out;
+    s.findings = result->occurrences;
+    s.new_findings = result->new_signatures;
+    PrintRunSummary(s);
   }
   return result->finding_events > 0 ? kExitFound : kExitClean;
 }

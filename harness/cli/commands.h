@@ -125,6 +125,14 @@ struct MergeCommand {
 };
 int RunMerge(const MergeCommand& command);
 
+// `openrace dashboard OUT... --out SITE` (command_dashboard.cc): a static
+// HTML site over campaign and merged outputs. Exit 0 written, 2 error.
+struct DashboardCommand {
+  std::vector<std::string> outputs;
+  std::string out;  // SITE
+};
+int RunDashboard(const DashboardCommand& command);
+
 // `openrace corpus add FINDING_DIR [--corpus DIR] [--name NAME]
 // [--emulator-rule R]` (corpus_entry.h). Exit 0 added, 2 error.
 struct CorpusAddCommand {

@@ -41,6 +41,8 @@ int Run(Invocation& invocation) {
           return RunBind(command);
         } else if constexpr (std::is_same_v<T, MergeCommand>) {
           return RunMerge(command);
+        } else if constexpr (std::is_same_v<T, DashboardCommand>) {
+          return RunDashboard(command);
         } else {
           static_assert(std::is_same_v<T, CorpusAddCommand>);
           return RunCorpusAdd(command);

@@ -282,16 +282,6 @@ std::string SummaryJson(const std::string& merged,
   return json.Take();
 }
 
-// How complete a copy of a finding is; more is better (see merge.h).
-std::tuple<bool, bool, int> Completeness(const std::string& dir) {
-  int files = 0;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file(ec)) ++files;
-  }
-  return {IsFile(dir + "/" + kMinimized), IsFile(dir + "/report.md"), files};
-}
-
 // The files of a copy: everything but the counts (`occurrences`, and the
 // per-writer `occurrences.<writer>` of a campaign's workers), which the
 // store keeps and merge sums; a worker's `claim` on the finding, which
@@ -341,6 +331,15 @@ absl::Status CopyFinding(const std::string& from, const std::string& to) {
 
 }  // namespace
 
+std::tuple<bool, bool, int> FindingCopyRank(const std::string& dir) {
+  int files = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file(ec)) ++files;
+  }
+  return {IsFile(dir + "/" + kMinimized), IsFile(dir + "/report.md"), files};
+}
+
 absl::StatusOr<MergeResult> MergeFindingOutputs(
     const std::vector<std::string>& inputs, const std::string& merged_arg) {
   if (inputs.empty()) {
@@ -382,14 +381,14 @@ absl::StatusOr<MergeResult> MergeFindingOutputs(
     const std::string target = store->DirectoryOf(signature);
     const bool present = fs::is_directory(target, ec);
     std::string best;
-    auto best_rank = present ? Completeness(target)
+    auto best_rank = present ? FindingCopyRank(target)
                              : std::tuple<bool, bool, int>{false, false, -1};
     for (const Contribution& c : fresh) {
       if (!c.findings.count(name)) continue;
       absl::StatusOr<FindingStore> input = FindingStore::Open(c.path);
       if (!input.ok()) return input.status();
       const std::string source = input->DirectoryOf(signature);
-      const auto rank = Completeness(source);
+      const auto rank = FindingCopyRank(source);
       if (rank > best_rank) {
         best = source;
         best_rank = rank;

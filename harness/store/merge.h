@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -57,6 +58,11 @@ struct MergeResult {
 // written.
 absl::StatusOr<MergeResult> MergeFindingOutputs(
     const std::vector<std::string>& inputs, const std::string& merged);
+
+// How complete a copy of a finding (OUT/<signature>/) is, as merge ranks
+// them: a larger value is more complete (minimized.scn, then report.md,
+// then more files). `openrace dashboard` shows the same copy merge keeps.
+std::tuple<bool, bool, int> FindingCopyRank(const std::string& finding_dir);
 
 }  // namespace openrace
 

@@ -91,6 +91,13 @@ ABSL_FLAG(std::string, emulator, "",
           "replay --check: the planted-bug emulator library, for `# expect: "
           "finding ... under emulator rule R` (default: OPENRACE_EMULATOR_LIB, "
           "or libopenrace_emulator.so beside openrace or in its lib/)");
+ABSL_FLAG(std::string, junit, "",
+          "replay: write a JUnit XML report to this file, a test case per "
+          "scenario file (with --check: failed when an expectation is not "
+          "met; without: when the replay finds anything)");
+ABSL_FLAG(std::string, sarif, "",
+          "replay: write a SARIF 2.1.0 log to this file, a result per "
+          "failure at its line of the scenario file");
 ABSL_FLAG(std::string, emulator_rule, "",
           "corpus add: the finding was planted by this emulator rule "
           "(held-relative, mkdir-relative, any-relative); default: a real "
@@ -320,6 +327,8 @@ int Dispatch(const std::vector<char*>& positional) {
     replay.watchdog = absl::GetFlag(FLAGS_watchdog);
     replay.check = absl::GetFlag(FLAGS_check);
     replay.emulator = absl::GetFlag(FLAGS_emulator);
+    replay.junit = absl::GetFlag(FLAGS_junit);
+    replay.sarif = absl::GetFlag(FLAGS_sarif);
     return RunReplay(replay);
   }
   if (command == "minimize") {

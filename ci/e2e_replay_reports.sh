@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end: `openrace replay --junit --sarif`, the reports CI reads.
-#  1. Two corpus files replayed with --check: exit 0; the JUnit XML (parsed
-#     with python3's xml.etree) has a passing test case per file with its
-#     rounds and outcome counts; the SARIF log (parsed with json) has the
-#     required fields and no result; a total line.
+#  1. Three corpus files (one named with <&"') replayed with --check:
+#     exit 0; the JUnit XML (parsed with python3's xml.etree) has a passing
+#     test case per file with its rounds and outcome counts; the SARIF log
+#     (parsed with json) has the required fields and no result; a total
+#     line.
 #  2. A broken expectation: exit 1; a <failure> for that file only, and a
 #     SARIF result at the `# expect:` line that was not met.
 #  3. Without --check, under the planted-bug emulator: the finding fails
@@ -93,17 +94,20 @@ print(f"ok: {junit} ({len(cases)} test cases) and {sarif} ({len(results)} result
 EOF
 }
 
-# 1. Two files that meet their expectations.
-"$openrace" replay corpus/create_race.scn corpus/seed_held_relative.scn \
+# 1. Files that meet their expectations; one with a name XML must escape.
+odd="odd & <name> \"'.scn"
+cp corpus/create_race.scn "corpus/$odd"
+"$openrace" replay corpus/create_race.scn corpus/seed_held_relative.scn "corpus/$odd" \
   --dir fs --check --emulator "$emulator" --rounds 1000 \
   --junit reports/pass.xml --sarif reports/pass.sarif > out.txt 2> err.txt ||
-  { cat out.txt err.txt; fail "replay --check of two good files"; }
+  { cat out.txt err.txt; fail "replay --check of good files"; }
 cat out.txt
-grep -q "^openrace replay: 2 files, 2 ok, 0 failed, 3000 rounds in [0-9.]*s$" out.txt ||
+grep -q "^openrace replay: 3 files, 3 ok, 0 failed, 4000 rounds in [0-9.]*s$" out.txt ||
   fail "no total line"
 if grep -q $'\r' err.txt; then fail "a progress line on stderr that is not a terminal"; fi
 check_reports reports/pass.xml reports/pass.sarif \
-  "{'create_race.scn': None, 'seed_held_relative.scn': None}"
+  "{'create_race.scn': None, 'seed_held_relative.scn': None, '''$odd''': None}"
+rm "corpus/$odd"
 
 # 2. A broken expectation: the rule that does not plant this bug.
 sed 's/under emulator rule held-relative$/under emulator rule mkdir-relative/' \

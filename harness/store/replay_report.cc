@@ -130,25 +130,34 @@ size_t Utf8Length(absl::string_view text, size_t i) {
   return n;
 }
 
-constexpr absl::string_view kRuleDescriptions[][2] = {
-    {"expect-clean",
-     "A scenario file's `# expect: clean` line was not met: replaying it "
-     "found a call whose outcome no interleaving of the scenario allows."},
-    {"expect-finding",
-     "A scenario file's `# expect: finding SIGNATURE under emulator rule "
-     "RULE` line was not met: replaying it under the planted-bug emulator "
-     "did not find SIGNATURE."},
-    {"replay-error", "A scenario file could not be replayed."},
+// A rule's short and full description.
+struct RuleText {
+  std::string short_text;
+  std::string full_text;
 };
 
-std::string RuleDescription(absl::string_view id) {
-  for (const auto& [rule, text] : kRuleDescriptions) {
-    if (rule == id) return std::string(text);
+RuleText DescribeRule(absl::string_view id) {
+  if (id == "expect-clean") {
+    return {"A `# expect: clean` line was not met",
+            "A scenario file's `# expect: clean` line was not met: replaying "
+            "it found a call whose outcome no interleaving of the scenario "
+            "allows."};
   }
-  return absl::StrCat(
-      "Replaying the scenario found ", id,
-      " (operation-outcome-error-verdict-anchor): a call's outcome that no "
-      "interleaving of the scenario allows.");
+  if (id == "expect-finding") {
+    return {"A `# expect: finding` line was not met",
+            "A scenario file's `# expect: finding SIGNATURE under emulator "
+            "rule RULE` line was not met: replaying it under the planted-bug "
+            "emulator did not find SIGNATURE."};
+  }
+  if (id == "replay-error") {
+    return {"A scenario file could not be replayed",
+            "A scenario file could not be replayed."};
+  }
+  return {absl::StrCat("openrace finding ", id),
+          absl::StrCat("Replaying the scenario found ", id,
+                       " (operation-outcome-error-verdict-anchor): a call's "
+                       "outcome that no interleaving of the scenario "
+                       "allows.")};
 }
 
 void AppendLocation(JsonWriter& json, const std::string& uri, bool relative,
@@ -345,14 +354,13 @@ std::string RenderSarif(absl::Span<const ReplayFileReport> files,
   json.Key("semanticVersion").String(options.version);
   json.Key("rules").BeginArray();
   for (const std::string& id : rules) {
-    const std::string description = RuleDescription(id);
+    const RuleText text = DescribeRule(id);
     json.BeginObject();
     json.Key("id").String(id);
     json.Key("shortDescription").BeginObject();
-    json.Key("text").String(description.substr(0, description.find(':')));
-    json.EndObject();
-    json.Key("fullDescription").BeginObject().Key("text").String(description);
-    json.EndObject();
+    json.Key("text").String(text.short_text).EndObject();
+    json.Key("fullDescription").BeginObject();
+    json.Key("text").String(text.full_text).EndObject();
     json.Key("defaultConfiguration").BeginObject();
     json.Key("level").String("error").EndObject();
     json.EndObject();

@@ -275,13 +275,18 @@ TEST(ReplayReportTest, SarifHasTheRequiredFieldsAndPointsAtTheLine) {
   EXPECT_EQ(driver.Get("name").AsString(), "openrace");
   EXPECT_EQ(driver.Get("version").AsString(), "0.1.0");
   // One rule per kind that occurs, in order of first use.
-  std::vector<std::string> rules;
+  std::vector<std::string> rules, descriptions;
   for (const JsonValue& rule : driver.Get("rules").elements()) {
     rules.push_back(rule.Get("id").AsString().value_or(""));
-    EXPECT_FALSE(rule.Get("shortDescription").Get("text").AsString()
-                     .value_or("").empty());
+    descriptions.push_back(
+        rule.Get("shortDescription").Get("text").AsString().value_or(""));
+    EXPECT_TRUE(absl::EndsWith(
+        rule.Get("fullDescription").Get("text").AsString().value_or(""), "."));
   }
   EXPECT_EQ(rules, (std::vector<std::string>{"expect-clean", kSeed}));
+  EXPECT_EQ(descriptions,
+            (std::vector<std::string>{"A `# expect: clean` line was not met",
+                                      absl::StrCat("openrace finding ", kSeed)}));
   EXPECT_EQ(run.Get("originalUriBaseIds").Get("%SRCROOT%").Get("uri")
                 .AsString(),
             "file:///src/project/");

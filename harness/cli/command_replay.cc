@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -520,7 +520,7 @@ int RunReplay(const ReplayCommand& command) {
   ReplayCommand resolved = command;
   if (!resolved.junit.empty()) resolved.junit = AbsolutePath(resolved.junit);
   if (!resolved.sarif.empty()) resolved.sarif = AbsolutePath(resolved.sarif);
-  const std::string cwd = AbsolutePath("");
+  const std::string cwd = AbsolutePath(".");
   // Every file is checked before anything runs.
   std::vector<Scenario> scenarios;
   for (const std::string& file : command.files) {

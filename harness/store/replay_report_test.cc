@@ -362,6 +362,7 @@ TEST(ReplayReportTest, ReportUriIsRelativeToTheCurrentDirectory) {
       {"./corpus/./a.scn", "/src", "corpus/a.scn"},
       {"/src/corpus/a.scn", "/src", "corpus/a.scn"},
       {"/src/corpus/a.scn", "/src/", "corpus/a.scn"},
+      {"/src/corpus/a.scn", "/src/.", "corpus/a.scn"},
       {"/srcx/a.scn", "/src", "file:///srcx/a.scn"},
       {"/tmp/a b#%.scn", "/src", "file:///tmp/a%20b%23%25.scn"},
       {"../x/a.scn", "/src", "../x/a.scn"},

@@ -4,7 +4,7 @@
 # builds and tests ci/consumer/ against it alone: find_package(openrace
 # CONFIG), an RC_GTEST_PROP over openrace::rapidcheck's scenarios in a
 # temporary directory, and openrace_add_corpus over two scenario files (one
-# expects a finding under the emulator).
+# expects a finding under the emulator), each writing a JUnit report.
 #   ci/e2e_package.sh BUILD_DIR CONSUMER_DIR
 # Works in BUILD_DIR/package/ (emptied first; fixed paths, so ccache hits
 # when the build uses it).
@@ -66,4 +66,12 @@ done
 [ "$(ctest -N -L consumer | grep -c 'Test *#')" -eq 2 ] ||
   fail "the corpus tests do not carry their label"
 ctest --output-on-failure -j 2 || fail "the consumer's tests"
+# openrace_add_corpus(... JUNIT_DIR junit): a passing JUnit report per test.
+for t in consumer.clean_create consumer.planted.held_relative; do
+  python3 - "$work/consumer/junit/$t.xml" <<'EOF' || fail "no good JUnit report from $t"
+import sys, xml.etree.ElementTree as ET
+suite = ET.parse(sys.argv[1]).getroot().find("testsuite")
+assert (suite.get("tests"), suite.get("failures")) == ("1", "0"), suite.attrib
+EOF
+done
 echo "ok: a project built against the installed openrace passes its tests"

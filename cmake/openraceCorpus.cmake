@@ -15,6 +15,9 @@
 #                       [ROUNDS n]            rounds per replay (default: each
 #                                             file's own `rounds`)
 #                       [TIMEOUT seconds]     per test (default 600)
+#                       [JUNIT_DIR dir]       each test writes its JUnit XML
+#                                             report there, as
+#                                             PREFIX<name>.xml
 #                       [OPENRACE path])      the command (default:
 #                                             openrace::openrace)
 #
@@ -23,6 +26,7 @@
 # under DIR without ".scn" and with '/' as '.', which runs
 #
 #   openrace replay FILE --dir WORK_DIR --check [--emulator LIB] [--rounds N]
+#                   [--junit JUNIT_DIR/PREFIX<name>.xml]
 #
 # and so checks the file's `# expect:` lines: `# expect: clean` (a replay
 # finds nothing) and `# expect: finding SIGNATURE under emulator rule RULE`
@@ -37,7 +41,7 @@
 
 function(openrace_add_corpus dir)
   cmake_parse_arguments(ARG ""
-    "EMULATOR;PREFIX;WORK_DIR;ROUNDS;TIMEOUT;OPENRACE" "LABELS" ${ARGN})
+    "EMULATOR;PREFIX;WORK_DIR;ROUNDS;TIMEOUT;OPENRACE;JUNIT_DIR" "LABELS" ${ARGN})
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR
       "openrace_add_corpus: unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
@@ -68,6 +72,11 @@ function(openrace_add_corpus dir)
   # Every replay makes its own sandbox inside WORK_DIR
   # (openrace-<pid>-<random>), so the tests share it and may run at once.
   file(MAKE_DIRECTORY "${ARG_WORK_DIR}")
+  if(ARG_JUNIT_DIR)
+    get_filename_component(ARG_JUNIT_DIR "${ARG_JUNIT_DIR}" ABSOLUTE
+      BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
+    file(MAKE_DIRECTORY "${ARG_JUNIT_DIR}")
+  endif()
 
   file(GLOB_RECURSE files CONFIGURE_DEPENDS "${dir}/*.scn")
   list(SORT files)
@@ -84,6 +93,9 @@ function(openrace_add_corpus dir)
     endif()
     if(ARG_ROUNDS)
       list(APPEND args --rounds ${ARG_ROUNDS})
+    endif()
+    if(ARG_JUNIT_DIR)
+      list(APPEND args --junit "${ARG_JUNIT_DIR}/${ARG_PREFIX}${name}.xml")
     endif()
     add_test(NAME "${ARG_PREFIX}${name}" COMMAND "${ARG_OPENRACE}" ${args})
     set_tests_properties("${ARG_PREFIX}${name}" PROPERTIES TIMEOUT ${ARG_TIMEOUT})

@@ -210,6 +210,10 @@ Finish DeclareReplay(FlagSet& f) {
            "finding ... under emulator rule R`")
       .Default("OPENRACE_EMULATOR_LIB, or libopenrace_emulator.so beside "
                "openrace or in its lib/");
+  f.String("junit", &replay->junit, "FILE",
+           "write a JUnit XML report: a test case per scenario file");
+  f.String("sarif", &replay->sarif, "FILE",
+           "write a SARIF 2.1.0 report: a result per failure, at its line");
   return [replay](const Positional& args, const FlagSet& flags)
              -> absl::StatusOr<Invocation> {
     if (args.empty()) {

@@ -64,6 +64,10 @@ struct ReplayCommand {
   // (corpus_entry.h); exit 1 on any mismatch.
   bool check = false;
   std::string emulator;  // --check: the emulator library (default: found)
+  // Reports for CI (replay_report.h), with or without --check: JUnit XML
+  // and SARIF 2.1.0. Empty: none.
+  std::string junit;
+  std::string sarif;
 };
 int RunReplay(const ReplayCommand& command);
 

@@ -32,6 +32,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/types/optional.h"
 #include "absl/types/span.h"
 #include "harness/base/file_util.h"
@@ -983,6 +984,28 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
     *positions = std::move(parser.positions());
   }
   return scenario;
+}
+
+std::vector<std::vector<int>> ScenarioOpLines(absl::string_view text) {
+  // The parser's rules, without the checks: a comment runs from '#' to the
+  // line's end; tokens are separated by spaces and tabs; `thread` alone
+  // (not `thread = open ...`, a named open) starts a thread; after the
+  // first one, every other non-blank line is an operation.
+  std::vector<std::vector<int>> lines;
+  int number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++number;
+    line = line.substr(0, line.find('#'));
+    const std::vector<absl::string_view> tokens =
+        absl::StrSplit(line, absl::ByAnyChar(" \t\r"), absl::SkipEmpty());
+    if (tokens.empty()) continue;
+    if (tokens[0] == "thread" && (tokens.size() < 2 || tokens[1] != "=")) {
+      lines.emplace_back();
+    } else if (!lines.empty()) {
+      lines.back().push_back(number);
+    }
+  }
+  return lines;
 }
 
 std::ostream& operator<<(std::ostream& os, const Scenario& scenario) {

@@ -113,6 +113,17 @@ std::string PrintOp(const Op& op);
 bool IsValidName(absl::string_view name);
 bool IsValidHandleName(absl::string_view name);
 
+// The 1-based line of each operation in `text`, a scenario text that
+// ParseScenario accepts: lines[t][i] is where Scenario::threads[t].ops[i]
+// (barriers included) is written. The parsed Scenario keeps no line
+// numbers; reports that point at a finding's call (replay --sarif) find it
+// here. On text ParseScenario rejects, the result is unspecified but safe.
+//
+// Example:
+//   std::vector<std::vector<int>> lines = ScenarioOpLines(text);
+//   int line = lines[finding.thread][finding.op];
+std::vector<std::vector<int>> ScenarioOpLines(absl::string_view text);
+
 // For GoogleTest and logs.
 std::ostream& operator<<(std::ostream& os, const Scenario& scenario);
 std::ostream& operator<<(std::ostream& os, const Path& path);

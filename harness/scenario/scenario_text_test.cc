@@ -568,7 +568,20 @@ TEST(ScenarioTextTest, EditedScenariosNeverCrashAndRoundTripWhenTheyParse) {
         }
       }
       ExpectParsesCanonicallyOrFailsWithPosition(input);
-      parsed += ParseScenario(input).ok();
+      absl::StatusOr<Scenario> scenario = ParseScenario(input);
+      if (!scenario.ok()) continue;
+      ++parsed;
+      // ScenarioOpLines finds a line for every operation, in order.
+      const std::vector<std::vector<int>> lines = ScenarioOpLines(input);
+      ASSERT_EQ(lines.size(), scenario->threads.size()) << input;
+      int last = 0;
+      for (size_t t = 0; t < lines.size(); ++t) {
+        ASSERT_EQ(lines[t].size(), scenario->threads[t].ops.size()) << input;
+        for (int line : lines[t]) {
+          EXPECT_GT(line, last) << input;
+          last = line;
+        }
+      }
     }
   }
   // The edits must leave some inputs valid, or the round trip above went
@@ -628,6 +641,49 @@ TEST(ScenarioTextTest, NamesAndHandleNamesAreWhatTheTextCanSpell) {
     EXPECT_EQ(IsValidName(c.name), c.valid_name) << "'" << c.name << "'";
     EXPECT_EQ(IsValidHandleName(c.name), c.valid_handle_name)
         << "'" << c.name << "'";
+  }
+}
+
+struct OpLinesCase {
+  std::string name;
+  std::string text;
+  std::vector<std::vector<int>> want;
+};
+
+TEST(ScenarioTextTest, ScenarioOpLinesNamesEachOperationsLine) {
+  const OpLinesCase cases[] = {
+      {"comments, blank lines and the header are not operations",
+       "# a comment\n"
+       "# expect: clean\n"
+       "openrace-scenario 1\n"
+       "rounds 10\n"
+       "dir src\n"
+       "shared d0 = open cwd:src options=directory\n"
+       "thread\n"
+       "  h0 = open cwd:src/a\n"
+       "\n"
+       "  # between\n"
+       "  barrier 1\n"
+       "  close h0  # trailing\n"
+       "thread\n"
+       "  barrier 1\n"
+       "  stat d0:a\n",
+       {{8, 11, 12}, {14, 15}}},
+      {"CRLF line ends and tabs",
+       "openrace-scenario 1\r\nthread\r\n\tmkdir cwd:a\r\n\t\r\n"
+       "thread\t# b\r\n\tstat cwd:a\r\n",
+       {{3}, {6}}},
+      {"a handle named thread is a named open, not a thread",
+       "openrace-scenario 1\nthread\nthread = open cwd:a\nclose thread\n",
+       {{3, 4}}},
+      {"a thread without operations", "openrace-scenario 1\nthread\nthread\n"
+       "mkdir cwd:x",
+       {{}, {4}}},
+      {"no thread", "openrace-scenario 1\nrounds 3\n", {}},
+  };
+  for (const OpLinesCase& c : cases) {
+    ASSERT_TRUE(ParseScenario(c.text).ok()) << c.name;
+    EXPECT_EQ(ScenarioOpLines(c.text), c.want) << c.name;
   }
 }
 

@@ -85,6 +85,9 @@ namespace openrace {
 
 inline constexpr size_t kMaxThreads = 64;
 inline constexpr size_t kMaxOpsPerThread = 4096;
+// The longest spin offset: a spin is a busy-wait that Ctrl-C does not cut
+// short, and a slide between calls needs microseconds, not seconds.
+inline constexpr uint32_t kMaxSpinNs = 10'000'000;  // 10 ms
 // NAME_MAX: 255 bytes on Linux, 255 UTF-16 units on Windows (names are
 // ASCII, so the same count).
 inline constexpr size_t kMaxNameBytes = 255;

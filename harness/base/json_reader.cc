@@ -174,6 +174,14 @@ absl::StatusOr<JsonValue> ParseJson(absl::string_view text) {
     }
     const size_t offset = error.byte == 0 ? 0 : error.byte - 1;
     return absl::InvalidArgumentError(absl::StrCat("offset ", offset, ": ", what));
+  } catch (const Json::exception& error) {
+    // The rest carry no offset: a number too large for a double
+    // ("number overflow parsing '1e99999'") is out_of_range, not parse_error.
+    absl::string_view what = error.what();
+    if (size_t close = what.find("] "); close != absl::string_view::npos) {
+      what.remove_prefix(close + 2);
+    }
+    return absl::InvalidArgumentError(what);
   }
 }
 

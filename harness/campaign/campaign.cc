@@ -27,14 +27,21 @@
 namespace openrace {
 namespace {
 
+ExecutorOptions ExecutorFor(const CampaignOptions& options) {
+  ExecutorOptions executor;
+  executor.watchdog = options.watchdog;
+  executor.retry_failures = true;
+  executor.cpus = options.cpus;
+  return executor;
+}
+
 class Campaign {
  public:
   Campaign(const CampaignOptions& options, const Backend& backend,
            Sandbox& sandbox, FindingStore& store)
       : options_(options), backend_(backend), sandbox_(sandbox),
         store_(store),
-        prober_(backend, sandbox, SemanticsOf(backend),
-                ExecutorOptions{options.watchdog, true}),
+        prober_(backend, sandbox, SemanticsOf(backend), ExecutorFor(options)),
         start_(absl::Now()) {}
 
   absl::StatusOr<CampaignResult> Run() {
@@ -286,7 +293,7 @@ class Campaign {
     absl::optional<CurrentDirectoryProber> control;
     if (control_sandbox) {
       control_real.emplace(backend_, *control_sandbox, SemanticsOf(backend_),
-                           ExecutorOptions{options_.watchdog, true});
+                           ExecutorFor(options_));
       control.emplace(*control_real, control_sandbox->root());
     }
     BisectOptions bisect;

@@ -70,6 +70,11 @@ struct CampaignOptions {
   bool minimize = true;
   absl::Duration minimize_time = absl::Minutes(5);
   absl::Duration watchdog = absl::Seconds(10);
+  // The CPUs this campaign's executor may count on (ExecutorOptions::cpus);
+  // 0: all the process may use. `campaign --jobs N` gives each worker its
+  // share, so that waiting threads sleep rather than spin against the
+  // other workers.
+  int cpus = 0;
   GeneratorOptions generator;
   // --- one shard of `openrace campaign` -------------------------------------
   uint64_t shards = 1;        // the step between the indices this one runs

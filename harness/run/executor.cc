@@ -12,7 +12,9 @@
 //      `released` past r; each worker runs its operations into its row of
 //      ring slot r % batch, closes the handles it still holds and arrives.
 //      The last to arrive does the turnover: for a scenario that changes
-//      the tree it rebuilds it (closing and reopening the shared handles),
+//      the tree it puts the tree back (tree_restore.h: it removes what the
+//      round made under the scenario's fresh paths, or rebuilds the tree,
+//      closing and reopening the shared handles),
 //      publishes `completed` = r + 1, wakes the calling thread when a batch
 //      is complete, and releases round r + 1 if the ring has room
 //      (`granted`: the calling thread frees slots as it observes them).
@@ -33,7 +35,9 @@
 // leave the CPU to the thread they wait for. The calling thread never
 // spins.
 //
-// Rebuild and shared handles: a rebuild deletes and recreates the entries
+// Rebuild and shared handles: a rebuild (of a scenario whose restore plan
+// is kRebuild, or after a round with an outcome that plan did not foresee:
+// a hang, an invalid parameter...) deletes and recreates the entries
 // the shared handles point at, which would leave them pointing at unlinked
 // directories. So the turnover of a tree-changing scenario closes the
 // shared handles, rebuilds the tree and opens them again while the other
@@ -73,6 +77,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "harness/base/platform.h"
+#include "harness/run/tree_restore.h"
 
 namespace openrace {
 namespace {
@@ -226,8 +231,8 @@ struct RunState {
   // abandoned worker, which never arrives at the end of its round.
   Sandbox* sandbox = nullptr;
   const std::vector<TreeEntry>* tree = nullptr;
-  bool rebuild = false;  // the scenario changes the tree
-  uint64_t rounds = 0;   // the run's total
+  RestorePlan restore;  // how the tree is put back after a round
+  uint64_t rounds = 0;  // the run's total
 
   // The ring: round r's trace is ring[r % ring.size()].
   std::vector<RoundTrace> ring;
@@ -319,15 +324,46 @@ void TryRelease(RunState& state, uint64_t n) {
   state.gate.Notify();
 }
 
+// Whether every call of the round gave an outcome the restore plan
+// foresees (tree_restore.h).
+bool Foreseen(const RoundTrace& trace) {
+  for (const std::vector<OpRecord>& thread : trace.records) {
+    for (const OpRecord& record : thread) {
+      if (!record.ran) continue;
+      if (!ForeseenByRestore(record.outcome)) return false;
+      if (record.retry && !ForeseenByRestore(*record.retry)) return false;
+    }
+  }
+  return true;
+}
+
+// Puts the tree back after the round in ring slot `slot`: removes what the
+// round made under the fresh paths, or rebuilds it all.
+absl::Status RestoreTree(RunState& state, size_t slot) {
+  switch (state.restore.kind) {
+    case RestorePlan::kNothing:
+      return absl::OkStatus();
+    case RestorePlan::kRemoveFresh:
+      if (!state.slots[slot].hang.load(std::memory_order_relaxed) &&
+          Foreseen(state.ring[slot])) {
+        return state.sandbox->Remove(state.restore.fresh);
+      }
+      break;
+    case RestorePlan::kRebuild:
+      break;
+  }
+  CloseShared(state);
+  absl::Status status = state.sandbox->Build(*state.tree);
+  if (status.ok()) status = OpenShared(state);
+  return status;
+}
+
 // The last worker of round `round` puts the tree back, publishes the round
 // and releases the next one.
 void Turnover(RunState& state, uint64_t round) {
   const uint64_t next = round + 1;
-  if (state.rebuild && next < state.rounds &&
-      !state.stop.load(std::memory_order_relaxed)) {
-    CloseShared(state);
-    absl::Status status = state.sandbox->Build(*state.tree);
-    if (status.ok()) status = OpenShared(state);
+  if (next < state.rounds && !state.stop.load(std::memory_order_relaxed)) {
+    absl::Status status = RestoreTree(state, round % state.ring.size());
     if (!status.ok()) {
       {
         absl::MutexLock lock(&state.error_mu);
@@ -510,7 +546,7 @@ absl::Status RunDriver::Plan(const Scenario& scenario, uint64_t rounds) {
   RunState& state = *state_;
   state.sandbox = &sandbox_;
   state.tree = &scenario.tree;
-  state.rebuild = MutatesTree(scenario);
+  state.restore = PlanRestore(scenario);
   state.rounds = rounds;
   state.gate_spin_ns = SpinFor(scenario.threads.size(), state.cpus);
   // Slots are sized before any pointer into them is taken, and never

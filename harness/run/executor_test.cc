@@ -20,6 +20,7 @@
 #include "harness/testing/test_util.h"
 #include "harness/base/platform.h"
 #include "harness/run/sandbox.h"
+#include "harness/run/tree_restore.h"
 
 namespace openrace {
 namespace {
@@ -245,6 +246,30 @@ TEST_F(ExecutorTest, MutatingScenariosStartEachRoundFromTheTree) {
     EXPECT_TRUE(trace.records[0][0].outcome.ok()) << "round " << trace.round;
     EXPECT_TRUE(trace.records[0][1].outcome.ok()) << "round " << trace.round;
     EXPECT_TRUE(trace.records[1][0].outcome.ok()) << "round " << trace.round;
+  }
+}
+
+// Creates, mkdirs and renames of fresh names are undone by removing them
+// (tree_restore.h), not by a rebuild: each round must still find them gone.
+TEST_F(ExecutorTest, FreshEntriesAreGoneAtTheStartOfEachRound) {
+  Scenario scenario;
+  scenario.tree = {Dir("src"), File("src/old")};
+  scenario.shared = {SharedHandle{"d0", Cwd("src"), OpenFlags{}}};
+  scenario.threads = {
+      ThreadProgram{{Open(Cwd("src/new"), "", Disposition::kCreate),
+                     PathOp(OpKind::kMkdir, Cwd("d")),
+                     testing_util::Rename(Cwd("d"), Cwd("e"))}},
+      ThreadProgram{{PathOp(OpKind::kMkdir, On("d0", "sub"))}},
+  };
+  ASSERT_EQ(PlanRestore(scenario).kind, RestorePlan::kRemoveFresh);
+  ASSERT_TRUE(RunAll(scenario, 10).ok());
+  ASSERT_EQ(traces_.size(), 10u);
+  for (const RoundTrace& trace : traces_) {
+    for (const std::vector<OpRecord>& thread : trace.records) {
+      for (const OpRecord& record : thread) {
+        EXPECT_TRUE(record.outcome.ok()) << "round " << trace.round;
+      }
+    }
   }
 }
 

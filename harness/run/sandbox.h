@@ -14,6 +14,7 @@
 #ifndef OPENRACE_HARNESS_RUN_SANDBOX_H_
 #define OPENRACE_HARNESS_RUN_SANDBOX_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,11 +48,20 @@ class Sandbox {
   // Removes everything inside the sandbox, keeping the sandbox itself.
   absl::Status Clear();
 
+  // Removes the entry at each of `paths` (relative to the sandbox,
+  // '/'-separated, their parents directories of the tree that no symbolic
+  // link replaced: tree_restore.h), a directory with everything in it; a
+  // path with nothing there is skipped. The executor's cheap undo of a
+  // round: one failing unlink per path where the round made nothing.
+  absl::Status Remove(const std::vector<std::string>& paths);
+
  private:
   Sandbox(std::string root, std::string previous_cwd)
       : root_(std::move(root)), previous_cwd_(std::move(previous_cwd)) {}
   std::string root_;
   std::string previous_cwd_;
+  // POSIX: a descriptor of root_, opened on first use by Remove and kept.
+  intptr_t root_handle_ = -1;
 };
 
 }  // namespace openrace

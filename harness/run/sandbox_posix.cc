@@ -188,6 +188,7 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(
 }
 
 Sandbox::~Sandbox() {
+  if (root_handle_ >= 0) close(static_cast<int>(root_handle_));
   // Best effort: a destructor has no one to report to, and the sandbox's
   // name says who made it if something is left behind.
   (void)chdir(previous_cwd_.c_str());
@@ -198,6 +199,31 @@ absl::Status Sandbox::Clear() {
   const Fd root(open(root_.c_str(), kDirOpenFlags));
   if (root.get() < 0) return ErrnoError(absl::StrCat("open ", root_), errno);
   return RemoveContents(root.get(), root_);
+}
+
+absl::Status Sandbox::Remove(const std::vector<std::string>& paths) {
+  if (root_handle_ < 0) {
+    root_handle_ = open(root_.c_str(), kDirOpenFlags);
+    if (root_handle_ < 0) return ErrnoError(absl::StrCat("open ", root_), errno);
+  }
+  const int root = static_cast<int>(root_handle_);
+  for (const std::string& path : paths) {
+    // Most often nothing is there: one failing unlink.
+    if (unlinkat(root, path.c_str(), 0) == 0 || errno == ENOENT ||
+        errno == ENOTDIR) {
+      continue;
+    }
+    if (errno != EISDIR && errno != EPERM) {
+      return ErrnoError(absl::StrCat("remove ", root_, "/", path), errno);
+    }
+    // A directory (EISDIR on Linux, EPERM elsewhere): emptied, then removed,
+    // never following a link (RemoveDirectory opens it O_NOFOLLOW).
+    if (absl::Status s = RemoveDirectory(root, path, absl::StrCat(root_, "/", path));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Sandbox::Build(const std::vector<TreeEntry>& tree) {

@@ -57,33 +57,44 @@ have_perf=0
 if command -v perf > /dev/null && perf record -o "$work/probe.data" -- true > /dev/null 2>&1; then
   have_perf=1
 fi
-cpu_shares() {  # prints "calls restore oracle waiting"
+cpu_shares() {  # prints "calls restore oracle waiting spin other"
   rm -rf "$work/perf-out" "$dir/c"; mkdir -p "$dir/c"
   perf record -q -F 199 --call-graph dwarf,8192 -o "$work/perf.data" -- \
     "$openrace" run --dir "$dir/c" --out "$work/perf-out" --time "${seconds}s" \
     --seed 1 --no-minimize > /dev/null 2>&1 || true
-  perf script -i "$work/perf.data" -F comm,sym 2> /dev/null | awk '
+  # A sample's stack, innermost frame first, is classified by the first of:
+  # in a call under test (a PreparedCall::Call, or the close of a scenario
+  # handle); putting the tree back; the oracle; waiting (a futex, a spin
+  # before it, a yield); a scenario's spin offset or the clock reads around
+  # the calls (the clock in RunRound); anything else (the generator, the
+  # executor's bookkeeping, starting threads, the process).
+  perf script -i "$work/perf.data" -F comm,ip,sym 2> /dev/null | awk '
     function flush() {
       if (!n) return
       total++
-      if (in_call) calls++
-      else if (restore) restores++
-      else if (oracle) oracles++
-      else if (wait) waits++
-      n = in_call = restore = oracle = wait = 0
+      if (in_call) k["calls"]++
+      else if (restore) k["restore"]++
+      else if (oracle) k["oracle"]++
+      else if (wait) k["waiting"]++
+      else if (spin && round) k["spin"]++
+      else k["other"]++
+      n = in_call = restore = oracle = wait = spin = round = 0
     }
     /^[^ \t]/ { flush(); n = 1; next }          # a sample header: comm
     /^[ \t]*$/ { flush(); next }
     {
       if ($0 ~ /Call::Call|PosixBackend::Close/ && $0 !~ /CloseShared/) in_call = 1
-      if ($0 ~ /CloseShared|Sandbox::|RestoreTree/) restore = 1
+      if ($0 ~ /CloseShared|Sandbox::|RestoreTree|Turnover/) restore = 1
       if ($0 ~ /Oracle::/) oracle = 1
-      if ($0 ~ /futex|CpuRelax|sched_yield|Await|schedule/) wait = 1
+      if ($0 ~ /futex|sched_yield|Await|WaitWhileEqual|WakeAllWaiters/) wait = 1
+      if ($0 ~ /CpuRelax|MonotonicNanos|clock_gettime/) spin = 1
+      if ($0 ~ /RunRound/) round = 1
     }
     END {
       flush()
-      if (!total) { print "0 0 0 0"; exit }
-      printf "%.2f %.2f %.2f %.2f\n", calls / total, restores / total, oracles / total, waits / total
+      if (!total) { print "0 0 0 0 0 0"; exit }
+      printf "%.2f %.2f %.2f %.2f %.2f %.2f\n", k["calls"] / total, k["restore"] / total,
+        k["oracle"] / total, k["waiting"] / total, k["spin"] / total, k["other"] / total
     }'
 }
 
@@ -91,17 +102,21 @@ echo "== campaign throughput beside the report's reproducer ($dir: $fs, $cpus CP
 [ "$fs" = tmpfs ] || echo "  note: $dir is $fs, not tmpfs"
 for ((i = 1; i <= repeat; i++)); do
   rm -rf "$dir/r"; mkdir -p "$dir/r"
-  repro=$("$work/report_reproducer" "$dir/r" "$cpus" "$seconds" | sed -n 's/.* in \([0-9.]*\) s (\([0-9]*\) opens)$/\2 \1/p' |
+  # It exits 1: no EINVAL (no emulator), which is the point here.
+  "$work/report_reproducer" "$dir/r" "$cpus" "$seconds" > "$work/repro.txt" || true
+  repro=$(sed -n 's/.* in \([0-9.]*\) s (\([0-9]*\) opens)$/\2 \1/p' "$work/repro.txt" |
           awk '{ printf "%.0f", $1 / $2 }')
+  [ -n "$repro" ] || { cat "$work/repro.txt" >&2; echo "FAIL: the report's reproducer gave no rate" >&2; exit 1; }
   run=$(campaign_rate "$work/run" run --no-minimize)
   jobs1=$(campaign_rate "$work/jobs1" campaign --jobs 1)
   jobs2=$(campaign_rate "$work/jobs2" campaign --jobs 2)
-  shares="- - - -"
+  shares="- - - - - -"
   [ "$have_perf" = 1 ] && shares=$(cpu_shares)
-  read -r calls restore oracle waiting <<< "$shares"
-  printf "  #%d reproducer %8.0f opens/s | run %8.0f calls/s, ratio %s | jobs 1 %8.0f, jobs 2 %8.0f, ratio %s | CPU in calls %s (restore %s, oracle %s, waiting %s)\n" \
-    "$i" "$repro" "$run" "$(ratio "$run" "$repro")" "$jobs1" "$jobs2" "$(ratio "$jobs2" "$jobs1")" \
-    "$calls" "$restore" "$oracle" "$waiting"
+  read -r calls restore oracle waiting spin other <<< "$shares"
+  printf "  #%d reproducer %6.0f opens/s | run %6.0f calls/s, ratio %s | jobs 1 %6.0f, jobs 2 %6.0f, ratio %s\n" \
+    "$i" "$repro" "$run" "$(ratio "$run" "$repro")" "$jobs1" "$jobs2" "$(ratio "$jobs2" "$jobs1")"
+  printf "     CPU of run: in calls %s, restoring the tree %s, oracle %s, waiting %s, spin offsets and clock %s, other %s\n" \
+    "$calls" "$restore" "$oracle" "$waiting" "$spin" "$other"
   echo "$(ratio "$run" "$repro")" >> "$work/run_ratio"
   echo "$(ratio "$jobs2" "$jobs1")" >> "$work/jobs_ratio"
   echo "$calls" >> "$work/calls_share"

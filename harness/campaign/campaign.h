@@ -5,6 +5,10 @@
 // -> Explain.
 // Scenario i is generated from a generator seeded with (seed, i), so a
 // campaign is reproducible and a finding names the index that made it.
+// Its rounds follow how well its calls overlap (contention.h): after a
+// probe of 20 rounds, a scenario gets its `rounds` times the calls per
+// round that contended with another thread, at most 4 times its `rounds`;
+// one whose calls never met another thread's gets only the probe.
 // Each new signature is written at once (found.scn), then minimized,
 // emitted as C, drawn as a timeline, bisected (with a control directory on
 // another volume when given) and reported, each file as soon as it is

@@ -65,9 +65,11 @@ cpu_shares() {  # prints "calls restore oracle waiting spin other"
   # A sample's stack, innermost frame first, is classified by the first of:
   # in a call under test (a PreparedCall::Call, or the close of a scenario
   # handle); putting the tree back; the oracle; waiting (a futex, a spin
-  # before it, a yield); a scenario's spin offset or the clock reads around
-  # the calls (the clock in RunRound); anything else (the generator, the
-  # executor's bookkeeping, starting threads, the process).
+  # before it, a yield, a spin outside RunRound); a scenario's spin offset or
+  # the clock reads around the calls (the clock in RunRound); anything else
+  # (the generator, the executor's bookkeeping, starting threads, the
+  # process). Older executors' waits (SpinUntil, SpinThenSleep) count as
+  # waiting too, so a before/after comparison is fair.
   perf script -i "$work/perf.data" -F comm,ip,sym 2> /dev/null | awk '
     function flush() {
       if (!n) return
@@ -75,8 +77,8 @@ cpu_shares() {  # prints "calls restore oracle waiting spin other"
       if (in_call) k["calls"]++
       else if (restore) k["restore"]++
       else if (oracle) k["oracle"]++
-      else if (wait) k["waiting"]++
-      else if (spin && round) k["spin"]++
+      else if (wait || (spin && !round)) k["waiting"]++
+      else if (spin) k["spin"]++
       else k["other"]++
       n = in_call = restore = oracle = wait = spin = round = 0
     }
@@ -86,7 +88,7 @@ cpu_shares() {  # prints "calls restore oracle waiting spin other"
       if ($0 ~ /Call::Call|PosixBackend::Close/ && $0 !~ /CloseShared/) in_call = 1
       if ($0 ~ /CloseShared|Sandbox::|RestoreTree|Turnover/) restore = 1
       if ($0 ~ /Oracle::/) oracle = 1
-      if ($0 ~ /futex|sched_yield|Await|WaitWhileEqual|WakeAllWaiters/) wait = 1
+      if ($0 ~ /futex|sched_yield|Await|WaitWhileEqual|WakeAllWaiters|ArriveAndWait|SpinUntil|SpinThenSleep/) wait = 1
       if ($0 ~ /CpuRelax|MonotonicNanos|clock_gettime/) spin = 1
       if ($0 ~ /RunRound/) round = 1
     }

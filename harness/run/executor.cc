@@ -33,7 +33,9 @@
 // waits for are all on a CPU, so it is given only when they fit on the
 // run's CPUs (ExecutorOptions::cpus); otherwise waiters sleep at once and
 // leave the CPU to the thread they wait for. The calling thread never
-// spins.
+// spins. When the threads fit, released workers also meet at a start line
+// (a spin of at most kStartLineNs, never a sleep), so that the one that
+// released the round does not start its calls before those it woke.
 //
 // Rebuild and shared handles: a rebuild (of a scenario whose restore plan
 // is kRebuild, or after a round with an outcome that plan did not foresee:
@@ -86,6 +88,11 @@ namespace {
 // fit on the run's CPUs: about two calls on a local file system, so a
 // barrier whose last thread is in its call releases the others from a spin.
 constexpr int64_t kSpinNs = 5'000;
+// How long a released worker waits at the start line for the others (only
+// when they all fit on the CPUs): the worker that released the round, and
+// those that were spinning, would otherwise start their calls before the
+// ones that slept are awake.
+constexpr int64_t kStartLineNs = 20'000;
 constexpr absl::Duration kMaxWatchdogPeriod = absl::Milliseconds(50);
 constexpr int64_t kReinterruptNs = 200'000'000;  // 200 ms
 constexpr int64_t kHangGraceNs = 2'000'000'000;  // 2 s
@@ -226,6 +233,8 @@ struct RunState {
   absl::flat_hash_map<uint32_t, std::unique_ptr<Barrier>> barriers;
   std::vector<std::unique_ptr<Worker>> workers;
   int64_t gate_spin_ns = 0;  // a worker's spin for the release
+  bool start_line = false;   // released workers wait for each other briefly
+  alignas(64) std::atomic<uint64_t> started{0};  // worker-rounds past the gate
 
   // The turnover's work, set before the workers start. Never used by an
   // abandoned worker, which never arrives at the end of its round.
@@ -475,6 +484,18 @@ void WorkerMain(std::shared_ptr<RunState> state_ptr, size_t index) {
         state.released.load(std::memory_order_acquire) <= round) {
       break;
     }
+    if (state.start_line) {
+      // Best effort, never a sleep: a worker that does not come within
+      // kStartLineNs is not waited for.
+      const uint64_t all = workers * (round + 1);
+      if (state.started.fetch_add(1, std::memory_order_acq_rel) + 1 < all) {
+        const int64_t until = MonotonicNanos() + kStartLineNs;
+        for (int spins = 1; state.started.load(std::memory_order_acquire) < all; ++spins) {
+          CpuRelax();
+          if (spins % 32 == 0 && MonotonicNanos() >= until) break;
+        }
+      }
+    }
     const size_t slot = round % state.ring.size();
     if (!RunRound(state, worker, state.ring[slot].records[index],
                   state.slots[slot])) {
@@ -549,6 +570,7 @@ absl::Status RunDriver::Plan(const Scenario& scenario, uint64_t rounds) {
   state.restore = PlanRestore(scenario);
   state.rounds = rounds;
   state.gate_spin_ns = SpinFor(scenario.threads.size(), state.cpus);
+  state.start_line = scenario.threads.size() > 1 && state.gate_spin_ns > 0;
   // Slots are sized before any pointer into them is taken, and never
   // resized afterwards.
   absl::flat_hash_map<std::string, size_t> shared_slots;

@@ -14,7 +14,6 @@
 #ifndef OPENRACE_HARNESS_RUN_SANDBOX_H_
 #define OPENRACE_HARNESS_RUN_SANDBOX_H_
 
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,8 +59,6 @@ class Sandbox {
       : root_(std::move(root)), previous_cwd_(std::move(previous_cwd)) {}
   std::string root_;
   std::string previous_cwd_;
-  // POSIX: a descriptor of root_, opened on first use by Remove and kept.
-  intptr_t root_handle_ = -1;
 };
 
 }  // namespace openrace

@@ -188,7 +188,6 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(
 }
 
 Sandbox::~Sandbox() {
-  if (root_handle_ >= 0) close(static_cast<int>(root_handle_));
   // Best effort: a destructor has no one to report to, and the sandbox's
   // name says who made it if something is left behind.
   (void)chdir(previous_cwd_.c_str());
@@ -202,11 +201,16 @@ absl::Status Sandbox::Clear() {
 }
 
 absl::Status Sandbox::Remove(const std::vector<std::string>& paths) {
-  if (root_handle_ < 0) {
-    root_handle_ = open(root_.c_str(), kDirOpenFlags);
-    if (root_handle_ < 0) return ErrnoError(absl::StrCat("open ", root_), errno);
-  }
-  const int root = static_cast<int>(root_handle_);
+  // A descriptor for this call only, so that the sandbox holds none between
+  // calls (a run must leave the descriptor table as it found it). O_PATH
+  // where there is one: nothing is read through it.
+#if defined(O_PATH)
+  const Fd root_fd(open(root_.c_str(), kDirOpenFlags | O_PATH));
+#else
+  const Fd root_fd(open(root_.c_str(), kDirOpenFlags));
+#endif
+  if (root_fd.get() < 0) return ErrnoError(absl::StrCat("open ", root_), errno);
+  const int root = root_fd.get();
   for (const std::string& path : paths) {
     // Most often nothing is there: one failing unlink.
     if (unlinkat(root, path.c_str(), 0) == 0 || errno == ENOENT ||

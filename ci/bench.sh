@@ -12,28 +12,43 @@
 #     (ci/bench_windows.sh, with its build in build-windows).
 #  4. detection (ci/bench_detection.sh): time to the first finding of the
 #     seed bug by a blind campaign beside the bug report's own reproducer,
-#     and `openrace campaign` calls/s with 1, 2 and 4 jobs.
+#     and `openrace campaign` calls/s with 1, 2 and 4 jobs;
+#  5. throughput (ci/bench_throughput.sh), side by side, 3 times, on tmpfs:
+#     `openrace run` beside the report's reproducer with one worker per CPU
+#     (target >= 0.5), `campaign --jobs 2` beside `--jobs 1` (target >= 1.7
+#     on 2 CPUs), and the share of the campaign's CPU inside the calls under
+#     test (perf; target >= 0.5).
+# Also printed beside (1b): the fraction of seed-pattern rounds in which the
+# reopen ran while the file was held, and of rounds in which two threads
+# released together made their calls at the same time.
 #   ci/bench.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 ci/install.sh >/dev/null
 ci/build.sh "$build" >/dev/null
+# The binaries sit in BUILD_DIR/harness since the stage folders (older
+# trees: BUILD_DIR itself).
+bin() { if [ -e "$build/harness/$1" ]; then echo "$build/harness/$1"; else echo "$build/$1"; fi; }
 
 echo "== executor throughput (median of 5)"
-"$build/executor_benchmark" --benchmark_repetitions=5 \
+"$(bin executor_benchmark)" --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true --benchmark_format=csv 2>/dev/null |
   awk -F, '
     /_median"?,/ {
       name = $1; gsub(/"/, "", name); sub(/_median$/, "", name); sub(/\/real_time$/, "", name)
-      for (i = 1; i <= NF; i++) if (header[i] == "items_per_second") rate[name] = $i
+      for (i = 1; i <= NF; i++) {
+        if (header[i] == "items_per_second") rate[name] = $i
+        if (header[i] ~ /overlap/) overlap[name] = $i
+      }
     }
     /^name,/ { for (i = 1; i <= NF; i++) header[i] = $i }
     END {
       plain = rate["BM_PlainOpenatLoop"]
       printf "  plain openat+close loop     %12.0f calls/s\n", plain
       printf "  (a) one thread, one path    %12.0f calls/s  ratio %.2f (target >= 0.70)\n", rate["BM_OpenCloseOneThread"], rate["BM_OpenCloseOneThread"] / plain
-      printf "  (b) seed pattern, 2 threads %12.0f calls/s  ratio %.2f\n", rate["BM_SeedPatternTwoThreads"], rate["BM_SeedPatternTwoThreads"] / plain
+      printf "  (b) seed pattern, 2 threads %12.0f calls/s  ratio %.2f, reopen while held in %.3f of rounds\n", rate["BM_SeedPatternTwoThreads"], rate["BM_SeedPatternTwoThreads"] / plain, overlap["BM_SeedPatternTwoThreads"]
+      printf "  (c) two threads released   %12.0f calls/s  their calls met in %.3f of rounds\n", rate["BM_ReleaseTwoThreads"], overlap["BM_ReleaseTwoThreads"]
     }'
 
 echo "== minimizing a 6-thread, 24-call scenario at p = 0.001"
@@ -42,10 +57,10 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/dir"
 cp ci/bench/seed_in_6x24.scn "$work/in.scn"
 start=$(date +%s.%N)
-env LD_PRELOAD="$build/libopenrace_emulator.so" OPENRACE_EMULATOR_ROOT="$work/dir" \
+env LD_PRELOAD="$(bin libopenrace_emulator.so)" OPENRACE_EMULATOR_ROOT="$work/dir" \
     OPENRACE_EMULATOR_RULES=held-relative OPENRACE_EMULATOR_ANCHORS=cwd \
     OPENRACE_EMULATOR_P=0.001 \
-    "$build/openrace" minimize "$work/in.scn" --dir "$work/dir" --time 5m \
+    "$(bin openrace)" minimize "$work/in.scn" --dir "$work/dir" --time 5m \
       --out "$work/min.scn" > /dev/null 2> "$work/log" || true
 end=$(date +%s.%N)
 stats="$work/stats.json"
@@ -65,3 +80,4 @@ else
 fi
 
 ci/bench_detection.sh "$build"
+ci/bench_throughput.sh "$build"

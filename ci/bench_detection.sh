@@ -19,8 +19,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-openrace=$(realpath "$build/openrace")
-emulator=$(realpath "$build/libopenrace_emulator.so")
+# The binaries sit in BUILD_DIR/harness since the stage folders (older
+# trees: BUILD_DIR itself).
+bin() { if [ -e "$build/harness/$1" ]; then realpath "$build/harness/$1"; else realpath "$build/$1"; fi; }
+openrace=$(bin openrace)
+emulator=$(bin libopenrace_emulator.so)
 seeds=${OPENRACE_BENCH_SEEDS:-1 2 3 4 5}
 p=0.001
 work=$(mktemp -d)

@@ -21,17 +21,24 @@ namespace openrace {
 int64_t MonotonicNanos();
 
 // A hint to the CPU that the caller is spinning (x86 `pause`), for the
-// executor's spin barriers.
+// executor's short spins before it sleeps.
 void CpuRelax();
+
+// The CPUs this process may run on (its affinity mask on Linux, the active
+// processors on Windows); at least 1. The executor spins only while the
+// threads that wait for each other fit on them.
+int UsableCpus();
 
 // Sleeps while `word` holds `seen` (it may also return spuriously; callers
 // re-check); WakeAllWaiters(word), after changing it, wakes every sleeper.
-// std::atomic wait/notify on Linux (a futex). On Windows WaitOnAddress /
-// WakeByAddressAll: libstdc++ 12's std::atomic::wait on mingw-w64, which has
-// no futex, can lose a wake-up (seen under Wine: a worker asleep on a round
-// epoch that had already moved, its peers waiting for it forever).
-void WaitWhileEqual(const std::atomic<uint64_t>& word, uint64_t seen);
-void WakeAllWaiters(std::atomic<uint64_t>& word);
+// A 32-bit word, so that it is the kernel's own wait word: a futex on Linux
+// (FUTEX_WAIT_PRIVATE, no proxy table, no spinning of its own),
+// WaitOnAddress / WakeByAddressAll on Windows (libstdc++ 12's
+// std::atomic::wait on mingw-w64, which has no futex, can lose a wake-up:
+// seen under Wine, a worker asleep on a round epoch that had already moved,
+// its peers waiting for it forever).
+void WaitWhileEqual(const std::atomic<uint32_t>& word, uint32_t seen);
+void WakeAllWaiters(std::atomic<uint32_t>& word);
 
 // Whether stderr is a terminal (for a live progress line rather than a
 // line every few seconds). isatty on POSIX; _isatty on Windows, where

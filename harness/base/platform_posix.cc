@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#if defined(__linux__)
+#include <linux/futex.h>
+#endif
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -187,11 +190,39 @@ void CpuRelax() {
 #endif
 }
 
-void WaitWhileEqual(const std::atomic<uint64_t>& word, uint64_t seen) {
+int UsableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
+    return CPU_COUNT(&set);
+  }
+  const long online = sysconf(_SC_NPROCESSORS_ONLN);
+  return online > 0 ? static_cast<int>(online) : 1;
+}
+
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
+                  std::atomic<uint32_t>::is_always_lock_free,
+              "the futex word must be the plain 32-bit word");
+
+#if defined(__linux__)
+void WaitWhileEqual(const std::atomic<uint32_t>& word, uint32_t seen) {
+  // EAGAIN (the word moved) and EINTR are the spurious returns callers
+  // expect.
+  syscall(SYS_futex, reinterpret_cast<const uint32_t*>(&word),
+          FUTEX_WAIT_PRIVATE, seen, nullptr, nullptr, 0);
+}
+
+void WakeAllWaiters(std::atomic<uint32_t>& word) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE_PRIVATE,
+          INT_MAX, nullptr, nullptr, 0);
+}
+#else
+void WaitWhileEqual(const std::atomic<uint32_t>& word, uint32_t seen) {
   word.wait(seen, std::memory_order_acquire);
 }
 
-void WakeAllWaiters(std::atomic<uint64_t>& word) { word.notify_all(); }
+void WakeAllWaiters(std::atomic<uint32_t>& word) { word.notify_all(); }
+#endif
 
 int64_t MonotonicNanos() {
   struct timespec ts;

@@ -281,16 +281,22 @@ HANDLE ThreadHandle(Native native) {
 
 void CpuRelax() { YieldProcessor(); }
 
-static_assert(sizeof(std::atomic<uint64_t>) == sizeof(uint64_t) &&
-                  std::atomic<uint64_t>::is_always_lock_free,
+int UsableCpus() {
+  // The processors of every group; a job object's CPU limit is not seen.
+  const DWORD active = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+  return active > 0 ? static_cast<int>(active) : 1;
+}
+
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
+                  std::atomic<uint32_t>::is_always_lock_free,
               "WaitOnAddress needs the atomic to be the plain word");
 
-void WaitWhileEqual(const std::atomic<uint64_t>& word, uint64_t seen) {
-  WaitOnAddress(const_cast<std::atomic<uint64_t>*>(&word), &seen, sizeof seen,
+void WaitWhileEqual(const std::atomic<uint32_t>& word, uint32_t seen) {
+  WaitOnAddress(const_cast<std::atomic<uint32_t>*>(&word), &seen, sizeof seen,
                 INFINITE);
 }
 
-void WakeAllWaiters(std::atomic<uint64_t>& word) { WakeByAddressAll(&word); }
+void WakeAllWaiters(std::atomic<uint32_t>& word) { WakeByAddressAll(&word); }
 
 int64_t MonotonicNanos() {
   static const int64_t frequency = [] {

@@ -27,14 +27,25 @@
 namespace openrace {
 namespace {
 
+// The campaign's schedule of rounds (Campaign::RunScheduled).
+constexpr uint64_t kProbeRounds = 20;
+constexpr double kMaxBoost = 4;
+
+ExecutorOptions ExecutorFor(const CampaignOptions& options) {
+  ExecutorOptions executor;
+  executor.watchdog = options.watchdog;
+  executor.retry_failures = true;
+  executor.cpus = options.cpus;
+  return executor;
+}
+
 class Campaign {
  public:
   Campaign(const CampaignOptions& options, const Backend& backend,
            Sandbox& sandbox, FindingStore& store)
       : options_(options), backend_(backend), sandbox_(sandbox),
         store_(store),
-        prober_(backend, sandbox, SemanticsOf(backend),
-                ExecutorOptions{options.watchdog, true}),
+        prober_(backend, sandbox, SemanticsOf(backend), ExecutorFor(options)),
         start_(absl::Now()) {}
 
   absl::StatusOr<CampaignResult> Run() {
@@ -146,8 +157,7 @@ class Campaign {
       return absl::InternalError(absl::StrCat(
           "generated scenario ", index, " is invalid: ", valid.message()));
     }
-    absl::StatusOr<TrialResult> trial =
-        prober_.Run(scenario, absl::nullopt, scenario.rounds, 1);
+    absl::StatusOr<TrialResult> trial = RunScheduled(scenario);
     if (!trial.ok()) return trial.status();
     ++result_.scenarios;
     result_.rounds += trial->rounds;
@@ -172,6 +182,32 @@ class Campaign {
       options_.scenario_finished(index, tally);
     }
     return absl::OkStatus();
+  }
+
+  // A scenario's rounds, given by how well its calls overlap: a probe of
+  // kProbeRounds rounds, then, until the first round with a finding, as
+  // many more as make its share scenario.rounds x (calls that contended per
+  // round, contention.h), at most kMaxBoost x scenario.rounds. A scenario
+  // whose calls never met another thread's stops after the probe; one
+  // whose every round holds several contending calls runs longest.
+  absl::StatusOr<TrialResult> RunScheduled(const Scenario& scenario) {
+    const uint64_t probe = std::min<uint64_t>(scenario.rounds, kProbeRounds);
+    absl::StatusOr<TrialResult> trial =
+        prober_.Run(scenario, absl::nullopt, probe, 1);
+    if (!trial.ok() || trial->failures > 0 || trial->rounds == 0) return trial;
+    const double per_round =
+        static_cast<double>(trial->contended) / static_cast<double>(trial->rounds);
+    const uint64_t share = static_cast<uint64_t>(
+        static_cast<double>(scenario.rounds) * std::min(kMaxBoost, per_round));
+    if (share <= trial->rounds || InterruptRequested()) return trial;
+    absl::StatusOr<TrialResult> rest =
+        prober_.Run(scenario, absl::nullopt, share - trial->rounds, 1);
+    if (!rest.ok()) return rest.status();
+    rest->rounds += trial->rounds;
+    rest->calls += trial->calls;
+    rest->contended += trial->contended;
+    rest->outcomes.Merge(trial->outcomes);
+    return rest;
   }
 
   absl::Status HandleFinding(const Scenario& scenario, uint64_t index,
@@ -290,7 +326,7 @@ class Campaign {
     absl::optional<CurrentDirectoryProber> control;
     if (control_sandbox) {
       control_real.emplace(backend_, *control_sandbox, SemanticsOf(backend_),
-                           ExecutorOptions{options_.watchdog, true});
+                           ExecutorFor(options_));
       control.emplace(*control_real, control_sandbox->root());
     }
     BisectOptions bisect;

@@ -5,6 +5,10 @@
 // -> Explain.
 // Scenario i is generated from a generator seeded with (seed, i), so a
 // campaign is reproducible and a finding names the index that made it.
+// Its rounds follow how well its calls overlap (contention.h): after a
+// probe of 20 rounds, a scenario gets its `rounds` times the calls per
+// round that contended with another thread, at most 4 times its `rounds`;
+// one whose calls never met another thread's gets only the probe.
 // Each new signature is written at once (found.scn), then minimized,
 // emitted as C, drawn as a timeline, bisected (with a control directory on
 // another volume when given) and reported, each file as soon as it is
@@ -71,6 +75,11 @@ struct CampaignOptions {
   bool minimize = true;
   absl::Duration minimize_time = absl::Minutes(5);
   absl::Duration watchdog = absl::Seconds(10);
+  // The CPUs this campaign's executor may count on (ExecutorOptions::cpus);
+  // 0: all the process may use. `campaign --jobs N` gives each worker its
+  // share, so that waiting threads sleep rather than spin against the
+  // other workers.
+  int cpus = 0;
   GeneratorOptions generator;
   // --- one shard of `openrace campaign` -------------------------------------
   uint64_t shards = 1;        // the step between the indices this one runs

@@ -17,6 +17,7 @@
 // thread sleeps forever), `alloc@17` (allocates and touches memory until it
 // is killed); several are separated by commas.
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +32,7 @@
 #include "harness/campaign/campaign_state.h"
 #include "harness/cli/commands.h"
 #include "harness/base/file_util.h"
+#include "harness/base/platform.h"
 #include "harness/base/process.h"
 #include "harness/judge/trial.h"
 
@@ -145,6 +147,9 @@ int RunCampaignWorker(CampaignWorkerCommand command) {
 
   c.out = out;
   c.shards = jobs;
+  // The workers share the machine's CPUs (the supervisor starts one per CPU
+  // by default); each counts on its share.
+  c.cpus = static_cast<int>(std::max<uint64_t>(1, UsableCpus() / jobs));
   c.first_index = checkpoint.next;
   c.writer = absl::StrCat("shard-", shard);
   c.own_occurrences = checkpoint.occurrences;

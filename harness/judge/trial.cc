@@ -2,6 +2,8 @@
 
 #include "harness/judge/trial.h"
 
+#include "harness/judge/contention.h"
+
 #include <filesystem>
 #include <system_error>
 
@@ -41,6 +43,7 @@ absl::StatusOr<TrialResult> RealProber::RunMatching(const Scenario& scenario,
                                                     uint64_t stop_after) {
   TrialResult result;
   Oracle oracle(scenario, semantics_);
+  const ContentionMeter contention(scenario);
   Executor executor(backend_, options_);
   const uint64_t calls_per_round = CountCalls(scenario);
   std::vector<Finding> findings;
@@ -49,6 +52,7 @@ absl::StatusOr<TrialResult> RealProber::RunMatching(const Scenario& scenario,
         ++result.rounds;
         rounds_run_in_process.fetch_add(1, std::memory_order_relaxed);
         result.calls += calls_per_round;
+        result.contended += contention.Count(trace);
         for (const std::vector<OpRecord>& thread : trace.records) {
           for (const OpRecord& record : thread) {
             if (record.ran) result.outcomes.Add(record.outcome);

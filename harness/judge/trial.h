@@ -30,6 +30,9 @@ struct TrialResult {
   uint64_t rounds = 0;    // rounds run
   uint64_t failures = 0;  // rounds with a finding that matched
   uint64_t calls = 0;     // calls made, barriers excluded
+  // Calls that contended with another thread (contention.h), over all
+  // rounds run; RealProber counts them, fakes may leave 0.
+  uint64_t contended = 0;
   // The first-try outcome of every call made (retries not counted).
   OutcomeHistogram outcomes;
   // The findings of the first matching round (all findings of it, so a

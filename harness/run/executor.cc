@@ -4,23 +4,47 @@
 //   1. Plan: every operation is prepared by the backend once, and every
 //      handle name is resolved to a slot — shared handles to one array,
 //      a thread's own handles to that thread's array — so the hot loop does
-//      no lookups and no allocation.
-//   2. Build the tree, open the shared handles (main thread), start one
+//      no lookups and no allocation. The ring of `batch` RoundTraces is
+//      sized here too.
+//   2. Build the tree, open the shared handles (calling thread), start one
 //      persistent worker per scenario thread and a watchdog thread.
-//   3. Each round: the main thread stamps the release time and bumps the
-//      round epoch; the workers, spinning on it, start together, run their
-//      operations into their row of the reused RoundTrace, close the handles
-//      they still hold, and count themselves done. The main thread waits for
-//      all of them, hands the trace to the observer and, for a scenario that
-//      changes the tree, rebuilds it.
+//   3. The rounds run among the workers. Round r is released by bumping
+//      `released` past r; each worker runs its operations into its row of
+//      ring slot r % batch, closes the handles it still holds and arrives.
+//      The last to arrive does the turnover: for a scenario that changes
+//      the tree it puts the tree back (tree_restore.h: it removes what the
+//      round made under the scenario's fresh paths, or rebuilds the tree,
+//      closing and reopening the shared handles),
+//      publishes `completed` = r + 1, wakes the calling thread when a batch
+//      is complete, and releases round r + 1 if the ring has room
+//      (`granted`: the calling thread frees slots as it observes them).
+//      The calling thread sleeps until `completed` reaches its batch, calls
+//      the observer for each finished round in order, grants the freed
+//      slots and, if the workers stopped for want of room, releases the
+//      next round itself. Exactly one of the two releases each round: both
+//      try, and a compare-and-swap on `claimed` picks one.
 //   4. Stop the workers, stop the watchdog, close every handle.
 //
-// Rebuild and shared handles: a rebuild deletes and recreates the entries
+// Waiting: every wait (a worker's for the release, a scenario barrier, the
+// calling thread's for a batch) spins with CpuRelax for at most a few
+// microseconds and then sleeps on an Event, a 32-bit futex word with a
+// count of sleepers so that a notify costs no system call when nobody
+// sleeps. The spin buys precision only when the waiter and the threads it
+// waits for are all on a CPU, so it is given only when they fit on the
+// run's CPUs (ExecutorOptions::cpus); otherwise waiters sleep at once and
+// leave the CPU to the thread they wait for. The calling thread never
+// spins. When the threads fit, released workers also meet at a start line
+// (a spin of at most kStartLineNs, never a sleep), so that the one that
+// released the round does not start its calls before those it woke.
+//
+// Rebuild and shared handles: a rebuild (of a scenario whose restore plan
+// is kRebuild, or after a round with an outcome that plan did not foresee:
+// a hang, an invalid parameter...) deletes and recreates the entries
 // the shared handles point at, which would leave them pointing at unlinked
-// directories. So between rounds of a tree-changing scenario the main thread
-// closes the shared handles, rebuilds the tree and opens them again, while
-// the workers are parked at the start barrier. Their slots keep their
-// addresses, so the workers' plans stay valid.
+// directories. So the turnover of a tree-changing scenario closes the
+// shared handles, rebuilds the tree and opens them again while the other
+// workers wait for the release. Their slots keep their addresses, so the
+// workers' plans stay valid.
 //
 // Hangs: each worker publishes the monotonic start time of the call it is in
 // (its `call_state`). The watchdog wakes every few tens of milliseconds; a
@@ -30,19 +54,12 @@
 // call as kHang (with the native code it returned) and does not retry it,
 // and the round's trace has `hang` set. A call that has not returned
 // kHangGraceNs after it was marked is abandoned: its state becomes
-// kAbandoned, the run aborts with DeadlineExceeded, the other workers leave
-// their loops and are joined, and the stuck thread is detached. It shares
-// the run's state through a shared_ptr, so whenever its call returns it
-// finds kAbandoned and exits without touching anything the caller owns; the
-// handles it held are leaked, which is why the process should exit soon.
-//
-// Spinning: the scenario's barriers and the main thread's wait for a round's
-// end spin with CpuRelax for a few thousand iterations and then yield on
-// each iteration, because the machine may have fewer cores than the
-// scenario has threads, and a pure spin would starve the thread it waits
-// for. Workers waiting for the next round's release spin for kWorkerSpinNs
-// and then sleep on the round epoch (a futex), so a slow observer or a
-// rebuild of the tree does not compete with a crowd of spinning workers.
+// kAbandoned, the run aborts with DeadlineExceeded (every waiter is woken
+// and leaves), the other workers are joined, and the stuck thread is
+// detached. It shares the run's state through a shared_ptr, so whenever its
+// call returns it finds kAbandoned and exits without touching anything the
+// caller owns; the handles it held are leaked, which is why the process
+// should exit soon.
 
 #include "harness/run/executor.h"
 
@@ -62,13 +79,20 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "harness/base/platform.h"
+#include "harness/run/tree_restore.h"
 
 namespace openrace {
 namespace {
 
-constexpr int kSpinsBeforeYield = 4096;
-// How long a worker spins for the next round's release before it sleeps.
-constexpr int64_t kWorkerSpinNs = 200'000;
+// How long a waiter spins before it sleeps, when the threads it waits for
+// fit on the run's CPUs: about two calls on a local file system, so a
+// barrier whose last thread is in its call releases the others from a spin.
+constexpr int64_t kSpinNs = 5'000;
+// How long a released worker waits at the start line for the others (only
+// when they all fit on the CPUs): the worker that released the round, and
+// those that were spinning, would otherwise start their calls before the
+// ones that slept are awake.
+constexpr int64_t kStartLineNs = 20'000;
 constexpr absl::Duration kMaxWatchdogPeriod = absl::Milliseconds(50);
 constexpr int64_t kReinterruptNs = 200'000'000;  // 200 ms
 constexpr int64_t kHangGraceNs = 2'000'000'000;  // 2 s
@@ -78,65 +102,87 @@ constexpr int64_t kHangGraceNs = 2'000'000'000;  // 2 s
 constexpr int64_t kIdle = 0;
 constexpr int64_t kAbandoned = std::numeric_limits<int64_t>::min();
 
-// Waits for a round's release until `done()`: spins for up to `spin_ns`, then
-// sleeps on `word`, which whoever makes `done()` true changes and notifies.
-// The spin keeps the usual short wait fast, so that released threads leave
-// together; the sleep bounds what a long wait costs the threads that need
-// the core, and on a loaded machine a woken sleeper gets its core back at
-// once, where a spinning or yielding thread waits out other processes'
-// time slices.
-template <typename T, typename Done>
-void SpinThenSleep(const std::atomic<T>& word, int64_t spin_ns, Done done) {
-  const int64_t until = MonotonicNanos() + spin_ns;
-  for (int spins = 1;; ++spins) {
-    if (done()) return;
-    CpuRelax();
-    if (spins % 64 == 0 && MonotonicNanos() >= until) break;
-  }
-  for (;;) {
-    const T seen = word.load(std::memory_order_acquire);
-    if (done()) return;
-    WaitWhileEqual(word, seen);  // platform.h: not std::atomic::wait
-  }
-}
+// Something threads wait for: a 32-bit sequence that Notify bumps, and the
+// number of threads asleep on it, so Notify makes the wake-up system call
+// only when someone sleeps. A waiter counts itself asleep before it checks
+// the sequence one last time (both sequentially consistent), so either it
+// sees the bump or the notifier sees it asleep.
+class Event {
+ public:
+  uint32_t Sequence() const { return seq_.load(std::memory_order_acquire); }
 
-// Waits inside a round (a scenario barrier) until `done()`: spins, then
-// yields (see the file comment).
+  // Call after making the awaited condition true.
+  void Notify() {
+    seq_.fetch_add(1, std::memory_order_seq_cst);
+    if (sleepers_.load(std::memory_order_seq_cst) != 0) WakeAllWaiters(seq_);
+  }
+
+  // Sleeps unless the sequence has moved past `seen`; may return spuriously.
+  void Sleep(uint32_t seen) {
+    sleepers_.fetch_add(1, std::memory_order_seq_cst);
+    if (seq_.load(std::memory_order_seq_cst) == seen) WaitWhileEqual(seq_, seen);
+    sleepers_.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+ private:
+  alignas(64) std::atomic<uint32_t> seq_{0};
+  std::atomic<uint32_t> sleepers_{0};
+};
+
+// Waits until `done()`: spins for up to `spin_ns`, then sleeps on `event`,
+// which whoever makes `done()` true notifies.
 template <typename Done>
-void SpinUntil(Done done) {
-  for (int spins = 0; !done(); ++spins) {
-    if (spins < kSpinsBeforeYield) {
+void Await(Event& event, int64_t spin_ns, Done done) {
+  if (done()) return;
+  if (spin_ns > 0) {
+    const int64_t until = MonotonicNanos() + spin_ns;
+    for (int spins = 1;; ++spins) {
       CpuRelax();
-    } else {
-      std::this_thread::yield();
+      if (done()) return;
+      if (spins % 32 == 0 && MonotonicNanos() >= until) break;
     }
   }
+  for (;;) {
+    const uint32_t seen = event.Sequence();
+    if (done()) return;
+    event.Sleep(seen);
+  }
 }
 
-// A reusable barrier among `parties` threads: a scenario's `barrier N`.
-class SpinBarrier {
+// The spin a wait among `parties` threads gets on `cpus` CPUs.
+int64_t SpinFor(size_t parties, int cpus) {
+  return parties <= static_cast<size_t>(cpus) ? kSpinNs : 0;
+}
+
+// A reusable barrier among `parties` threads: a scenario's `barrier N`. Its
+// generation is its event's sequence.
+class Barrier {
  public:
-  explicit SpinBarrier(int parties) : parties_(parties) {}
+  Barrier(int parties, int64_t spin_ns) : parties_(parties), spin_ns_(spin_ns) {}
 
   // Returns false when the run aborted while waiting.
   bool ArriveAndWait(const std::atomic<bool>& abort) {
-    const uint64_t generation = generation_.load(std::memory_order_acquire);
+    const uint32_t generation = event_.Sequence();
     if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == parties_) {
       arrived_.store(0, std::memory_order_relaxed);
-      generation_.fetch_add(1, std::memory_order_release);
+      event_.Notify();
       return true;
     }
-    SpinUntil([&] {
-      return generation_.load(std::memory_order_acquire) != generation ||
+    Await(event_, spin_ns_, [&] {
+      return event_.Sequence() != generation ||
              abort.load(std::memory_order_relaxed);
     });
     return !abort.load(std::memory_order_relaxed);
   }
 
+  // Wakes every waiter, which then finds the run aborted.
+  void WakeAll() { event_.Notify(); }
+
  private:
   const int parties_;
+  const int64_t spin_ns_;
   alignas(64) std::atomic<int> arrived_{0};
-  alignas(64) std::atomic<uint64_t> generation_{0};
+  Event event_;
 };
 
 // One operation with everything resolved: the hot loop reads only this.
@@ -150,7 +196,7 @@ struct PlannedOp {
   // kOpen: the slot the opened handle is held in (null: close at once).
   // kClose: the slot to close.
   NativeHandle* slot = nullptr;
-  SpinBarrier* barrier = nullptr;
+  Barrier* barrier = nullptr;
   int64_t spin_ns = 0;
 };
 
@@ -163,29 +209,58 @@ struct alignas(64) Worker {
   std::atomic<bool> exited{false};
 };
 
+// Per ring slot: what the round's trace needs beyond the records.
+struct alignas(64) SlotInfo {
+  int64_t release_ns = 0;  // written before the round is released
+  std::atomic<bool> hang{false};  // some call of the round hit the watchdog
+};
+
 // Everything the workers touch. Shared with them through a shared_ptr, so
 // an abandoned worker (see the file comment) can outlive Run safely.
 struct RunState {
   RunState(const Backend& backend, const ExecutorOptions& options)
-      : backend(backend), retry_failures(options.retry_failures) {}
+      : backend(backend), retry_failures(options.retry_failures),
+        cpus(options.cpus > 0 ? options.cpus : UsableCpus()) {}
 
   const Backend& backend;  // never used by an abandoned worker
   const bool retry_failures;
+  const int cpus;
   std::vector<std::unique_ptr<PreparedCall>> calls;
   std::vector<NativeHandle> shared_handles;
   std::vector<std::string> shared_names;
   std::vector<const PreparedCall*> shared_calls;
   std::vector<const NativeHandle*> shared_anchors;
-  absl::flat_hash_map<uint32_t, std::unique_ptr<SpinBarrier>> barriers;
+  absl::flat_hash_map<uint32_t, std::unique_ptr<Barrier>> barriers;
   std::vector<std::unique_ptr<Worker>> workers;
-  RoundTrace trace;
+  int64_t gate_spin_ns = 0;  // a worker's spin for the release
+  bool start_line = false;   // released workers wait for each other briefly
+  alignas(64) std::atomic<uint64_t> started{0};  // worker-rounds past the gate
 
-  int64_t release_ns = 0;  // written before `epoch` is bumped
-  alignas(64) std::atomic<uint64_t> epoch{0};     // rounds released so far
-  alignas(64) std::atomic<uint64_t> finished{0};  // worker-rounds finished
-  std::atomic<bool> stop{false};
-  std::atomic<bool> abort{false};
-  std::atomic<bool> round_hang{false};
+  // The turnover's work, set before the workers start. Never used by an
+  // abandoned worker, which never arrives at the end of its round.
+  Sandbox* sandbox = nullptr;
+  const std::vector<TreeEntry>* tree = nullptr;
+  RestorePlan restore;  // how the tree is put back after a round
+  uint64_t rounds = 0;  // the run's total
+
+  // The ring: round r's trace is ring[r % ring.size()].
+  std::vector<RoundTrace> ring;
+  std::unique_ptr<SlotInfo[]> slots;
+
+  alignas(64) std::atomic<uint64_t> claimed{0};   // releases decided
+  std::atomic<uint64_t> released{0};              // rounds released
+  Event gate;                                     // notified on release
+  alignas(64) std::atomic<uint64_t> arrivals{0};  // worker-rounds finished
+  alignas(64) std::atomic<uint64_t> completed{0};  // rounds turned over
+  std::atomic<uint64_t> wake_at{1};  // the caller sleeps until completed >= it
+  Event done;                        // notified when completed reaches wake_at
+  alignas(64) std::atomic<uint64_t> granted{0};  // released rounds < granted
+  std::atomic<bool> stop{false};   // release no more rounds
+  std::atomic<bool> exit{false};   // workers leave once nothing is released
+  std::atomic<bool> abort{false};  // a thread was abandoned: leave at once
+  std::atomic<bool> failed{false};  // the turnover failed: `error` says why
+  absl::Mutex error_mu;
+  absl::Status error ABSL_GUARDED_BY(error_mu);
 };
 
 // Runs one call while the watchdog can see it. Returns false when the
@@ -209,10 +284,115 @@ void CloseHandles(const Backend& backend, std::vector<NativeHandle>& handles) {
   }
 }
 
+void CloseShared(RunState& state) {
+  CloseHandles(state.backend, state.shared_handles);
+}
+
+absl::Status OpenShared(RunState& state) {
+  for (size_t i = 0; i < state.shared_calls.size(); ++i) {
+    const NativeHandle* anchor = state.shared_anchors[i];
+    NativeHandle opened = kNoHandle;
+    const Outcome outcome = state.shared_calls[i]->Call(
+        anchor ? *anchor : kNoHandle, kNoHandle, &opened);
+    if (!outcome.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("shared handle ", state.shared_names[i], ": ",
+                       state.shared_calls[i]->Describe(), " failed: ",
+                       OutcomeName(outcome)));
+    }
+    state.shared_handles[i] = opened;
+  }
+  return absl::OkStatus();
+}
+
+// Wakes every thread that waits, so that each finds the run aborted.
+void WakeEveryone(RunState& state) {
+  state.gate.Notify();
+  state.done.Notify();
+  for (auto& [id, barrier] : state.barriers) barrier->WakeAll();
+}
+
+// Releases round `n` if it may start: round n - 1 is complete (the caller
+// knows), the run is not stopping, the ring has room, and nobody else
+// released it. Both the last worker of round n - 1 and the calling thread
+// call it; `claimed` lets exactly one through.
+void TryRelease(RunState& state, uint64_t n) {
+  if (n >= state.rounds || state.stop.load(std::memory_order_seq_cst) ||
+      n >= state.granted.load(std::memory_order_seq_cst)) {
+    return;
+  }
+  uint64_t expected = n;
+  if (!state.claimed.compare_exchange_strong(expected, n + 1,
+                                             std::memory_order_seq_cst)) {
+    return;
+  }
+  SlotInfo& slot = state.slots[n % state.ring.size()];
+  slot.hang.store(false, std::memory_order_relaxed);
+  slot.release_ns = MonotonicNanos();
+  state.released.store(n + 1, std::memory_order_seq_cst);
+  state.gate.Notify();
+}
+
+// Whether every call of the round gave an outcome the restore plan
+// foresees (tree_restore.h).
+bool Foreseen(const RoundTrace& trace) {
+  for (const std::vector<OpRecord>& thread : trace.records) {
+    for (const OpRecord& record : thread) {
+      if (!record.ran) continue;
+      if (!ForeseenByRestore(record.outcome)) return false;
+      if (record.retry && !ForeseenByRestore(*record.retry)) return false;
+    }
+  }
+  return true;
+}
+
+// Puts the tree back after the round in ring slot `slot`: removes what the
+// round made under the fresh paths, or rebuilds it all.
+absl::Status RestoreTree(RunState& state, size_t slot) {
+  switch (state.restore.kind) {
+    case RestorePlan::kNothing:
+      return absl::OkStatus();
+    case RestorePlan::kRemoveFresh:
+      if (!state.slots[slot].hang.load(std::memory_order_relaxed) &&
+          Foreseen(state.ring[slot])) {
+        return state.sandbox->Remove(state.restore.fresh);
+      }
+      break;
+    case RestorePlan::kRebuild:
+      break;
+  }
+  CloseShared(state);
+  absl::Status status = state.sandbox->Build(*state.tree);
+  if (status.ok()) status = OpenShared(state);
+  return status;
+}
+
+// The last worker of round `round` puts the tree back, publishes the round
+// and releases the next one.
+void Turnover(RunState& state, uint64_t round) {
+  const uint64_t next = round + 1;
+  if (next < state.rounds && !state.stop.load(std::memory_order_relaxed)) {
+    absl::Status status = RestoreTree(state, round % state.ring.size());
+    if (!status.ok()) {
+      {
+        absl::MutexLock lock(&state.error_mu);
+        state.error = std::move(status);
+      }
+      state.failed.store(true, std::memory_order_seq_cst);
+      state.done.Notify();
+      return;
+    }
+  }
+  state.completed.store(next, std::memory_order_seq_cst);
+  if (next >= state.wake_at.load(std::memory_order_seq_cst)) state.done.Notify();
+  TryRelease(state, next);
+}
+
 // One worker's round. Returns false when the run aborted (or this thread
 // was abandoned) and the worker must leave at once.
-bool RunRound(RunState& state, Worker& worker, std::vector<OpRecord>& records) {
-  const int64_t release = state.release_ns;
+bool RunRound(RunState& state, Worker& worker, std::vector<OpRecord>& records,
+              SlotInfo& slot) {
+  const int64_t release = slot.release_ns;
   for (size_t i = 0; i < worker.ops.size(); ++i) {
     const PlannedOp& op = worker.ops[i];
     OpRecord& record = records[i];
@@ -241,7 +421,7 @@ bool RunRound(RunState& state, Worker& worker, std::vector<OpRecord>& records) {
       record.end_ns = MonotonicNanos() - release;
       if (hung) {
         record.outcome.status = StatusClass::kHang;
-        state.round_hang.store(true, std::memory_order_relaxed);
+        slot.hang.store(true, std::memory_order_relaxed);
       }
       continue;
     }
@@ -262,7 +442,7 @@ bool RunRound(RunState& state, Worker& worker, std::vector<OpRecord>& records) {
     record.end_ns = MonotonicNanos() - release;
     if (hung) {
       outcome.status = StatusClass::kHang;
-      state.round_hang.store(true, std::memory_order_relaxed);
+      slot.hang.store(true, std::memory_order_relaxed);
     }
     record.outcome = outcome;
     // A hung call is not retried: the retry would most likely hang too.
@@ -270,7 +450,7 @@ bool RunRound(RunState& state, Worker& worker, std::vector<OpRecord>& records) {
       if (!Watched(worker, MonotonicNanos(), &hung, call)) return false;
       if (hung) {
         outcome.status = StatusClass::kHang;
-        state.round_hang.store(true, std::memory_order_relaxed);
+        slot.hang.store(true, std::memory_order_relaxed);
       }
       record.retry = outcome;
       record.retry_end_ns = MonotonicNanos() - release;
@@ -287,23 +467,45 @@ bool RunRound(RunState& state, Worker& worker, std::vector<OpRecord>& records) {
   return true;
 }
 
-void WorkerMain(std::shared_ptr<RunState> state, size_t index) {
+void WorkerMain(std::shared_ptr<RunState> state_ptr, size_t index) {
   PrepareThreadForInterrupt();
-  Worker& worker = *state->workers[index];
-  std::vector<OpRecord>& records = state->trace.records[index];
-  for (uint64_t seen = 0;;) {
-    SpinThenSleep(state->epoch, kWorkerSpinNs, [&] {
-      return state->epoch.load(std::memory_order_acquire) != seen ||
-             state->abort.load(std::memory_order_relaxed);
+  RunState& state = *state_ptr;
+  Worker& worker = *state.workers[index];
+  const uint64_t workers = state.workers.size();
+  for (uint64_t round = 0;; ++round) {
+    Await(state.gate, state.gate_spin_ns, [&] {
+      return state.released.load(std::memory_order_acquire) > round ||
+             state.exit.load(std::memory_order_acquire) ||
+             state.abort.load(std::memory_order_acquire);
     });
-    if (state->abort.load(std::memory_order_relaxed) ||
-        state->stop.load(std::memory_order_relaxed)) {
+    // A released round is run by every worker, even when the run is
+    // stopping, or its barriers would wait for the one that left.
+    if (state.abort.load(std::memory_order_acquire) ||
+        state.released.load(std::memory_order_acquire) <= round) {
       break;
     }
-    seen = state->epoch.load(std::memory_order_relaxed);
-    if (!RunRound(*state, worker, records)) break;
-    CloseHandles(state->backend, worker.handles);
-    state->finished.fetch_add(1, std::memory_order_release);
+    if (state.start_line) {
+      // Best effort, never a sleep: a worker that does not come within
+      // kStartLineNs is not waited for.
+      const uint64_t all = workers * (round + 1);
+      if (state.started.fetch_add(1, std::memory_order_acq_rel) + 1 < all) {
+        const int64_t until = MonotonicNanos() + kStartLineNs;
+        for (int spins = 1; state.started.load(std::memory_order_acquire) < all; ++spins) {
+          CpuRelax();
+          if (spins % 32 == 0 && MonotonicNanos() >= until) break;
+        }
+      }
+    }
+    const size_t slot = round % state.ring.size();
+    if (!RunRound(state, worker, state.ring[slot].records[index],
+                  state.slots[slot])) {
+      break;
+    }
+    CloseHandles(state.backend, worker.handles);
+    if (state.arrivals.fetch_add(1, std::memory_order_acq_rel) + 1 ==
+        workers * (round + 1)) {
+      Turnover(state, round);
+    }
   }
   worker.exited.store(true, std::memory_order_release);
 }
@@ -316,6 +518,7 @@ class RunDriver {
             Sandbox& sandbox)
       : state_(std::make_shared<RunState>(backend, options)),
         sandbox_(sandbox),
+        batch_(std::max<uint32_t>(options.batch, 1)),
         watchdog_ns_(absl::ToInt64Nanoseconds(options.watchdog)),
         watchdog_period_(std::min(kMaxWatchdogPeriod, options.watchdog / 4)) {}
 
@@ -323,16 +526,13 @@ class RunDriver {
   RunDriver& operator=(const RunDriver&) = delete;
   ~RunDriver() {
     StopThreads();
-    CloseShared();
+    CloseShared(*state_);
   }
 
-  absl::Status Plan(const Scenario& scenario);
-  absl::Status OpenShared();
-  void CloseShared() { CloseHandles(state_->backend, state_->shared_handles); }
+  absl::Status Plan(const Scenario& scenario, uint64_t rounds);
+  absl::Status OpenShared() { return openrace::OpenShared(*state_); }
   void StartThreads();
-  absl::Status RunRounds(const std::vector<TreeEntry>& tree, bool rebuild,
-                         uint64_t rounds,
-                         absl::FunctionRef<bool(const RoundTrace&)> observer);
+  absl::Status RunRounds(absl::FunctionRef<bool(const RoundTrace&)> observer);
 
  private:
   absl::StatusOr<const PreparedCall*> Prepare(const Op& op);
@@ -342,6 +542,7 @@ class RunDriver {
 
   std::shared_ptr<RunState> state_;
   Sandbox& sandbox_;
+  const uint32_t batch_;
   const int64_t watchdog_ns_;
   const absl::Duration watchdog_period_;
   std::vector<std::thread> threads_;
@@ -362,8 +563,14 @@ absl::StatusOr<const PreparedCall*> RunDriver::Prepare(const Op& op) {
   return state_->calls.back().get();
 }
 
-absl::Status RunDriver::Plan(const Scenario& scenario) {
+absl::Status RunDriver::Plan(const Scenario& scenario, uint64_t rounds) {
   RunState& state = *state_;
+  state.sandbox = &sandbox_;
+  state.tree = &scenario.tree;
+  state.restore = PlanRestore(scenario);
+  state.rounds = rounds;
+  state.gate_spin_ns = SpinFor(scenario.threads.size(), state.cpus);
+  state.start_line = scenario.threads.size() > 1 && state.gate_spin_ns > 0;
   // Slots are sized before any pointer into them is taken, and never
   // resized afterwards.
   absl::flat_hash_map<std::string, size_t> shared_slots;
@@ -415,10 +622,16 @@ absl::Status RunDriver::Plan(const Scenario& scenario) {
     }
   }
   for (const auto& [id, count] : parties) {
-    state.barriers[id] = std::make_unique<SpinBarrier>(count);
+    state.barriers[id] =
+        std::make_unique<Barrier>(count, SpinFor(count, state.cpus));
   }
 
-  state.trace.records.resize(scenario.threads.size());
+  // The ring: no more slots than rounds.
+  state.ring.resize(std::max<uint64_t>(1, std::min<uint64_t>(batch_, rounds)));
+  state.slots = std::make_unique<SlotInfo[]>(state.ring.size());
+  for (RoundTrace& trace : state.ring) {
+    trace.records.resize(scenario.threads.size());
+  }
   for (size_t t = 0; t < scenario.threads.size(); ++t) {
     const std::vector<Op>& ops = scenario.threads[t].ops;
     auto worker = std::make_unique<Worker>();
@@ -479,26 +692,8 @@ absl::Status RunDriver::Plan(const Scenario& scenario) {
       }
       worker->ops.push_back(planned);
     }
-    state.trace.records[t].resize(ops.size());
+    for (RoundTrace& trace : state.ring) trace.records[t].resize(ops.size());
     state.workers.push_back(std::move(worker));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RunDriver::OpenShared() {
-  RunState& state = *state_;
-  for (size_t i = 0; i < state.shared_calls.size(); ++i) {
-    const NativeHandle* anchor = state.shared_anchors[i];
-    NativeHandle opened = kNoHandle;
-    const Outcome outcome = state.shared_calls[i]->Call(
-        anchor ? *anchor : kNoHandle, kNoHandle, &opened);
-    if (!outcome.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("shared handle ", state.shared_names[i], ": ",
-                       state.shared_calls[i]->Describe(), " failed: ",
-                       OutcomeName(outcome)));
-    }
-    state.shared_handles[i] = opened;
   }
   return absl::OkStatus();
 }
@@ -543,7 +738,8 @@ void RunDriver::CheckWorkers(int64_t now) {
               "thread ", i, " op ", worker.current_op.load(),
               " did not return within ", kHangGraceNs / 1'000'000,
               " ms of being interrupted; the thread is abandoned");
-          state.abort.store(true);
+          state.abort.store(true, std::memory_order_seq_cst);
+          WakeEveryone(state);
         }
       } else if (now - kicked_at_[i] >= kReinterruptNs) {
         kicked_at_[i] = now;
@@ -554,40 +750,52 @@ void RunDriver::CheckWorkers(int64_t now) {
 }
 
 absl::Status RunDriver::RunRounds(
-    const std::vector<TreeEntry>& tree, bool rebuild, uint64_t rounds,
     absl::FunctionRef<bool(const RoundTrace&)> observer) {
   RunState& state = *state_;
-  const uint64_t workers = state.workers.size();
-  for (uint64_t round = 0; round < rounds; ++round) {
-    if (round > 0 && rebuild) {
-      CloseShared();
-      if (absl::Status s = sandbox_.Build(tree); !s.ok()) return s;
-      if (absl::Status s = OpenShared(); !s.ok()) return s;
-    }
-    state.round_hang.store(false, std::memory_order_relaxed);
-    state.release_ns = MonotonicNanos();
-    state.epoch.store(round + 1, std::memory_order_release);
-    WakeAllWaiters(state.epoch);
-    SpinUntil([&] {
-      return state.finished.load(std::memory_order_acquire) == workers * (round + 1) ||
+  const uint64_t ring = state.ring.size();
+  // The caller wakes for batches of half the ring, so the workers can run
+  // the other half meanwhile.
+  const uint64_t batch = std::max<uint64_t>(1, ring / 2);
+  state.granted.store(ring, std::memory_order_seq_cst);
+  TryRelease(state, 0);
+  for (uint64_t observed = 0; observed < state.rounds;) {
+    const uint64_t want = std::min(state.rounds, observed + batch);
+    state.wake_at.store(want, std::memory_order_seq_cst);
+    Await(state.done, /*spin_ns=*/0, [&] {
+      return state.completed.load(std::memory_order_acquire) >= want ||
+             state.failed.load(std::memory_order_acquire) ||
              state.abort.load(std::memory_order_acquire);
     });
     if (state.abort.load(std::memory_order_acquire)) {
       absl::MutexLock lock(&mu_);
       return absl::DeadlineExceededError(abandoned_);
     }
-    state.trace.round = round;
-    state.trace.hang = state.round_hang.load(std::memory_order_relaxed);
-    if (!observer(state.trace) || InterruptRequested()) break;
+    if (state.failed.load(std::memory_order_acquire)) {
+      absl::MutexLock lock(&state.error_mu);
+      return state.error;
+    }
+    const uint64_t completed = state.completed.load(std::memory_order_acquire);
+    for (; observed < completed; ++observed) {
+      RoundTrace& trace = state.ring[observed % ring];
+      trace.round = observed;
+      trace.hang = state.slots[observed % ring].hang.load(std::memory_order_relaxed);
+      if (!observer(trace) || InterruptRequested()) {
+        state.stop.store(true, std::memory_order_seq_cst);
+        return absl::OkStatus();
+      }
+      // Its slot is free: the workers may run one round further.
+      state.granted.store(observed + 1 + ring, std::memory_order_seq_cst);
+      TryRelease(state, state.completed.load(std::memory_order_seq_cst));
+    }
   }
   return absl::OkStatus();
 }
 
 void RunDriver::StopThreads() {
   RunState& state = *state_;
-  state.stop.store(true, std::memory_order_relaxed);
-  state.epoch.fetch_add(1, std::memory_order_release);
-  WakeAllWaiters(state.epoch);
+  state.stop.store(true, std::memory_order_seq_cst);
+  state.exit.store(true, std::memory_order_seq_cst);
+  state.gate.Notify();
   // Reap: join the workers that left, detach the abandoned ones. The
   // watchdog keeps running meanwhile, so a worker that hangs while the run
   // aborts is abandoned too instead of blocking this loop.
@@ -624,11 +832,11 @@ absl::Status Executor::Run(const Scenario& scenario, Sandbox& sandbox,
                            uint64_t rounds,
                            absl::FunctionRef<bool(const RoundTrace&)> observer) {
   RunDriver driver(backend_, options_, sandbox);
-  if (absl::Status s = driver.Plan(scenario); !s.ok()) return s;
+  if (absl::Status s = driver.Plan(scenario, rounds); !s.ok()) return s;
   if (absl::Status s = sandbox.Build(scenario.tree); !s.ok()) return s;
   if (absl::Status s = driver.OpenShared(); !s.ok()) return s;
   driver.StartThreads();
-  return driver.RunRounds(scenario.tree, MutatesTree(scenario), rounds, observer);
+  return driver.RunRounds(observer);
 }
 
 }  // namespace openrace

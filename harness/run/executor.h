@@ -1,12 +1,19 @@
 // executor.h — runs a Scenario's threads against a backend, round by round.
 //
 // One persistent OS thread per scenario thread (never one per operation).
-// Each round the threads are released together by a spin barrier, run their
-// operations — sliding each call by its spin offset, meeting at the
-// scenario's barriers, keeping held handles live until their `close` — and
-// meet again at the end of the round, where every handle still open is
-// closed. The main thread then hands the round's trace to an observer and,
-// when the scenario changes the tree, rebuilds it before the next round.
+// The workers run the rounds among themselves: each round they are released
+// together, run their operations — sliding each call by its spin offset,
+// meeting at the scenario's barriers, keeping held handles live until their
+// `close` — close every handle still open, and the last one to finish puts
+// the tree back (for a scenario that changes it) and releases the next
+// round. The calling thread is not in the rounds: it sleeps while the
+// workers fill a ring of traces, and hands each finished round's trace to
+// the observer, in order, in batches (ExecutorOptions::batch).
+//
+// A thread that waits (for the release, at a barrier) spins for a few
+// microseconds, so that threads which are all on a CPU leave together, and
+// then sleeps on a futex (WaitOnAddress on Windows): with more threads than
+// CPUs a spinning waiter only keeps the thread it waits for off the CPU.
 //
 // A failed call is retried once, at once, by the same thread; both outcomes
 // are in the trace, so the oracle can tell a transient failure from a stable
@@ -55,6 +62,16 @@ struct RoundTrace {
 struct ExecutorOptions {
   absl::Duration watchdog = absl::Seconds(10);
   bool retry_failures = true;
+  // How many rounds the workers may run ahead of the observer (the ring of
+  // traces). The observer is called in batches of about half of it, so the
+  // calling thread wakes once per batch, not once per round. 1 makes the
+  // run lockstep: round r + 1 starts only after the observer has returned
+  // for round r (for an observer that changes the sandbox between rounds).
+  uint32_t batch = 32;
+  // The CPUs the run may count on; 0: all this process may use
+  // (UsableCpus). Waiters spin only while the threads that wait for each
+  // other fit on them; a campaign of N jobs on C CPUs gives each C / N.
+  int cpus = 0;
 };
 
 class Executor {
@@ -63,8 +80,10 @@ class Executor {
       : backend_(backend), options_(options) {}
 
   // Builds `scenario.tree` in `sandbox`, opens the shared handles, and runs
-  // `rounds` rounds, calling `observer` after each; stops early when the
-  // observer returns false or an interrupt is requested. The scenario must
+  // `rounds` rounds, calling `observer` for each, in order; stops early when
+  // the observer returns false or an interrupt is requested (the workers
+  // may then have run up to `options.batch` rounds more, which nobody
+  // observes). The scenario must
   // be valid (ValidateScenario). Every handle is closed before it returns.
   // Returns an error when the tree cannot be built, a path cannot be
   // rendered by this backend, or a hung call could not be interrupted (the

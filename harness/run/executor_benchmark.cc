@@ -2,6 +2,13 @@
 // openat+close loop on the same file (BM_PlainOpenatLoop), so a script can
 // compute the ratio of items_per_second:
 //   executor_benchmark --benchmark_filter='OpenCloseOneThread|PlainOpenat'
+// and what its waiting buys, as counters read from the traces:
+//   BM_SeedPatternTwoThreads  `overlap`: the fraction of rounds in which the
+//                             reopen ran while the other thread held the file
+//                             (after its open ended, before its close began);
+//   BM_ReleaseTwoThreads      `overlap`: the fraction of rounds in which two
+//                             threads' first calls, released together, ran
+//                             at the same time.
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -25,8 +32,11 @@ using testing_util::Open;
 constexpr int kOpsPerRound = 64;
 
 // Runs `scenario` for as many rounds as the benchmark wants, in batches, and
-// counts each call as an item.
-void RunScenario(benchmark::State& state, const Scenario& scenario) {
+// counts each call as an item; `overlaps`, when given, says whether a
+// round's trace shows the overlap the scenario is for, and the fraction of
+// rounds that do becomes the `overlap` counter.
+void RunScenario(benchmark::State& state, const Scenario& scenario,
+                 bool (*overlaps)(const RoundTrace&) = nullptr) {
   testing_util::ScratchDir parent;
   auto sandbox = Sandbox::Create(parent.path());
   auto backend = MakeBackend("posix");
@@ -37,10 +47,12 @@ void RunScenario(benchmark::State& state, const Scenario& scenario) {
   Executor executor(**backend, ExecutorOptions{});
   constexpr uint64_t kRoundsPerBatch = 200;
   uint64_t rounds = 0;
+  uint64_t overlapped = 0;
   for (auto _ : state) {
     const absl::Status status = executor.Run(
-        scenario, **sandbox, kRoundsPerBatch, [](const RoundTrace& trace) {
+        scenario, **sandbox, kRoundsPerBatch, [&](const RoundTrace& trace) {
           benchmark::DoNotOptimize(trace.records.data());
+          if (overlaps != nullptr && overlaps(trace)) ++overlapped;
           return true;
         });
     if (!status.ok()) {
@@ -50,6 +62,9 @@ void RunScenario(benchmark::State& state, const Scenario& scenario) {
     rounds += kRoundsPerBatch;
   }
   state.SetItemsProcessed(static_cast<int64_t>(rounds * CountCalls(scenario)));
+  if (overlaps != nullptr && rounds > 0) {
+    state.counters["overlap"] = static_cast<double>(overlapped) / rounds;
+  }
 }
 
 void BM_OpenCloseOneThread(benchmark::State& state) {
@@ -68,9 +83,33 @@ void BM_SeedPatternTwoThreads(benchmark::State& state) {
   // Many opens of the held file between the barriers.
   std::vector<Op>& opener = scenario.threads[1].ops;
   opener.insert(opener.begin() + 1, kOpsPerRound - 1, Open(Cwd("src/a/foo.h")));
-  RunScenario(state, scenario);
+  RunScenario(state, scenario, [](const RoundTrace& trace) {
+    const OpRecord& hold = trace.records[0][0];
+    const OpRecord& close = trace.records[0][3];
+    const OpRecord& first = trace.records[1][1];
+    const OpRecord& last = trace.records[1][kOpsPerRound];
+    return hold.ran && hold.outcome.ok() && close.ran && first.ran && last.ran &&
+           hold.end_ns <= first.start_ns && last.end_ns <= close.start_ns;
+  });
 }
 BENCHMARK(BM_SeedPatternTwoThreads)->UseRealTime();
+
+// Two threads stat one file at the release, nothing else: how often the
+// release lets their calls meet.
+void BM_ReleaseTwoThreads(benchmark::State& state) {
+  Scenario scenario;
+  scenario.tree = {File("f")};
+  for (int t = 0; t < 2; ++t) {
+    scenario.threads.push_back(ThreadProgram{{testing_util::PathOp(
+        OpKind::kStat, Cwd("f"))}});
+  }
+  RunScenario(state, scenario, [](const RoundTrace& trace) {
+    const OpRecord& a = trace.records[0][0];
+    const OpRecord& b = trace.records[1][0];
+    return a.ran && b.ran && a.start_ns < b.end_ns && b.start_ns < a.end_ns;
+  });
+}
+BENCHMARK(BM_ReleaseTwoThreads)->UseRealTime();
 
 void BM_PlainOpenatLoop(benchmark::State& state) {
   testing_util::ScratchDir parent;

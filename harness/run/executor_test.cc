@@ -20,6 +20,7 @@
 #include "harness/testing/test_util.h"
 #include "harness/base/platform.h"
 #include "harness/run/sandbox.h"
+#include "harness/run/tree_restore.h"
 
 namespace openrace {
 namespace {
@@ -87,6 +88,62 @@ TEST_F(ExecutorTest, ABarrierReleasesAllThreadsTogether) {
     EXPECT_GE(first_release, last_arrival) << "round " << trace.round;
     EXPECT_GE(last_arrival, 6'000'000) << "the spin offsets did not apply";
   }
+}
+
+// Waiters sleep at once when the threads outnumber the CPUs; the barriers
+// must order the calls all the same, in every round of a run longer than
+// the ring of traces.
+TEST_F(ExecutorTest, BarriersHoldWhenTheThreadsOutnumberTheCpus) {
+  Scenario scenario;
+  scenario.tree = {File("f")};
+  for (uint32_t t = 0; t < 4; ++t) {
+    scenario.threads.push_back(ThreadProgram{
+        {PathOp(OpKind::kStat, Cwd("f")), Barrier(1),
+         PathOp(OpKind::kStat, Cwd("f")), Barrier(2),
+         PathOp(OpKind::kStat, Cwd("f"))}});
+  }
+  ExecutorOptions options;
+  options.cpus = 1;
+  options.batch = 8;
+  ASSERT_TRUE(RunAll(scenario, 100, options).ok());
+  ASSERT_EQ(traces_.size(), 100u);
+  for (uint64_t r = 0; r < traces_.size(); ++r) {
+    const RoundTrace& trace = traces_[r];
+    EXPECT_EQ(trace.round, r);
+    for (const size_t before : {0u, 2u}) {
+      int64_t last_arrival = 0;
+      int64_t first_release = INT64_MAX;
+      for (const std::vector<OpRecord>& records : trace.records) {
+        ASSERT_TRUE(records[before].ran && records[before + 2].ran);
+        last_arrival = std::max(last_arrival, records[before].end_ns);
+        first_release = std::min(first_release, records[before + 2].start_ns);
+      }
+      EXPECT_GE(first_release, last_arrival) << "round " << r;
+    }
+  }
+}
+
+// The workers run ahead of the observer; a lockstep run (batch 1) lets the
+// observer change the sandbox before the next round starts.
+TEST_F(ExecutorTest, ALockstepRunSeesWhatTheObserverDidBetweenRounds) {
+  Scenario scenario;
+  scenario.threads = {ThreadProgram{{PathOp(OpKind::kStat, Cwd("made"))}}};
+  ExecutorOptions options;
+  options.batch = 1;
+  Executor executor(*backend_, options);
+  std::vector<StatusClass> seen;
+  ASSERT_TRUE(executor
+                  .Run(scenario, *sandbox_, 3,
+                       [&](const RoundTrace& trace) {
+                         seen.push_back(trace.records[0][0].outcome.status);
+                         if (trace.round == 0) {
+                           EXPECT_EQ(mkdir((sandbox_->root() + "/made").c_str(), 0700), 0);
+                         }
+                         return true;
+                       })
+                  .ok());
+  EXPECT_EQ(seen, (std::vector<StatusClass>{StatusClass::kNotFound, StatusClass::kOk,
+                                            StatusClass::kOk}));
 }
 
 TEST_F(ExecutorTest, AHeldHandleIsLiveWhileAnotherThreadRuns) {
@@ -192,6 +249,30 @@ TEST_F(ExecutorTest, MutatingScenariosStartEachRoundFromTheTree) {
   }
 }
 
+// Creates, mkdirs and renames of fresh names are undone by removing them
+// (tree_restore.h), not by a rebuild: each round must still find them gone.
+TEST_F(ExecutorTest, FreshEntriesAreGoneAtTheStartOfEachRound) {
+  Scenario scenario;
+  scenario.tree = {Dir("src"), File("src/old")};
+  scenario.shared = {SharedHandle{"d0", Cwd("src"), OpenFlags{}}};
+  scenario.threads = {
+      ThreadProgram{{Open(Cwd("src/new"), "", Disposition::kCreate),
+                     PathOp(OpKind::kMkdir, Cwd("d")),
+                     testing_util::Rename(Cwd("d"), Cwd("e"))}},
+      ThreadProgram{{PathOp(OpKind::kMkdir, On("d0", "sub"))}},
+  };
+  ASSERT_EQ(PlanRestore(scenario).kind, RestorePlan::kRemoveFresh);
+  ASSERT_TRUE(RunAll(scenario, 10).ok());
+  ASSERT_EQ(traces_.size(), 10u);
+  for (const RoundTrace& trace : traces_) {
+    for (const std::vector<OpRecord>& thread : trace.records) {
+      for (const OpRecord& record : thread) {
+        EXPECT_TRUE(record.outcome.ok()) << "round " << trace.round;
+      }
+    }
+  }
+}
+
 TEST_F(ExecutorTest, RefusesAPathTheBackendCannotExpress) {
   Scenario scenario;
   scenario.threads = {
@@ -236,6 +317,7 @@ TEST_F(ExecutorTest, TheWatchdogMarksABlockedOpenAsAHang) {
   ExecutorOptions options;
   options.watchdog = absl::Milliseconds(300);
   options.retry_failures = false;
+  options.batch = 1;  // the observer changes the sandbox between rounds
   Executor executor(*backend_, options);
   std::vector<RoundTrace> traces;
   const auto started = std::chrono::steady_clock::now();

@@ -47,6 +47,13 @@ class Sandbox {
   // Removes everything inside the sandbox, keeping the sandbox itself.
   absl::Status Clear();
 
+  // Removes the entry at each of `paths` (relative to the sandbox,
+  // '/'-separated, their parents directories of the tree that no symbolic
+  // link replaced: tree_restore.h), a directory with everything in it; a
+  // path with nothing there is skipped. The executor's cheap undo of a
+  // round: one failing unlink per path where the round made nothing.
+  absl::Status Remove(const std::vector<std::string>& paths);
+
  private:
   Sandbox(std::string root, std::string previous_cwd)
       : root_(std::move(root)), previous_cwd_(std::move(previous_cwd)) {}

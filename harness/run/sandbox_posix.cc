@@ -200,6 +200,43 @@ absl::Status Sandbox::Clear() {
   return RemoveContents(root.get(), root_);
 }
 
+absl::Status Sandbox::Remove(const std::vector<std::string>& paths) {
+  // A descriptor for this call only, so that the sandbox holds none between
+  // calls (a run must leave the descriptor table as it found it). O_PATH
+  // where there is one: nothing is read through it.
+#if defined(O_PATH)
+  const Fd root_fd(open(root_.c_str(), kDirOpenFlags | O_PATH));
+#else
+  const Fd root_fd(open(root_.c_str(), kDirOpenFlags));
+#endif
+  if (root_fd.get() < 0) return ErrnoError(absl::StrCat("open ", root_), errno);
+  const int root = root_fd.get();
+  for (const std::string& path : paths) {
+    // Most often nothing is there: one failing unlink.
+    if (unlinkat(root, path.c_str(), 0) == 0 || errno == ENOENT ||
+        errno == ENOTDIR) {
+      continue;
+    }
+    if (errno != EISDIR && errno != EPERM) {
+      return ErrnoError(absl::StrCat("remove ", root_, "/", path), errno);
+    }
+    // A directory (EISDIR on Linux, EPERM elsewhere): most often empty, so
+    // one rmdir; else emptied, then removed, never following a link
+    // (RemoveDirectory opens it O_NOFOLLOW).
+    if (unlinkat(root, path.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) {
+      continue;
+    }
+    if (errno != ENOTEMPTY && errno != EEXIST) {
+      return ErrnoError(absl::StrCat("remove ", root_, "/", path), errno);
+    }
+    if (absl::Status s = RemoveDirectory(root, path, absl::StrCat(root_, "/", path));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Sandbox::Build(const std::vector<TreeEntry>& tree) {
   if (absl::Status s = Clear(); !s.ok()) return s;
   const Fd root(open(root_.c_str(), kDirOpenFlags));

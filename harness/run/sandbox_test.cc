@@ -90,6 +90,27 @@ TEST(SandboxTest, BuildStartsFromAnEmptySandbox) {
   EXPECT_TRUE(Exists(root));
 }
 
+TEST(SandboxTest, RemoveTakesAwayFilesAndWholeDirectoriesAndSkipsTheMissing) {
+  ScratchDir parent;
+  ScratchDir outside;
+  auto sandbox = Sandbox::Create(parent.path());
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  const std::string root = (*sandbox)->root();
+  ASSERT_TRUE((*sandbox)->Build({Dir("src"), File("src/keep"), File("f"),
+                                 Dir("src/d"), Dir("src/d/e"), File("src/d/e/g")})
+                  .ok());
+  // A link inside a removed directory goes, what it points at stays.
+  ASSERT_EQ(symlink(outside.path().c_str(), (root + "/src/d/to-outside").c_str()), 0);
+  ASSERT_TRUE((*sandbox)->Remove({"f", "src/d", "missing", "src/keep/under-a-file"}).ok());
+  EXPECT_FALSE(Exists(root + "/f"));
+  EXPECT_FALSE(Exists(root + "/src/d"));
+  EXPECT_TRUE(Exists(root + "/src/keep"));
+  EXPECT_TRUE(Exists(outside.path()));
+  // Again, with nothing left to remove.
+  ASSERT_TRUE((*sandbox)->Remove({"f", "src/d"}).ok());
+  EXPECT_EQ(EntriesIn(root + "/src"), 1u);
+}
+
 TEST(SandboxTest, ClearDoesNotFollowASymlinkPointingOutside) {
   ScratchDir parent;
   ScratchDir outside;

@@ -196,6 +196,28 @@ Sandbox::~Sandbox() {
 
 absl::Status Sandbox::Clear() { return RemoveContents(Verbatim(root_)); }
 
+absl::Status Sandbox::Remove(const std::vector<std::string>& paths) {
+  for (const std::string& relative : paths) {
+    const std::wstring path = Verbatim(
+        absl::StrCat(root_, "\\", absl::StrReplaceAll(relative, {{"/", "\\"}})));
+    const DWORD attributes = GetFileAttributesW(path.c_str());
+    if (attributes == INVALID_FILE_ATTRIBUTES) {
+      const DWORD error = GetLastError();
+      if (Gone(error)) continue;
+      return Win32Error(absl::StrCat("stat ", relative), error);
+    }
+    // A reparse point is removed as itself, never entered.
+    if ((attributes & FILE_ATTRIBUTE_DIRECTORY) &&
+        !(attributes & FILE_ATTRIBUTE_REPARSE_POINT)) {
+      if (absl::Status s = RemoveContents(path); !s.ok()) return s;
+    }
+    if (const DWORD error = RemoveEntry(path, attributes); error != ERROR_SUCCESS) {
+      return Win32Error(absl::StrCat("remove ", relative), error);
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Sandbox::Build(const std::vector<TreeEntry>& tree) {
   if (absl::Status s = Clear(); !s.ok()) return s;
   for (const TreeEntry& entry : tree) {

@@ -182,7 +182,8 @@ struct Scenario {
 };
 
 // True when some operation changes the tree (create, overwrite, mkdir,
-// delete, rename), so the executor must rebuild the tree between rounds.
+// delete, rename), so the executor must put the tree back between rounds
+// (run/tree_restore.h).
 bool MutatesTree(const Scenario& scenario);
 
 // True for dispositions and ops that may create or change an entry.

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Campaign throughput beside its anchors, side by side in one run (called by
+# ci/bench.sh; the machine may be busy, so only ratios taken in the same
+# repetition mean anything). Each repetition, on one tmpfs directory:
+#  1. the bug report's reproducer (ci/bench/report_reproducer.c) with one
+#     worker per CPU: opens/s;
+#  2. `openrace run` with the default generator: calls/s (OUT/summary.json),
+#     and its ratio to (1) (target >= 0.5);
+#  3. `openrace campaign --jobs 1` and `--jobs 2`: calls/s and their ratio
+#     (target >= 1.7 on 2 CPUs);
+#  4. with perf (linux-perf): `openrace run` again under `perf record`,
+#     and the share of its CPU samples inside the calls under test (the
+#     backend's PreparedCall::Call and the closes of scenario handles; target
+#     >= 0.5), beside the shares of putting the tree back (Sandbox), the
+#     oracle (Oracle::) and waiting (futex, CpuRelax, sched_yield).
+# Then the median of each figure over the repetitions.
+#   ci/bench_throughput.sh [BUILD_DIR]
+# OPENRACE_BENCH_TIME (default 10, seconds per run), OPENRACE_BENCH_REPEAT
+# (default 3), OPENRACE_BENCH_TMPFS (default /dev/shm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+bin() { if [ -e "$build/harness/$1" ]; then realpath "$build/harness/$1"; else realpath "$build/$1"; fi; }
+openrace=$(bin openrace)
+seconds=${OPENRACE_BENCH_TIME:-10}
+repeat=${OPENRACE_BENCH_REPEAT:-3}
+tmpfs=${OPENRACE_BENCH_TMPFS:-/dev/shm}
+cpus=$(nproc)
+work=$(mktemp -d)
+dir=$(mktemp -d "$tmpfs/openrace-bench.XXXXXX")
+trap 'rm -rf "$work" "$dir"' EXIT
+fs=$(stat -f -c %T "$dir")
+
+gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -o "$work/report_reproducer" \
+  ci/bench/report_reproducer.c
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+rate_of() { sed -n 's/^ *"calls_per_second": \([0-9.e+]*\),\{0,1\}$/\1/p' "$1" | head -n 1; }
+
+# openrace run|campaign ARGS... into OUT; prints its calls/s.
+campaign_rate() {  # OUT COMMAND ARGS...
+  local out=$1; shift
+  rm -rf "$out" "$dir/c"; mkdir -p "$dir/c"
+  local status=0
+  "$openrace" "$@" --dir "$dir/c" --out "$out" --time "${seconds}s" --seed 1 \
+    > "$out.stdout" 2> "$out.stderr" || status=$?
+  local rate; rate=$(rate_of "$out/summary.json" 2>/dev/null || true)
+  if [ "$status" -gt 1 ] || [ -z "$rate" ]; then
+    cat "$out.stderr" >&2; echo "FAIL: openrace $* gave no calls_per_second (exit $status)" >&2; exit 1
+  fi
+  echo "$rate"
+}
+
+# The shares of perf samples (all threads of `openrace run`): inside the
+# calls under test, restoring the tree, judging, waiting.
+have_perf=0
+if command -v perf > /dev/null && perf record -o "$work/probe.data" -- true > /dev/null 2>&1; then
+  have_perf=1
+fi
+cpu_shares() {  # prints "calls restore oracle waiting spin other"
+  rm -rf "$work/perf-out" "$dir/c"; mkdir -p "$dir/c"
+  perf record -q -F 199 --call-graph dwarf,8192 -o "$work/perf.data" -- \
+    "$openrace" run --dir "$dir/c" --out "$work/perf-out" --time "${seconds}s" \
+    --seed 1 --no-minimize > /dev/null 2>&1 || true
+  # A sample's stack, innermost frame first, is classified by the first of:
+  # in a call under test (a PreparedCall::Call, or the close of a scenario
+  # handle); putting the tree back; the oracle; waiting (a futex, a spin
+  # before it, a yield, a spin outside RunRound); a scenario's spin offset or
+  # the clock reads around the calls (the clock in RunRound); anything else
+  # (the generator, the executor's bookkeeping, starting threads, the
+  # process). Older executors' waits (SpinUntil, SpinThenSleep) count as
+  # waiting too, so a before/after comparison is fair.
+  perf script -i "$work/perf.data" -F comm,ip,sym 2> /dev/null | awk '
+    function flush() {
+      if (!n) return
+      total++
+      if (in_call) k["calls"]++
+      else if (restore) k["restore"]++
+      else if (oracle) k["oracle"]++
+      else if (wait || (spin && !round)) k["waiting"]++
+      else if (spin) k["spin"]++
+      else k["other"]++
+      n = in_call = restore = oracle = wait = spin = round = 0
+    }
+    /^[^ \t]/ { flush(); n = 1; next }          # a sample header: comm
+    /^[ \t]*$/ { flush(); next }
+    {
+      if ($0 ~ /Call::Call|PosixBackend::Close/ && $0 !~ /CloseShared/) in_call = 1
+      if ($0 ~ /CloseShared|Sandbox::|RestoreTree|Turnover/) restore = 1
+      if ($0 ~ /Oracle::/) oracle = 1
+      if ($0 ~ /futex|sched_yield|Await|WaitWhileEqual|WakeAllWaiters|ArriveAndWait|SpinUntil|SpinThenSleep/) wait = 1
+      if ($0 ~ /CpuRelax|MonotonicNanos|clock_gettime/) spin = 1
+      if ($0 ~ /RunRound/) round = 1
+    }
+    END {
+      flush()
+      if (!total) { print "0 0 0 0 0 0"; exit }
+      printf "%.2f %.2f %.2f %.2f %.2f %.2f\n", k["calls"] / total, k["restore"] / total,
+        k["oracle"] / total, k["waiting"] / total, k["spin"] / total, k["other"] / total
+    }'
+}
+
+echo "== campaign throughput beside the report's reproducer ($dir: $fs, $cpus CPUs, ${seconds}s runs, $repeat repetitions, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+[ "$fs" = tmpfs ] || echo "  note: $dir is $fs, not tmpfs"
+for ((i = 1; i <= repeat; i++)); do
+  rm -rf "$dir/r"; mkdir -p "$dir/r"
+  # It exits 1: no EINVAL (no emulator), which is the point here.
+  "$work/report_reproducer" "$dir/r" "$cpus" "$seconds" > "$work/repro.txt" || true
+  repro=$(sed -n 's/.* in \([0-9.]*\) s (\([0-9]*\) opens)$/\2 \1/p' "$work/repro.txt" |
+          awk '{ printf "%.0f", $1 / $2 }')
+  [ -n "$repro" ] || { cat "$work/repro.txt" >&2; echo "FAIL: the report's reproducer gave no rate" >&2; exit 1; }
+  run=$(campaign_rate "$work/run" run --no-minimize)
+  jobs1=$(campaign_rate "$work/jobs1" campaign --jobs 1)
+  jobs2=$(campaign_rate "$work/jobs2" campaign --jobs 2)
+  shares="- - - - - -"
+  [ "$have_perf" = 1 ] && shares=$(cpu_shares)
+  read -r calls restore oracle waiting spin other <<< "$shares"
+  printf "  #%d reproducer %6.0f opens/s | run %6.0f calls/s, ratio %s | jobs 1 %6.0f, jobs 2 %6.0f, ratio %s\n" \
+    "$i" "$repro" "$run" "$(ratio "$run" "$repro")" "$jobs1" "$jobs2" "$(ratio "$jobs2" "$jobs1")"
+  printf "     CPU of run: in calls %s, restoring the tree %s, oracle %s, waiting %s, spin offsets and clock %s, other %s\n" \
+    "$calls" "$restore" "$oracle" "$waiting" "$spin" "$other"
+  echo "$(ratio "$run" "$repro")" >> "$work/run_ratio"
+  echo "$(ratio "$jobs2" "$jobs1")" >> "$work/jobs_ratio"
+  echo "$calls" >> "$work/calls_share"
+done
+printf "  median: run/reproducer %s (target >= 0.5), jobs 2 / jobs 1 %s (target >= 1.7 on 2 CPUs), CPU share in calls %s (target >= 0.5)\n" \
+  "$(median < "$work/run_ratio")" "$(median < "$work/jobs_ratio")" \
+  "$( [ "$have_perf" = 1 ] && median < "$work/calls_share" || echo "not measured: no usable perf (ci/install.sh linux-perf)")"

@@ -203,7 +203,7 @@ int RunCampaignWorker(CampaignOptions c, uint64_t jobs) {
     std::lock_guard<std::mutex> lock(mu);
     write();
   }
-  if (!result.ok()) return UsageError(result.status());
+  if (!result.ok()) return RunError(result.status(), out);
   return result->finding_events > 0 ? kExitFound : kExitClean;
 }
 

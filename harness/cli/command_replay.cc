@@ -134,6 +134,7 @@ int RunReplay(const ReplayCommand& command) {
   absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(
       command.backend.empty() ? DefaultBackendName() : command.backend);
   if (!backend.ok()) return UsageError(backend.status());
+  SweepBeforeRun(command.dir);
   absl::StatusOr<std::unique_ptr<Sandbox>> sandbox =
       Sandbox::Create(command.dir);
   if (!sandbox.ok()) return UsageError(sandbox.status());
@@ -159,6 +160,12 @@ int RunReplay(const ReplayCommand& command) {
   }
   json.EndArray();
   if (command.json) std::fputs(json.Take().c_str(), stdout);
+  absl::Status removed = (*sandbox)->Remove();
+  if (!removed.ok()) {
+    return UsageError(absl::FailedPreconditionError(
+        absl::StrCat("cannot remove the sandbox: ", removed.message())));
+  }
+  if (InterruptRequested()) return kExitInterrupted;
   return found ? kExitFound : kExitClean;
 }
 

@@ -67,6 +67,8 @@ int RunRun(RunCommand command) {
     // Re-runs this command in a child with the emulator loaded.
     return RunDemo(c);
   }
+  // The demo's child removes the demo's directories if its parent is gone.
+  const DemoDirectories demo_directories;
   // The mapping lives until this function returns: through the campaign,
   // an interrupted one too. Made first, before any thread exists.
   std::unique_ptr<BindMapping> mapping;
@@ -106,7 +108,7 @@ int RunRun(RunCommand command) {
   };
   const std::string out = AbsolutePath(c.out);
   absl::StatusOr<CampaignResult> result = RunCampaign(c);
-  if (!result.ok()) return UsageError(result.status());
+  if (!result.ok()) return RunError(result.status(), out);
 
   const std::string summary = SummaryJson(c, *result, out);
   absl::Status written = WriteFileAtomically(out + "/summary.json", summary);
@@ -138,6 +140,7 @@ int RunRun(RunCommand command) {
       }
     }
   }
+  if (result->interrupted) return kExitInterrupted;
   return result->finding_events > 0 ? kExitFound : kExitClean;
 }
 

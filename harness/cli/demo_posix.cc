@@ -1,8 +1,12 @@
-// demo_posix.cc — demo.h on Linux: fork, preload the emulator, exec.
+// demo_posix.cc — demo.h on Linux: fork, preload the emulator, exec, and
+// pass interrupts on to the child.
 
 #if !defined(_WIN32)
 
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,10 +16,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/demo.h"
 #include "harness/base/file_util.h"
+#include "harness/base/platform.h"
+#include "harness/base/process.h"
 
 namespace openrace {
 namespace {
@@ -37,7 +46,27 @@ std::string Flag(absl::string_view name, absl::Duration d) {
   return absl::StrCat("--", name, "=", absl::FormatDuration(d));
 }
 
+constexpr char kDemoDirsVariable[] = "OPENRACE_DEMO_DIRS";
+
+void RemoveEmptyDirectories(const std::vector<std::string>& dirs) {
+  for (const std::string& dir : dirs) rmdir(dir.c_str());
+}
+
 }  // namespace
+
+DemoDirectories::DemoDirectories() {
+  const char* dirs = getenv(kDemoDirsVariable);
+  if (dirs == nullptr || *dirs == '\0') return;
+  dirs_ = absl::StrSplit(dirs, '\n', absl::SkipEmpty());
+  const std::vector<std::string> copy = dirs_;
+  emergency_ = std::make_unique<EmergencyCleanup>(
+      [copy] { RemoveEmptyDirectories(copy); });
+}
+
+DemoDirectories::~DemoDirectories() {
+  emergency_.reset();
+  RemoveEmptyDirectories(dirs_);
+}
 
 int RunDemo(const CampaignOptions& options) {
   const std::string library = EmulatorLibrary();
@@ -99,9 +128,22 @@ int RunDemo(const CampaignOptions& options) {
   }
   if (!options.minimize) args.push_back("--nominimize");
 
+  std::vector<std::string> made;
+  if (made_dir) made.push_back(dir);
+  if (made_control) made.push_back(control);
+  const std::string made_list = absl::StrJoin(made, "\n");
+
+  const pid_t parent = getpid();
   const pid_t child = fork();
   if (child < 0) return UsageError(absl::InternalError("fork failed"));
   if (child == 0) {
+    // Its own process group: a terminal's Ctrl-C reaches the parent only,
+    // which passes it on once (both at once would be a second interrupt).
+    setpgid(0, 0);
+    // Killed with the parent, it gets an interrupt and cleans up.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(kExitInterrupted);
+    setenv(kDemoDirsVariable, made_list.c_str(), 1);
     setenv("LD_PRELOAD", library.c_str(), 1);
     setenv("OPENRACE_EMULATOR_ROOT", dir.c_str(), 1);
     setenv("OPENRACE_EMULATOR_P", probability.c_str(), 1);
@@ -115,12 +157,30 @@ int RunDemo(const CampaignOptions& options) {
     std::perror("openrace demo: exec");
     _exit(kExitUsage);
   }
+  // A second interrupt ends this process at once: the child gets it too,
+  // which makes it remove its sandbox and end; it is given a moment.
+  EmergencyCleanup stop_child([child, made] {
+    StopChildrenNow({child}, absl::Seconds(3));
+    RemoveEmptyDirectories(made);
+  });
   int status = 0;
-  while (waitpid(child, &status, 0) < 0) {
+  bool passed_on = false;
+  for (;;) {
+    const pid_t done = waitpid(child, &status, WNOHANG);
+    if (done == child) break;
+    if (done < 0 && errno != EINTR) {
+      status = 0;
+      break;
+    }
+    if (InterruptRequested() && !passed_on) {
+      kill(child, SIGTERM);
+      passed_on = true;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
   }
-  if (made_dir) rmdir(dir.c_str());
-  if (made_control) rmdir(control.c_str());
+  RemoveEmptyDirectories(made);
   if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status) && passed_on) return kExitInterrupted;
   return kExitUsage;
 }
 

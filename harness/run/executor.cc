@@ -62,6 +62,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "harness/base/platform.h"
+#include "harness/scenario/scenario_text.h"
 
 namespace openrace {
 namespace {
@@ -336,11 +337,15 @@ class RunDriver {
 
  private:
   absl::StatusOr<const PreparedCall*> Prepare(const Op& op);
+  // An EnvironmentError for the first call of `trace` whose outcome is an
+  // environment status; OK when there is none.
+  absl::Status EnvironmentFailure(const RoundTrace& trace) const;
   void StopThreads();
   void WatchdogMain();
   void CheckWorkers(int64_t now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::shared_ptr<RunState> state_;
+  const Scenario* scenario_ = nullptr;  // set by Plan
   Sandbox& sandbox_;
   const int64_t watchdog_ns_;
   const absl::Duration watchdog_period_;
@@ -364,6 +369,7 @@ absl::StatusOr<const PreparedCall*> RunDriver::Prepare(const Op& op) {
 
 absl::Status RunDriver::Plan(const Scenario& scenario) {
   RunState& state = *state_;
+  scenario_ = &scenario;
   // Slots are sized before any pointer into them is taken, and never
   // resized afterwards.
   absl::flat_hash_map<std::string, size_t> shared_slots;
@@ -492,6 +498,11 @@ absl::Status RunDriver::OpenShared() {
     NativeHandle opened = kNoHandle;
     const Outcome outcome = state.shared_calls[i]->Call(
         anchor ? *anchor : kNoHandle, kNoHandle, &opened);
+    if (IsEnvironmentStatus(outcome)) {
+      return EnvironmentErrorFor(
+          outcome, absl::StrCat("opening the shared handle ",
+                                state.shared_names[i]));
+    }
     if (!outcome.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("shared handle ", state.shared_names[i], ": ",
@@ -553,6 +564,23 @@ void RunDriver::CheckWorkers(int64_t now) {
   }
 }
 
+absl::Status RunDriver::EnvironmentFailure(const RoundTrace& trace) const {
+  for (size_t t = 0; t < trace.records.size(); ++t) {
+    for (size_t i = 0; i < trace.records[t].size(); ++i) {
+      const OpRecord& record = trace.records[t][i];
+      if (!record.ran) continue;
+      for (const Outcome* outcome :
+           {&record.outcome, record.retry ? &*record.retry : nullptr}) {
+        if (outcome != nullptr && IsEnvironmentStatus(*outcome)) {
+          return EnvironmentErrorFor(*outcome,
+                                     PrintOp(scenario_->threads[t].ops[i]));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunDriver::RunRounds(
     const std::vector<TreeEntry>& tree, bool rebuild, uint64_t rounds,
     absl::FunctionRef<bool(const RoundTrace&)> observer) {
@@ -578,6 +606,9 @@ absl::Status RunDriver::RunRounds(
     }
     state.trace.round = round;
     state.trace.hang = state.round_hang.load(std::memory_order_relaxed);
+    // The machine said no (outcome.h): the run stops, and the round never
+    // reaches the observer, so the oracle never judges it.
+    if (absl::Status s = EnvironmentFailure(state.trace); !s.ok()) return s;
     if (!observer(state.trace) || InterruptRequested()) break;
   }
   return absl::OkStatus();

@@ -46,6 +46,12 @@ std::string Flag(absl::string_view name, absl::Duration d) {
   return absl::StrCat("--", name, "=", absl::FormatDuration(d));
 }
 
+// $TMPDIR, or /tmp.
+std::string TempDir() {
+  const char* tmp = getenv("TMPDIR");
+  return tmp != nullptr && *tmp == '/' ? tmp : "/tmp";
+}
+
 constexpr char kDemoDirsVariable[] = "OPENRACE_DEMO_DIRS";
 
 void RemoveEmptyDirectories(const std::vector<std::string>& dirs) {
@@ -79,9 +85,10 @@ int RunDemo(const CampaignOptions& options) {
   std::string dir = options.dir;
   bool made_dir = false;
   if (dir.empty()) {
-    char pattern[] = "/tmp/openrace-demo-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
-      return UsageError(absl::InternalError("cannot make a demo directory in /tmp"));
+    std::string pattern = TempDir() + "/openrace-demo-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return UsageError(absl::InternalError(
+          absl::StrCat("cannot make a demo directory in ", TempDir())));
     }
     dir = pattern;
     made_dir = true;
@@ -92,9 +99,10 @@ int RunDemo(const CampaignOptions& options) {
   std::string control = options.control_dir;
   bool made_control = false;
   if (control.empty()) {
-    char pattern[] = "/tmp/openrace-demo-control-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
-      return UsageError(absl::InternalError("cannot make a demo directory in /tmp"));
+    std::string pattern = TempDir() + "/openrace-demo-control-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return UsageError(absl::InternalError(
+          absl::StrCat("cannot make a demo directory in ", TempDir())));
     }
     control = pattern;
     made_control = true;

@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -56,6 +58,11 @@ class Fd {
   explicit Fd(int fd = -1) : fd_(fd) {}
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
+  Fd(Fd&& other) noexcept : fd_(other.Release()) {}
+  Fd& operator=(Fd&& other) noexcept {
+    Reset(other.Release());
+    return *this;
+  }
   ~Fd() { Reset(-1); }
   int get() const { return fd_; }
   void Reset(int fd) {
@@ -113,22 +120,30 @@ absl::StatusOr<Identity> IdentityOf(int fd, absl::string_view where) {
   return Identity{st.st_dev, st.st_ino};
 }
 
-// One directory of the walk down: its name in its parent, what it is, and
-// the entries still to remove.
+// The levels of the walk (counting the top as 0) that keep their directory
+// open while the walk is below them; deeper ones are closed when the walk
+// goes down from them and found again by "..". Shallow trees (the
+// scenarios' own) so cost no more than a recursive walk, and deep ones at
+// most kKeptLevels + 3 descriptors.
+constexpr size_t kKeptLevels = 8;
+
+// One directory of the walk down: its name in its parent, its descriptor
+// (while kept or being worked in), what it is (to check a way back up by
+// ".."), and the entries still to remove.
 struct Level {
   std::string name;
+  Fd fd;
   Identity identity;
   std::vector<std::string> pending;
-  int rereads = 0;
   // Children that were still not empty when removed, and how often.
   std::map<std::string, int> retries;
 };
 
 // "<where>/a/b/c" for an error message, shortened in the middle when deep.
 std::string Where(absl::string_view where, const std::vector<Level>& stack,
-                  absl::string_view name = "") {
+                  absl::string_view name = "", size_t depth = SIZE_MAX) {
   std::string path(where);
-  const size_t n = stack.size();
+  const size_t n = std::min(depth, stack.size());
   for (size_t i = 1; i < n; ++i) {
     if (n > 12 && i == 4) {
       absl::StrAppend(&path, "/...(", n - 8, " more)...");
@@ -141,138 +156,130 @@ std::string Where(absl::string_view where, const std::vector<Level>& stack,
   return path;
 }
 
-// Opens the parent of the directory `cur` (the level just popped), which
-// must be stack.back(): by "..", checked to be that directory, or, when a
-// rename moved things meanwhile, walking down again from `top_fd` by name.
-absl::StatusOr<int> OpenParent(int cur, int top_fd,
-                               const std::vector<Level>& stack,
-                               absl::string_view where) {
+// Opens stack.back(), whose descriptor was closed on the way down, from
+// its child `cur`: by "..", checked to be that directory, or, when a rename
+// moved things meanwhile, walking down again by name from the deepest
+// level still open, checking each directory on the way.
+absl::StatusOr<Fd> ReopenParent(int cur, const std::vector<Level>& stack,
+                                absl::string_view where) {
   Fd up(openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (up.get() >= 0) {
     absl::StatusOr<Identity> identity = IdentityOf(up.get(), where);
-    if (identity.ok() && *identity == stack.back().identity) {
-      return up.Release();
-    }
+    if (identity.ok() && *identity == stack.back().identity) return up;
   }
-  Fd fd(dup(top_fd));
+  size_t open = stack.size() - 1;
+  while (stack[open].fd.get() < 0) --open;  // level 0 is always open
+  Fd fd(dup(stack[open].fd.get()));
   if (fd.get() < 0) return ErrnoError(absl::StrCat("dup ", where), errno);
-  for (size_t i = 1; i < stack.size(); ++i) {
+  for (size_t i = open + 1; i < stack.size(); ++i) {
     Fd next(openat(fd.get(), stack[i].name.c_str(), kDirOpenFlags));
     if (next.get() < 0) {
-      return ErrnoError(absl::StrCat("open ", Where(where, {stack.begin(),
-                                                            stack.begin() + i + 1})),
-                        errno);
+      return ErrnoError(absl::StrCat("open ", Where(where, stack, "", i + 1)), errno);
     }
     absl::StatusOr<Identity> identity = IdentityOf(next.get(), where);
     if (!identity.ok()) return identity.status();
     if (!(*identity == stack[i].identity)) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "remove ", Where(where, stack), ": the tree changed while it was "
-          "being removed"));
+          "remove ", Where(where, stack, "", i + 1),
+          ": the tree changed while it was being removed"));
     }
-    fd.Reset(next.Release());
+    fd = std::move(next);
   }
-  return fd.Release();
+  return fd;
 }
 
 // Removes everything inside the directory `top_fd`, never following a
 // symbolic link and never building a path: each step is an *at call
 // relative to a descriptor of the directory it works in. Iterative, with
-// at most three descriptors open besides `top_fd` whatever the depth: it
-// walks down into one directory at a time (closing the one it leaves) and
-// back up by "..", checked against the directory it came from (or, when a
-// rename moved it, by walking down again by name). The names still to
-// remove at each level are kept in memory, not in open directory streams.
+// a bounded number of descriptors open besides `top_fd` whatever the depth
+// (kKeptLevels + 3): below the first levels it walks down into one
+// directory at a time, closing the one it leaves, and back up by "..",
+// checked against the directory it came from (or, when a rename moved it,
+// by walking down again by name). The names still to remove at each level
+// are kept in memory, not in open directory streams.
 //
 // An emptied directory can still be "not empty" for a moment on FUSE file
 // systems (bindfs, and any libfuse file system without hard_remove): a file
 // unlinked while it was open is renamed to .fuse_hiddenNNNN and removed
 // only when the daemon handles the RELEASE, which close() does not wait
-// for. So a directory is read again once it looks empty, and emptied
-// again, a few times with a short pause, before the removal gives up.
+// for. So a directory whose removal says ENOTEMPTY is emptied again, a
+// few times with a short pause, before the removal gives up.
 absl::Status EmptyTree(int top_fd, absl::string_view where) {
   std::vector<Level> stack;
   {
-    absl::StatusOr<Identity> identity = IdentityOf(top_fd, where);
-    if (!identity.ok()) return identity.status();
+    Level top;
+    top.fd = Fd(dup(top_fd));
+    if (top.fd.get() < 0) return ErrnoError(absl::StrCat("dup ", where), errno);
     absl::StatusOr<std::vector<std::string>> names = ReadNames(top_fd, where);
     if (!names.ok()) return names.status();
-    stack.push_back(Level{"", *identity, *std::move(names), 0, {}});
+    top.pending = *std::move(names);
+    stack.push_back(std::move(top));
   }
-  Fd cur(dup(top_fd));
-  if (cur.get() < 0) return ErrnoError(absl::StrCat("dup ", where), errno);
-  while (!stack.empty()) {
+  while (true) {
     Level& level = stack.back();
+    const int cur = level.fd.get();
     if (level.pending.empty()) {
-      absl::StatusOr<std::vector<std::string>> names =
-          ReadNames(cur.get(), Where(where, stack));
-      if (!names.ok()) return names.status();
-      if (!names->empty()) {
-        if (++level.rereads == kAttempts) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "remove ", Where(where, stack, names->front()),
-              ": entries keep appearing"));
-        }
-        if (level.rereads > 1) absl::SleepFor(absl::Milliseconds(level.rereads));
-        level.pending = *std::move(names);
-        continue;
-      }
       if (stack.size() == 1) return absl::OkStatus();  // the top: emptied
-      const std::string name = level.name;
+      // Back up, and remove the directory just emptied.
+      Level done = std::move(stack.back());
       stack.pop_back();
-      absl::StatusOr<int> parent = OpenParent(cur.get(), top_fd, stack, where);
-      if (!parent.ok()) return parent.status();
-      cur.Reset(*parent);
-      if (unlinkat(cur.get(), name.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) {
+      if (stack.back().fd.get() < 0) {
+        absl::StatusOr<Fd> parent = ReopenParent(done.fd.get(), stack, where);
+        if (!parent.ok()) return parent.status();
+        stack.back().fd = *std::move(parent);
+      }
+      done.fd.Reset(-1);
+      const int parent = stack.back().fd.get();
+      if (unlinkat(parent, done.name.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) {
         continue;
       }
       const int error = errno;
-      const int retries = ++stack.back().retries[name];
+      const int retries = ++stack.back().retries[done.name];
       if ((error != ENOTEMPTY && error != EEXIST) || retries >= kAttempts) {
-        return ErrnoError(absl::StrCat("remove ", Where(where, stack, name)), error);
+        return ErrnoError(absl::StrCat("remove ", Where(where, stack, done.name)),
+                          error);
       }
       // Not empty after all (see above): go down into it again.
       absl::SleepFor(absl::Milliseconds(retries));
-      stack.back().pending.push_back(name);
+      stack.back().pending.push_back(done.name);
       continue;
     }
     const std::string name = std::move(level.pending.back());
     level.pending.pop_back();
     struct stat st;
-    if (fstatat(cur.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (fstatat(cur, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT) continue;
       return ErrnoError(absl::StrCat("stat ", Where(where, stack, name)), errno);
     }
     if (!S_ISDIR(st.st_mode)) {
-      if (unlinkat(cur.get(), name.c_str(), 0) != 0 && errno != ENOENT) {
+      if (unlinkat(cur, name.c_str(), 0) != 0 && errno != ENOENT) {
         return ErrnoError(absl::StrCat("remove ", Where(where, stack, name)), errno);
       }
       continue;
     }
-    // An empty directory goes at once, without a descriptor.
-    if (unlinkat(cur.get(), name.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) {
-      continue;
-    }
-    if (errno != ENOTEMPTY && errno != EEXIST) {
-      return ErrnoError(absl::StrCat("remove ", Where(where, stack, name)), errno);
-    }
     // O_NOFOLLOW: if the directory was swapped for a link since the
     // fstatat, this fails instead of entering the link's target.
-    Fd child(openat(cur.get(), name.c_str(), kDirOpenFlags));
+    Fd child(openat(cur, name.c_str(), kDirOpenFlags));
     if (child.get() < 0) {
       if (errno == ENOENT) continue;
       return ErrnoError(absl::StrCat("open ", Where(where, stack, name)), errno);
     }
-    absl::StatusOr<Identity> identity = IdentityOf(child.get(), where);
-    if (!identity.ok()) return identity.status();
-    stack.push_back(Level{name, *identity, {}, 0, {}});
+    Level next;
+    next.name = name;
+    if (stack.size() >= kKeptLevels) {
+      // Its parent is closed below, so the way back must be checkable.
+      absl::StatusOr<Identity> identity = IdentityOf(cur, where);
+      if (!identity.ok()) return identity.status();
+      level.identity = *identity;
+    }
     absl::StatusOr<std::vector<std::string>> names =
-        ReadNames(child.get(), Where(where, stack));
+        ReadNames(child.get(), Where(where, stack, name));
     if (!names.ok()) return names.status();
-    stack.back().pending = *std::move(names);
-    cur.Reset(child.Release());
+    next.pending = *std::move(names);
+    next.fd = std::move(child);
+    if (stack.size() >= kKeptLevels) level.fd.Reset(-1);
+    stack.push_back(std::move(next));
   }
-  return absl::OkStatus();
 }
 
 // Empties and removes the directory `name` in `parent_fd`.

@@ -1,13 +1,16 @@
 // platform.h — the few operating-system services the harness needs beyond
-// the backends: a monotonic clock, Ctrl-C, whether stderr is a terminal, interrupting a blocked thread,
-// and facts for `openrace doctor`. Implemented per platform in
-// platform_posix.cc and platform_windows.cc, each wrapped whole.
+// the backends: a monotonic clock, Ctrl-C and the cleanups it must not
+// skip, whether stderr is a terminal, interrupting a blocked thread, and
+// facts for `openrace doctor`. Implemented per platform in
+// platform_posix.cc and platform_windows.cc, each wrapped whole; the
+// cleanup registry, which both share, in emergency_cleanup.cc.
 
 #ifndef OPENRACE_HARNESS_BASE_PLATFORM_H_
 #define OPENRACE_HARNESS_BASE_PLATFORM_H_
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -45,13 +48,43 @@ void WakeAllWaiters(std::atomic<uint32_t>& word);
 // MSVC has no <unistd.h>.
 bool StderrIsTerminal();
 
-// After this, the first SIGINT/SIGTERM (Ctrl-C / Ctrl-Break on Windows)
-// only sets a flag that long loops poll, so they unwind and clean up; a
-// second one ends the process at once.
+// The exit status of a run that an interrupt stopped, whichever signal it
+// was and whether it unwound or ended at once: 128 + SIGINT, as shells
+// report a Ctrl-C, so no script reads an interrupted run as a clean one.
+inline constexpr int kInterruptExitStatus = 130;
+
+// After this, the first SIGINT, SIGTERM or SIGHUP (Ctrl-C, Ctrl-Break or
+// closing the console on Windows) only sets a flag that long loops poll,
+// so they unwind and clean up; a second one runs the emergency cleanups
+// (below) on a helper thread and ends the process at once with
+// kInterruptExitStatus.
 void InstallInterruptHandler();
 bool InterruptRequested();
 // For tests: pretend an interrupt arrived, or clear the flag.
 void SetInterruptRequested(bool requested);
+
+// Work that must be done even when a second interrupt ends the process at
+// once (removing a sandbox, stopping child processes): registered for the
+// object's lifetime. The cleanups run on the interrupt's helper thread,
+// newest first, while the other threads go on; the destructor of one that
+// is running waits for it (the process then ends). A cleanup must not take
+// a lock its owner's thread may hold while it destroys the registration.
+//
+// Example:
+//   EmergencyCleanup removal([&] { RemoveTheSandbox(); });
+class EmergencyCleanup {
+ public:
+  explicit EmergencyCleanup(std::function<void()> cleanup);
+  ~EmergencyCleanup();
+  EmergencyCleanup(const EmergencyCleanup&) = delete;
+  EmergencyCleanup& operator=(const EmergencyCleanup&) = delete;
+
+ private:
+  uint64_t id_;
+};
+// Runs every registered cleanup, newest first, and forgets them; what the
+// second interrupt does before the process ends. Public for tests.
+void RunEmergencyCleanups();
 
 // Makes a blocking call in `thread` return early (EINTR on POSIX through a
 // no-op signal handler installed without SA_RESTART; CancelSynchronousIo on

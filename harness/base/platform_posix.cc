@@ -40,13 +40,34 @@ namespace {
 std::atomic<bool> g_interrupt_requested{false};
 static_assert(std::atomic<bool>::is_always_lock_free,
               "the signal handler needs a lock-free flag");
+// The second interrupt wakes the emergency thread through this pipe: a
+// signal handler may write(2), and may not do what the cleanups do
+// (allocate, take locks).
+int g_wake_pipe[2] = {-1, -1};
 
 void OnInterrupt(int sig) {
-  if (g_interrupt_requested.exchange(true)) {
-    // The second Ctrl-C: the user wants out now, not after the unwinding.
+  if (!g_interrupt_requested.exchange(true)) return;
+  // The second one: the user wants out now, not after the unwinding.
+  if (g_wake_pipe[1] < 0) {  // no emergency thread: end at once
     signal(sig, SIG_DFL);
     raise(sig);
+    return;
   }
+  const char byte = 1;
+  const int saved = errno;
+  (void)!write(g_wake_pipe[1], &byte, 1);
+  errno = saved;
+}
+
+// Waits for the second interrupt, then does what must not be skipped and
+// ends the process.
+void EmergencyThread() {
+  char byte;
+  while (read(g_wake_pipe[0], &byte, 1) != 1) {
+    if (errno != EINTR && errno != EAGAIN) return;
+  }
+  RunEmergencyCleanups();
+  _exit(kInterruptExitStatus);
 }
 
 // Only its existence matters: delivering SIGUSR2 to a thread blocked in a
@@ -233,12 +254,22 @@ int64_t MonotonicNanos() {
 bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
 
 void InstallInterruptHandler() {
-  struct sigaction action = {};
-  action.sa_handler = &OnInterrupt;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    if (pipe2(g_wake_pipe, O_CLOEXEC) == 0) {
+      std::thread(EmergencyThread).detach();
+    } else {
+      g_wake_pipe[0] = g_wake_pipe[1] = -1;
+    }
+    struct sigaction action = {};
+    action.sa_handler = &OnInterrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    // A closed terminal or a lost ssh session: the run must still clean up.
+    sigaction(SIGHUP, &action, nullptr);
+  });
 }
 
 bool InterruptRequested() {

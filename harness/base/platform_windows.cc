@@ -46,9 +46,15 @@ BOOL WINAPI OnConsoleControl(DWORD type) {
     case CTRL_C_EVENT:
     case CTRL_BREAK_EVENT:
     case CTRL_CLOSE_EVENT:
-      // The second Ctrl-C: FALSE hands it to the default handler, which
-      // ends the process at once.
-      return g_interrupt_requested.exchange(true) ? FALSE : TRUE;
+      // A closed console ends the process as soon as this returns, so it
+      // is handled as a second Ctrl-C at once.
+      if (!g_interrupt_requested.exchange(true) && type != CTRL_CLOSE_EVENT) {
+        return TRUE;
+      }
+      // The second one: the handler runs on a thread of its own, so the
+      // cleanups that must not be skipped run here, and the process ends.
+      RunEmergencyCleanups();
+      ExitProcess(kInterruptExitStatus);
     default:
       return FALSE;
   }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/optional.h"
 
 namespace openrace {
@@ -69,6 +70,14 @@ int64_t CurrentProcessId();
 
 // Whether a process with this id runs (best effort: ids are reused).
 bool ProcessAlive(int64_t pid);
+
+// For an emergency cleanup (platform.h) of a process about to end: asks
+// each of its children `pids` to stop — SIGTERM, which for an openrace
+// child that was already asked once is the second interrupt: it removes
+// its sandbox and exits at once — and waits up to `timeout` for them to
+// end, reaping them. On Windows the children share the console and got
+// the Ctrl-C themselves; it only waits.
+void StopChildrenNow(const std::vector<int64_t>& pids, absl::Duration timeout);
 
 }  // namespace openrace
 

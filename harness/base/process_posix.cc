@@ -15,7 +15,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "harness/base/process.h"
 
 namespace openrace {
@@ -129,6 +132,22 @@ int64_t CurrentProcessId() { return getpid(); }
 
 bool ProcessAlive(int64_t pid) {
   return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+void StopChildrenNow(const std::vector<int64_t>& pids, absl::Duration timeout) {
+  for (int64_t pid : pids) kill(static_cast<pid_t>(pid), SIGTERM);
+  const absl::Time deadline = absl::Now() + timeout;
+  std::vector<int64_t> waiting = pids;
+  while (!waiting.empty() && absl::Now() < deadline) {
+    std::vector<int64_t> still;
+    for (int64_t pid : waiting) {
+      int status = 0;
+      const pid_t done = waitpid(static_cast<pid_t>(pid), &status, WNOHANG);
+      if (done == 0) still.push_back(pid);  // runs; ECHILD: reaped elsewhere
+    }
+    waiting = std::move(still);
+    if (!waiting.empty()) absl::SleepFor(absl::Milliseconds(20));
+  }
 }
 
 }  // namespace openrace

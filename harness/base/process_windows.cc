@@ -7,7 +7,10 @@
 #include <windows.h>
 #include <psapi.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "harness/base/internal/windows_util.h"
 #include "harness/base/process.h"
 
@@ -173,6 +176,17 @@ bool ProcessAlive(int64_t pid) {
   const bool alive = WaitForSingleObject(process, 0) == WAIT_TIMEOUT;
   CloseHandle(process);
   return alive;
+}
+
+void StopChildrenNow(const std::vector<int64_t>& pids, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  for (int64_t pid : pids) {
+    HANDLE process = OpenProcess(SYNCHRONIZE, FALSE, static_cast<DWORD>(pid));
+    if (process == nullptr) continue;
+    const absl::Duration left = std::max(deadline - absl::Now(), absl::ZeroDuration());
+    WaitForSingleObject(process, static_cast<DWORD>(absl::ToInt64Milliseconds(left)));
+    CloseHandle(process);
+  }
 }
 
 }  // namespace openrace

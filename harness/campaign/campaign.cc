@@ -83,44 +83,45 @@ class Campaign {
   bool Sharded() const { return !options_.writer.empty(); }
 
   // Findings a dead worker claimed and did not finish: minimized now, by
-  // this worker, once. Each takeover is counted in the finding's
-  // `takeovers`; one that kills its worker twice is given up on.
+  // this worker, once. One whose minimization crashed its worker
+  // kMaxMinimizerCrashes times (the supervisor counts them,
+  // finding_store.h) is given up on; one whose worker was only stopped
+  // (its supervisor killed, an interrupt) is resumed.
   absl::Status FinishUnfinished() {
     for (const std::string& name : store_.Unfinished()) {
+      if (InterruptRequested()) break;
       absl::optional<Signature> signature = ParseSignature(name);
       if (!signature) continue;
       absl::StatusOr<FindingStore::Claim> claim = store_.TryClaim(*signature);
       if (!claim.ok()) return claim.status();
       if (*claim == FindingStore::Claim::kTaken) continue;
       const std::string dir = store_.DirectoryOf(*signature);
-      uint64_t takeovers = 0;
-      absl::StatusOr<std::string> count = ReadFile(dir + "/takeovers");
-      if (count.ok()) {
-        (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(*count), &takeovers);
-      }
-      if (takeovers >= 2) {
-        Log(absl::StrCat("giving up on minimizing ", name,
-                         ": its minimization ended two workers"));
+      const uint64_t crashes = store_.MinimizerCrashes(*signature);
+      if (crashes >= kMaxMinimizerCrashes) {
+        Log(absl::StrCat("giving up on minimizing ", name, ": its "
+                         "minimization crashed ", crashes, " workers"));
         absl::Status status = store_.MarkDone(
-            *signature, "given up: its minimization ended two workers");
+            *signature, absl::StrCat("given up: its minimization crashed ",
+                                     crashes, " workers"));
         if (!status.ok()) return status;
         continue;
       }
-      absl::Status status =
-          WriteFileAtomically(dir + "/takeovers", absl::StrCat(takeovers + 1, "\n"));
-      if (!status.ok()) return status;
       absl::StatusOr<FindingSummary> summary = LoadFound(*signature, dir);
       if (!summary.ok()) {
         Log(absl::StrCat("cannot take over ", name, ": ",
                          summary.status().message()));
-        status = store_.MarkDone(*signature, "given up: found.scn unreadable");
+        absl::Status status =
+            store_.MarkDone(*signature, "given up: found.scn unreadable");
         if (!status.ok()) return status;
         continue;
       }
       Log(absl::StrCat("taking over ", name, ", left unminimized by a worker "
                        "that ended"));
-      status = MinimizeAndExplain(*summary);
+      absl::Status status = MinimizeAndExplain(*summary);
       if (!status.ok()) return status;
+      // Stopped halfway: the claim stays, and the next supervisor releases
+      // it for a worker to resume.
+      if (InterruptRequested()) break;
       status = store_.MarkDone(*signature, "minimized after a takeover");
       if (!status.ok()) return status;
     }
@@ -242,6 +243,8 @@ class Campaign {
                      "), round ", finding.round, ": ", dir, "/found.scn"));
     status = MinimizeAndExplain(summary);
     if (!status.ok() || !Sharded()) return status;
+    // Stopped halfway: not done; the next supervisor resumes it.
+    if (InterruptRequested()) return absl::OkStatus();
     return store_.MarkDone(finding.signature, options_.minimize
                                                   ? "minimized"
                                                   : "not minimized (--no-minimize)");
@@ -256,6 +259,10 @@ class Campaign {
     minimize.log = [this](const std::string& line) { Log("  " + line); };
     absl::StatusOr<MinimizeResult> minimized =
         Minimize(summary.found, summary.signature, prober_, minimize);
+    // An interrupt cut the minimization short: what it has proves nothing,
+    // and found.scn stays as it is (a resumed campaign minimizes it again).
+    if (InterruptRequested()) return absl::OkStatus();
+    if (IsEnvironmentError(minimized.status())) return minimized.status();
     if (!minimized.ok()) {
       // A finding too rare to measure again stays as found; say so.
       Log(absl::StrCat("  not minimized: ", minimized.status().message()));
@@ -280,6 +287,7 @@ class Campaign {
     CurrentDirectoryProber main(prober_, sandbox_.root());
     absl::StatusOr<FirstFailure> first = FindFirstFailure(
         min, summary.signature, main, std::max<uint64_t>(20 * min.rounds, 1000));
+    if (IsEnvironmentError(first.status())) return first.status();
     if (!first.ok()) {
       Log(absl::StrCat("  no failing round to draw or bisect: ",
                        first.status().message()));
@@ -335,6 +343,17 @@ class Campaign {
     absl::StatusOr<std::vector<BisectRow>> rows =
         Bisect(min, first->where, summary.signature, main,
                control ? &*control : nullptr, bisect);
+    if (IsEnvironmentError(rows.status())) return rows.status();
+    if (control_sandbox) {
+      control.reset();
+      control_real.reset();
+      absl::Status removed = control_sandbox->Remove();
+      if (!removed.ok()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "cannot remove the control directory's sandbox: ",
+            removed.message()));
+      }
+    }
     if (!rows.ok()) {
       Log(absl::StrCat("  not bisected: ", rows.status().message()));
       return absl::OkStatus();
@@ -378,6 +397,25 @@ class Campaign {
 
 }  // namespace
 
+uint64_t SweepLeftSandboxes(const std::string& dir,
+                            const std::function<void(const std::string&)>& log) {
+  if (dir.empty()) return 0;
+  absl::StatusOr<SweepResult> swept = SweepStaleSandboxes(dir);
+  if (!swept.ok()) return 0;  // Sandbox::Create says what is wrong with dir
+  if (log && swept->removed > 0) {
+    log(absl::StrCat("removed ", swept->removed, " sandbox",
+                     swept->removed == 1 ? "" : "es",
+                     " left by killed runs in ", dir));
+  }
+  if (log) {
+    for (const std::string& failure : swept->failures) {
+      log(absl::StrCat("could not remove a sandbox left by a killed run: ",
+                       failure));
+    }
+  }
+  return swept->removed;
+}
+
 uint64_t ScenarioSeed(uint64_t seed, uint64_t index) {
   // splitmix64 of the pair: neighbouring indices give unrelated streams.
   uint64_t z = seed * 0x9E3779B97F4A7C15ull + index + 1;
@@ -416,12 +454,25 @@ absl::StatusOr<CampaignResult> RunCampaign(const CampaignOptions& options) {
   absl::StatusOr<FindingStore> store = FindingStore::Open(options.out);
   if (!store.ok()) return store.status();
   if (!options.writer.empty()) store->SetWriter(options.writer);
+  SweepLeftSandboxes(options.dir, options.log);
+  if (options.control_dir != options.dir) {
+    SweepLeftSandboxes(options.control_dir, options.log);
+  }
   absl::StatusOr<std::unique_ptr<Sandbox>> sandbox =
       Sandbox::Create(options.dir);
   if (!sandbox.ok()) return sandbox.status();
   CampaignOptions adapted = options;
   adapted.generator = GeneratorFor(options.generator, (*backend)->name());
-  return Campaign(adapted, **backend, **sandbox, *store).Run();
+  absl::StatusOr<CampaignResult> result =
+      Campaign(adapted, **backend, **sandbox, *store).Run();
+  // A sandbox that cannot be removed is an error of its own (exit 2),
+  // unless the run already failed for a reason that says more.
+  absl::Status removed = (*sandbox)->Remove();
+  if (result.ok() && !removed.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot remove the sandbox: ", removed.message()));
+  }
+  return result;
 }
 
 }  // namespace openrace

@@ -111,6 +111,12 @@ struct CampaignResult {
 // unusable; a finding never makes it fail.
 absl::StatusOr<CampaignResult> RunCampaign(const CampaignOptions& options);
 
+// Removes the sandboxes that killed runs left in `dir` (sandbox.h:
+// SweepStaleSandboxes) and says so through `log` when there were any:
+// "removed 2 sandboxes left by killed runs in DIR". Returns how many.
+uint64_t SweepLeftSandboxes(const std::string& dir,
+                            const std::function<void(const std::string&)>& log);
+
 // The seed of scenario `index` in a campaign seeded with `seed`.
 uint64_t ScenarioSeed(uint64_t seed, uint64_t index);
 

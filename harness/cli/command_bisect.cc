@@ -71,6 +71,8 @@ int RunBisect(const BisectCommand& command) {
 
   // Each sandbox makes itself the current directory; each prober changes
   // into its own for every trial, so the order does not matter.
+  SweepBeforeRun(command.dir);
+  if (command.control_dir != command.dir) SweepBeforeRun(command.control_dir);
   std::unique_ptr<Sandbox> control_sandbox;
   if (!command.control_dir.empty()) {
     absl::StatusOr<std::unique_ptr<Sandbox>> made =

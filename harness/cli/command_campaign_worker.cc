@@ -1,5 +1,5 @@
 // command_campaign_worker.cc — `openrace campaign-worker`: one shard of
-// `openrace campaign`, started by its supervisor (command_campaign.cc), not
+// `openrace campaign`, started by its supervisor (campaign/supervisor.h), not
 // by hand; it takes the campaign's flags and the hidden --shard K.
 //
 // Shard K of a campaign of --jobs N runs the scenario indices K, K+N, ...
@@ -206,7 +206,7 @@ int RunCampaignWorker(CampaignWorkerCommand command) {
     std::lock_guard<std::mutex> lock(mu);
     write();
   }
-  if (!result.ok()) return UsageError(result.status());
+  if (!result.ok()) return RunError(result.status(), out);
   return result->finding_events > 0 ? kExitFound : kExitClean;
 }
 

@@ -46,6 +46,7 @@ int RunMinimize(const MinimizeCommand& command) {
   if (!writable.ok()) return UsageError(writable);
   const std::string out_abs = AbsolutePath(out);
   const std::string stats_abs = AbsolutePath(stats_path);
+  SweepBeforeRun(command.dir);
   absl::StatusOr<std::unique_ptr<Sandbox>> sandbox =
       Sandbox::Create(command.dir);
   if (!sandbox.ok()) return UsageError(sandbox.status());

@@ -537,6 +537,7 @@ int RunReplay(const ReplayCommand& command) {
   absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(
       command.backend.empty() ? DefaultBackendName() : command.backend);
   if (!backend.ok()) return UsageError(backend.status());
+  SweepBeforeRun(command.dir);
   absl::StatusOr<std::unique_ptr<Sandbox>> sandbox =
       Sandbox::Create(command.dir);
   if (!sandbox.ok()) return UsageError(sandbox.status());
@@ -599,6 +600,11 @@ int RunReplay(const ReplayCommand& command) {
   progress.Clear();
   json.EndArray();
   if (command.json) std::fputs(json.Take().c_str(), stdout);
+  absl::Status removed = (*sandbox)->Remove();
+  if (!removed.ok()) {
+    return UsageError(absl::FailedPreconditionError(
+        absl::StrCat("cannot remove the sandbox: ", removed.message())));
+  }
   return Finish(resolved, cwd, reports, start,
                 found ? kExitFound : kExitClean);
 }

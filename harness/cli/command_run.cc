@@ -73,6 +73,8 @@ int RunRun(RunCommand command) {
     // Re-runs this command in a child with the emulator loaded.
     return RunDemo(c);
   }
+  // The demo's child removes the demo's directories if its parent is gone.
+  const DemoDirectories demo_directories;
   // The mapping lives until this function returns: through the campaign,
   // an interrupted one too. Made first, before any thread exists.
   std::unique_ptr<BindMapping> mapping;
@@ -104,7 +106,7 @@ int RunRun(RunCommand command) {
   c.log = [&](const std::string& line) { printer.Log(line); };
   const std::string out = AbsolutePath(c.out);
   absl::StatusOr<CampaignResult> result = RunCampaign(c);
-  if (!result.ok()) return UsageError(result.status());
+  if (!result.ok()) return RunError(result.status(), out);
 
   series.Add({absl::ToDoubleSeconds(result->elapsed), result->calls,
               result->scenarios, result->occurrences.size()});
@@ -125,6 +127,7 @@ int RunRun(RunCommand command) {
     s.new_findings = result->new_signatures;
     PrintRunSummary(s);
   }
+  if (result->interrupted) return kExitInterrupted;
   return result->finding_events > 0 ? kExitFound : kExitClean;
 }
 

@@ -4,13 +4,30 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/cli/commands.h"
+#include "harness/run/outcome.h"
 #include "harness/scenario/scenario_text.h"
+#include "harness/store/finding_store.h"
 
 namespace openrace {
 
 int UsageError(const absl::Status& status) {
   std::fprintf(stderr, "openrace: %s\n", std::string(status.message()).c_str());
   return kExitUsage;
+}
+
+int RunError(const absl::Status& status, const std::string& out) {
+  if (!IsEnvironmentError(status)) return UsageError(status);
+  absl::StatusOr<FindingStore> store = FindingStore::Open(out);
+  const size_t kept = store.ok() ? store->occurrences().size() : 0;
+  std::fprintf(stderr, "openrace: %s; no findings were lost: %zu written to %s\n",
+               std::string(status.message()).c_str(), kept, out.c_str());
+  return kExitUsage;
+}
+
+void SweepBeforeRun(const std::string& dir) {
+  SweepLeftSandboxes(dir, [](const std::string& line) {
+    std::fprintf(stderr, "openrace: %s\n", line.c_str());
+  });
 }
 
 absl::StatusOr<absl::optional<Signature>> ParseSignatureFlag(

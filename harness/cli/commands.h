@@ -4,9 +4,11 @@
 // flag and value checked). Each returns the process exit status: 0 ran and
 // found nothing, 1 found or reproduced a failure, 2 bad usage, bad input or
 // an unusable environment (after printing one line that says why). 130:
-// interrupted (Ctrl-C, SIGTERM) before the end; main returns it for the
-// commands that run scenarios (InterruptMeansIncomplete), whatever they
-// found by then, so a script never reads a cut-short run as a clean one.
+// interrupted (SIGINT, SIGTERM or SIGHUP) before the end; main returns it
+// for the commands that run scenarios (InterruptMeansIncomplete), whatever
+// they found by then, so a script never reads a cut-short run as a clean
+// one. A second interrupt ends the process at once, with 130 too, after
+// removing its sandbox.
 
 #ifndef OPENRACE_HARNESS_CLI_COMMANDS_H_
 #define OPENRACE_HARNESS_CLI_COMMANDS_H_
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "harness/base/platform.h"
 #include "harness/campaign/campaign.h"
 #include "harness/judge/oracle.h"
 
@@ -23,7 +26,7 @@ namespace openrace {
 inline constexpr int kExitClean = 0;
 inline constexpr int kExitFound = 1;
 inline constexpr int kExitUsage = 2;
-inline constexpr int kExitInterrupted = 130;
+inline constexpr int kExitInterrupted = kInterruptExitStatus;  // 130
 
 struct RunCommand {
   CampaignOptions campaign;
@@ -149,6 +152,14 @@ int RunCorpusAdd(const CorpusAddCommand& command);
 
 // Prints `status` as the one line that explains an exit 2.
 int UsageError(const absl::Status& status);
+// The same for an error that stopped a run writing findings to `out`; an
+// environment error (outcome.h: no space, no descriptors) also says that
+// the findings already written are kept, and how many there are.
+int RunError(const absl::Status& status, const std::string& out);
+
+// Removes the sandboxes killed runs left in `dir` and says how many on
+// stderr (campaign.h: SweepLeftSandboxes); before a command makes its own.
+void SweepBeforeRun(const std::string& dir);
 
 // The --signature flag: empty gives nullopt; a malformed one an error that
 // shows what a signature looks like.

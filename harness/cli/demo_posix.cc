@@ -1,8 +1,12 @@
-// demo_posix.cc — demo.h on Linux: fork, preload the emulator, exec.
+// demo_posix.cc — demo.h on Linux: fork, preload the emulator, exec, and
+// pass interrupts on to the child.
 
 #if !defined(_WIN32)
 
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,11 +16,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/demo.h"
 #include "harness/cli/emulated_replay.h"
 #include "harness/base/file_util.h"
+#include "harness/base/platform.h"
+#include "harness/base/process.h"
 
 namespace openrace {
 namespace {
@@ -32,7 +41,33 @@ std::string Flag(absl::string_view name, absl::Duration d) {
   return absl::StrCat("--", name, "=", absl::FormatDuration(d));
 }
 
+// $TMPDIR, or /tmp.
+std::string TempDir() {
+  const char* tmp = getenv("TMPDIR");
+  return tmp != nullptr && *tmp == '/' ? tmp : "/tmp";
+}
+
+constexpr char kDemoDirsVariable[] = "OPENRACE_DEMO_DIRS";
+
+void RemoveEmptyDirectories(const std::vector<std::string>& dirs) {
+  for (const std::string& dir : dirs) rmdir(dir.c_str());
+}
+
 }  // namespace
+
+DemoDirectories::DemoDirectories() {
+  const char* dirs = getenv(kDemoDirsVariable);
+  if (dirs == nullptr || *dirs == '\0') return;
+  dirs_ = absl::StrSplit(dirs, '\n', absl::SkipEmpty());
+  const std::vector<std::string> copy = dirs_;
+  emergency_ = std::make_unique<EmergencyCleanup>(
+      [copy] { RemoveEmptyDirectories(copy); });
+}
+
+DemoDirectories::~DemoDirectories() {
+  emergency_.reset();
+  RemoveEmptyDirectories(dirs_);
+}
 
 int RunDemo(const CampaignOptions& options) {
   const std::string library = FindEmulatorLibrary("");
@@ -45,9 +80,10 @@ int RunDemo(const CampaignOptions& options) {
   std::string dir = options.dir;
   bool made_dir = false;
   if (dir.empty()) {
-    char pattern[] = "/tmp/openrace-demo-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
-      return UsageError(absl::InternalError("cannot make a demo directory in /tmp"));
+    std::string pattern = TempDir() + "/openrace-demo-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return UsageError(absl::InternalError(
+          absl::StrCat("cannot make a demo directory in ", TempDir())));
     }
     dir = pattern;
     made_dir = true;
@@ -58,9 +94,10 @@ int RunDemo(const CampaignOptions& options) {
   std::string control = options.control_dir;
   bool made_control = false;
   if (control.empty()) {
-    char pattern[] = "/tmp/openrace-demo-control-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
-      return UsageError(absl::InternalError("cannot make a demo directory in /tmp"));
+    std::string pattern = TempDir() + "/openrace-demo-control-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return UsageError(absl::InternalError(
+          absl::StrCat("cannot make a demo directory in ", TempDir())));
     }
     control = pattern;
     made_control = true;
@@ -94,9 +131,22 @@ int RunDemo(const CampaignOptions& options) {
   }
   if (!options.minimize) args.push_back("--nominimize");
 
+  std::vector<std::string> made;
+  if (made_dir) made.push_back(dir);
+  if (made_control) made.push_back(control);
+  const std::string made_list = absl::StrJoin(made, "\n");
+
+  const pid_t parent = getpid();
   const pid_t child = fork();
   if (child < 0) return UsageError(absl::InternalError("fork failed"));
   if (child == 0) {
+    // Its own process group: a terminal's Ctrl-C reaches the parent only,
+    // which passes it on once (both at once would be a second interrupt).
+    setpgid(0, 0);
+    // Killed with the parent, it gets an interrupt and cleans up.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(kExitInterrupted);
+    setenv(kDemoDirsVariable, made_list.c_str(), 1);
     setenv("LD_PRELOAD", library.c_str(), 1);
     setenv("OPENRACE_EMULATOR_ROOT", dir.c_str(), 1);
     setenv("OPENRACE_EMULATOR_P", probability.c_str(), 1);
@@ -110,12 +160,30 @@ int RunDemo(const CampaignOptions& options) {
     std::perror("openrace demo: exec");
     _exit(kExitUsage);
   }
+  // A second interrupt ends this process at once: the child gets it too,
+  // which makes it remove its sandbox and end; it is given a moment.
+  EmergencyCleanup stop_child([child, made] {
+    StopChildrenNow({child}, absl::Seconds(3));
+    RemoveEmptyDirectories(made);
+  });
   int status = 0;
-  while (waitpid(child, &status, 0) < 0) {
+  bool passed_on = false;
+  for (;;) {
+    const pid_t done = waitpid(child, &status, WNOHANG);
+    if (done == child) break;
+    if (done < 0 && errno != EINTR) {
+      status = 0;
+      break;
+    }
+    if (InterruptRequested() && !passed_on) {
+      kill(child, SIGTERM);
+      passed_on = true;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
   }
-  if (made_dir) rmdir(dir.c_str());
-  if (made_control) rmdir(control.c_str());
+  RemoveEmptyDirectories(made);
   if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status) && passed_on) return kExitInterrupted;
   return kExitUsage;
 }
 

@@ -16,6 +16,9 @@ int RunDemo(const CampaignOptions&) {
       "--dir DIR"));
 }
 
+DemoDirectories::DemoDirectories() = default;
+DemoDirectories::~DemoDirectories() = default;
+
 }  // namespace openrace
 
 #endif  // defined(_WIN32)

@@ -109,10 +109,17 @@ absl::StatusOr<std::vector<BisectRow>> Bisect(const Scenario& scenario,
                                              options.confidence,
                                              options.max_rounds)));
 
+  // An environment error (outcome.h) ends the bisection: no variation
+  // after it could be judged either.
+  absl::Status environment;
   auto measure = [&](Prober& prober, const std::string& name,
                      const Scenario& s) {
-    if (InterruptRequested()) return;
+    if (InterruptRequested() || !environment.ok()) return;
     absl::StatusOr<TrialResult> trial = prober.RunMatching(s, match, rounds, 0);
+    if (IsEnvironmentError(trial.status())) {
+      environment = trial.status();
+      return;
+    }
     if (!trial.ok()) {
       log(absl::StrCat("skipped: ", name, ": ", trial.status().message()));
       return;
@@ -123,6 +130,7 @@ absl::StatusOr<std::vector<BisectRow>> Bisect(const Scenario& scenario,
   for (size_t i = 1; i < variations.size(); ++i) {
     measure(main, variations[i].name, variations[i].scenario);
   }
+  if (!environment.ok()) return environment;
   return rows;
 }
 

@@ -57,6 +57,8 @@ class Minimizer {
         absl::StatusOr<TrialResult> trial =
             prober_.Run(candidate.scenario, signature_, rounds, 1);
         if (!trial.ok()) {
+          // No space, no descriptors: nothing more can be judged here.
+          if (IsEnvironmentError(trial.status())) return trial.status();
           // A candidate that cannot even be set up does not reproduce.
           Log(absl::StrCat("skipped: ", candidate.step, ": ",
                            trial.status().message()));
@@ -73,6 +75,9 @@ class Minimizer {
         // that overlaps them only when the scheduler happens to.
         absl::StatusOr<Rate> candidate_rate =
             MeasureRate(candidate.scenario, &result);
+        if (IsEnvironmentError(candidate_rate.status())) {
+          return candidate_rate.status();
+        }
         if (!candidate_rate.ok()) {
           // Reproduced once, too rarely to measure: its single failure.
           candidate_rate = Rate{1.0 / trial->rounds,

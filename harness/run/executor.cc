@@ -80,6 +80,7 @@
 #include "absl/time/clock.h"
 #include "harness/base/platform.h"
 #include "harness/run/tree_restore.h"
+#include "harness/scenario/scenario_text.h"
 
 namespace openrace {
 namespace {
@@ -294,6 +295,11 @@ absl::Status OpenShared(RunState& state) {
     NativeHandle opened = kNoHandle;
     const Outcome outcome = state.shared_calls[i]->Call(
         anchor ? *anchor : kNoHandle, kNoHandle, &opened);
+    if (IsEnvironmentStatus(outcome)) {
+      return EnvironmentErrorFor(
+          outcome, absl::StrCat("opening the shared handle ",
+                                state.shared_names[i]));
+    }
     if (!outcome.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("shared handle ", state.shared_names[i], ": ",
@@ -536,11 +542,15 @@ class RunDriver {
 
  private:
   absl::StatusOr<const PreparedCall*> Prepare(const Op& op);
+  // An EnvironmentError for the first call of `trace` whose outcome is an
+  // environment status; OK when there is none.
+  absl::Status EnvironmentFailure(const RoundTrace& trace) const;
   void StopThreads();
   void WatchdogMain();
   void CheckWorkers(int64_t now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::shared_ptr<RunState> state_;
+  const Scenario* scenario_ = nullptr;  // set by Plan
   Sandbox& sandbox_;
   const uint32_t batch_;
   const int64_t watchdog_ns_;
@@ -565,6 +575,7 @@ absl::StatusOr<const PreparedCall*> RunDriver::Prepare(const Op& op) {
 
 absl::Status RunDriver::Plan(const Scenario& scenario, uint64_t rounds) {
   RunState& state = *state_;
+  scenario_ = &scenario;
   state.sandbox = &sandbox_;
   state.tree = &scenario.tree;
   state.restore = PlanRestore(scenario);
@@ -749,6 +760,23 @@ void RunDriver::CheckWorkers(int64_t now) {
   }
 }
 
+absl::Status RunDriver::EnvironmentFailure(const RoundTrace& trace) const {
+  for (size_t t = 0; t < trace.records.size(); ++t) {
+    for (size_t i = 0; i < trace.records[t].size(); ++i) {
+      const OpRecord& record = trace.records[t][i];
+      if (!record.ran) continue;
+      for (const Outcome* outcome :
+           {&record.outcome, record.retry ? &*record.retry : nullptr}) {
+        if (outcome != nullptr && IsEnvironmentStatus(*outcome)) {
+          return EnvironmentErrorFor(*outcome,
+                                     PrintOp(scenario_->threads[t].ops[i]));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunDriver::RunRounds(
     absl::FunctionRef<bool(const RoundTrace&)> observer) {
   RunState& state = *state_;
@@ -779,6 +807,12 @@ absl::Status RunDriver::RunRounds(
       RoundTrace& trace = state.ring[observed % ring];
       trace.round = observed;
       trace.hang = state.slots[observed % ring].hang.load(std::memory_order_relaxed);
+      // The machine said no (outcome.h): the run stops, and the round never
+      // reaches the observer, so the oracle never judges it.
+      if (absl::Status s = EnvironmentFailure(trace); !s.ok()) {
+        state.stop.store(true, std::memory_order_seq_cst);
+        return s;
+      }
       if (!observer(trace) || InterruptRequested()) {
         state.stop.store(true, std::memory_order_seq_cst);
         return absl::OkStatus();

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "harness/run/backend.h"
 #include "harness/testing/test_util.h"
@@ -392,6 +393,56 @@ TEST(ExecutorHangTest, ACallThatIgnoresInterruptsIsAbandoned) {
   while (!g_deaf_call_returned.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+}
+
+// A backend whose calls succeed until the disk "fills": from the third
+// call on they answer ENOSPC.
+class FillingCall final : public PreparedCall {
+ public:
+  explicit FillingCall(std::atomic<int>* calls) : calls_(calls) {}
+  Outcome Call(NativeHandle, NativeHandle, NativeHandle*) const override {
+    if (calls_->fetch_add(1) < 2) return Outcome{};
+    return Outcome{StatusClass::kOther, ENOSPC, NativeKind::kErrno};
+  }
+  std::string Describe() const override { return "filling()"; }
+
+ private:
+  std::atomic<int>* calls_;
+};
+
+class FillingBackend final : public Backend {
+ public:
+  absl::string_view name() const override { return "filling"; }
+  absl::StatusOr<std::unique_ptr<PreparedCall>> Prepare(
+      const Op&, absl::string_view) const override {
+    return std::make_unique<FillingCall>(&calls_);
+  }
+  void Close(NativeHandle) const override {}
+
+ private:
+  mutable std::atomic<int> calls_{0};
+};
+
+TEST(ExecutorEnvironmentTest, AFullDiskStopsTheRunBeforeTheRoundIsObserved) {
+  ScratchDir parent;
+  auto sandbox = Sandbox::Create(parent.path());
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  Scenario scenario;
+  scenario.threads = {ThreadProgram{{Open(Cwd("a"), "", Disposition::kCreate)}}};
+  const FillingBackend backend;
+  Executor executor(backend, ExecutorOptions{});
+  int observed = 0;
+  const absl::Status status = executor.Run(scenario, **sandbox, 10, [&](const RoundTrace&) {
+    ++observed;
+    return true;
+  });
+  // Rounds 1 and 2 succeeded; round 3 answered ENOSPC and was not handed
+  // on (the oracle would have judged it).
+  EXPECT_EQ(observed, 2);
+  EXPECT_TRUE(IsEnvironmentError(status)) << status;
+  EXPECT_TRUE(absl::StartsWith(status.message(),
+                               "the file system under test is full (ENOSPC on open cwd:a"))
+      << status;
 }
 
 }  // namespace

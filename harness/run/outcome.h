@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
 
@@ -65,6 +66,46 @@ std::string OutcomeName(const Outcome& outcome);
 // as the platform spells it ("ENOENT", "0xC0000034", "87"), or the class
 // name when there is no native code ("hang").
 std::string OutcomeHistogramKey(const Outcome& outcome);
+
+// Environment statuses: the machine said no, not the file system under
+// test — no space (ENOSPC, EDQUOT; STATUS_DISK_FULL, ERROR_DISK_FULL...),
+// no descriptors (EMFILE, ENFILE; STATUS_TOO_MANY_OPENED_FILES,
+// ERROR_TOO_MANY_OPEN_FILES), no memory or kernel resources (ENOMEM;
+// STATUS_INSUFFICIENT_RESOURCES, ERROR_NOT_ENOUGH_MEMORY...). They are
+// never findings: the executor stops a run at the first one, before the
+// round reaches the oracle, with an EnvironmentError that names the cause
+// and the call, and the command exits 2 with that line, keeping every
+// finding already written.
+enum class EnvironmentCause : uint8_t {
+  kNone,
+  kNoSpace,        // the file system under test is full
+  kQuota,          // a disk quota is exhausted
+  kProcessFiles,   // this process is out of descriptors (EMFILE)
+  kSystemFiles,    // the system is out of descriptors (ENFILE)
+  kMemory,         // the system is out of memory or kernel resources
+};
+EnvironmentCause EnvironmentCauseOf(const Outcome& outcome);
+inline bool IsEnvironmentStatus(const Outcome& outcome) {
+  return EnvironmentCauseOf(outcome) != EnvironmentCause::kNone;
+}
+// The same for an errno that a harness call (not a scenario's) got, such
+// as building the tree.
+EnvironmentCause EnvironmentCauseOfErrno(int error);
+// "the file system under test is full", ...
+absl::string_view EnvironmentCauseText(EnvironmentCause cause);
+// The native code's name: "ENOSPC", "STATUS_DISK_FULL", "ERROR_DISK_FULL";
+// the number when it has none.
+std::string NativeCodeName(const Outcome& outcome);
+
+// An error that stops a run because of its environment (the message says
+// which and where: "the file system under test is full (ENOSPC on open
+// cwd:a)"). IsEnvironmentError tells it from other errors, so the stages
+// that skip a failed candidate (the minimizer) or log one and go on (the
+// bisector) pass it up instead.
+absl::Status EnvironmentError(absl::string_view message);
+bool IsEnvironmentError(const absl::Status& status);
+// EnvironmentError("<cause> (<code> on <what>)").
+absl::Status EnvironmentErrorFor(const Outcome& outcome, absl::string_view what);
 
 // How often each outcome was seen. A campaign sees a handful of distinct
 // outcomes, so a vector searched linearly is cheaper on the executor's hot

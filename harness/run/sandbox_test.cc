@@ -5,7 +5,10 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -14,6 +17,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "harness/run/backend.h"
 #include "harness/run/executor.h"
@@ -212,6 +216,185 @@ TEST_F(SandboxRunTest, IsRemovedAfterARunStoppedByAnInterrupt) {
   }
   EXPECT_EQ(rounds_seen, 3u);
   EXPECT_EQ(EntriesIn(parent_.path()), 0u);
+}
+
+// Lowers the soft limit on open descriptors for its lifetime.
+class DescriptorLimit {
+ public:
+  explicit DescriptorLimit(rlim_t limit) {
+    getrlimit(RLIMIT_NOFILE, &saved_);
+    struct rlimit lowered = saved_;
+    lowered.rlim_cur = limit;
+    ok_ = setrlimit(RLIMIT_NOFILE, &lowered) == 0;
+  }
+  ~DescriptorLimit() { setrlimit(RLIMIT_NOFILE, &saved_); }
+  bool ok() const { return ok_; }
+
+ private:
+  struct rlimit saved_;
+  bool ok_ = false;
+};
+
+// A chain of `depth` directories under `root`, each holding a file, made
+// one level at a time (one descriptor at a time).
+void MakeDeepTree(const std::string& root, int depth) {
+  int dir = open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(dir, 0);
+  for (int i = 0; i < depth; ++i) {
+    const int file = openat(dir, "f", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+    ASSERT_GE(file, 0) << "level " << i;
+    close(file);
+    ASSERT_EQ(mkdirat(dir, "d", 0755), 0) << "level " << i;
+    const int next = openat(dir, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(next, 0) << "level " << i;
+    close(dir);
+    dir = next;
+  }
+  close(dir);
+}
+
+TEST(SandboxRemovalTest, ADeepTreeIsRemovedWithFewDescriptors) {
+  ScratchDir parent;
+  auto sandbox = Sandbox::Create(parent.path());
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  MakeDeepTree((*sandbox)->root(), 1100);
+  {
+    // Recursion with a descriptor per level would need 1,100.
+    DescriptorLimit limit(64);
+    ASSERT_TRUE(limit.ok());
+    const absl::Status removed = (*sandbox)->Remove();
+    EXPECT_TRUE(removed.ok()) << removed;
+  }
+  EXPECT_EQ(EntriesIn(parent.path()), 0u);
+}
+
+TEST(SandboxRemovalTest, ClearEmptiesADeepTreeWithFewDescriptors) {
+  ScratchDir parent;
+  auto sandbox = Sandbox::Create(parent.path());
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  MakeDeepTree((*sandbox)->root(), 1100);
+  {
+    DescriptorLimit limit(64);
+    ASSERT_TRUE(limit.ok());
+    const absl::Status cleared = (*sandbox)->Clear();
+    EXPECT_TRUE(cleared.ok()) << cleared;
+  }
+  EXPECT_EQ(EntriesIn((*sandbox)->root()), 0u);
+}
+
+TEST(SandboxRemovalTest, AFailedRemovalIsReported) {
+  if (geteuid() == 0) {
+    GTEST_SKIP() << "running as root, which may remove from any directory";
+  }
+  ScratchDir parent;
+  auto sandbox = Sandbox::Create(parent.path());
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  const std::string locked = (*sandbox)->root() + "/locked";
+  ASSERT_EQ(mkdir(locked.c_str(), 0755), 0);
+  ASSERT_TRUE(std::ofstream(locked + "/f").good());
+  ASSERT_EQ(chmod(locked.c_str(), 0555), 0);
+  const absl::Status removed = (*sandbox)->Remove();
+  chmod(locked.c_str(), 0755);
+  EXPECT_FALSE(removed.ok());
+  EXPECT_TRUE(absl::StrContains(removed.message(), "locked/f")) << removed;
+}
+
+TEST(SandboxRemovalTest, TheEmergencyCleanupRemovesTheSandbox) {
+  ScratchDir parent;
+  auto sandbox = Sandbox::Create(parent.path());
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  ASSERT_TRUE((*sandbox)->Build({Dir("a"), Dir("a/b"), File("a/b/c")}).ok());
+  // What a second interrupt runs before the process ends.
+  RunEmergencyCleanups();
+  EXPECT_EQ(EntriesIn(parent.path()), 0u);
+  EXPECT_TRUE((*sandbox)->Remove().ok());
+}
+
+TEST(SandboxNameTest, OnlyTheExactPatternNamesAnOwner) {
+  EXPECT_EQ(SandboxOwnerPid("openrace-123-0a9fbc"), 123);
+  EXPECT_EQ(SandboxOwnerPid("openrace-4194304-000000"), 4194304);
+  for (const char* name :
+       {"openrace-123-0A9FBC", "openrace-123-0a9fb", "openrace-123-0a9fbcd",
+        "openrace--0a9fbc", "openrace-x12-0a9fbc", "openrace-0-0a9fbc",
+        "openrace-123-0a9fbg", "openrace-123_0a9fbc", "xopenrace-123-0a9fbc",
+        "openrace-12345678901-0a9fbc", "openrace-test-0a9fbc",
+        "openrace-demo-control-0a9fbc", "openrace-123-0a9fbc/"}) {
+    EXPECT_FALSE(SandboxOwnerPid(name).has_value()) << name;
+  }
+}
+
+// The pid of a process that has ended (and been reaped).
+pid_t DeadPid() {
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return child;
+}
+
+class SweepTest : public ::testing::Test {
+ protected:
+  std::string Make(const std::string& name) {
+    const std::string path = parent_.path() + "/" + name;
+    EXPECT_EQ(mkdir(path.c_str(), 0700), 0) << path;
+    EXPECT_EQ(mkdir((path + "/sub").c_str(), 0700), 0) << path;
+    EXPECT_TRUE(std::ofstream(path + "/sub/file").good());
+    return path;
+  }
+  ScratchDir parent_;
+  ScratchDir outside_;
+};
+
+TEST_F(SweepTest, RemovesOnlyTheSandboxesOfProcessesThatAreGone) {
+  const pid_t dead = DeadPid();
+  const std::string stale = Make(absl::StrFormat("openrace-%d-00beef", dead));
+  const std::string stale2 = Make(absl::StrFormat("openrace-%d-abc123", dead));
+  const std::string mine = Make(absl::StrFormat("openrace-%d-00beef", getpid()));
+  const std::string init = Make("openrace-1-00beef");  // pid 1 runs
+  const std::string upper = Make(absl::StrFormat("openrace-%d-00BEEF", dead));
+  const std::string other = Make(absl::StrFormat("openrace-%d-00beef-x", dead));
+  // A link with a sandbox's name, to a directory outside: never entered.
+  ASSERT_TRUE(std::ofstream(outside_.path() + "/keep").good());
+  const std::string link = parent_.path() + absl::StrFormat("/openrace-%d-0000aa", dead);
+  ASSERT_EQ(symlink(outside_.path().c_str(), link.c_str()), 0);
+
+  absl::StatusOr<SweepResult> swept = SweepStaleSandboxes(parent_.path());
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(swept->removed, 2u);
+  EXPECT_TRUE(swept->failures.empty());
+  EXPECT_FALSE(Exists(stale));
+  EXPECT_FALSE(Exists(stale2));
+  for (const std::string& kept : {mine, init, upper, other, link}) {
+    EXPECT_TRUE(Exists(kept)) << kept;
+  }
+  EXPECT_TRUE(Exists(outside_.path() + "/keep"));
+}
+
+TEST_F(SweepTest, ASandboxLockedByALiveProcessIsKept) {
+  // Its owner's pid means nothing here (another pid namespace), but it
+  // holds its sandbox locked, as Sandbox::Create does.
+  const std::string path = Make(absl::StrFormat("openrace-%d-00beef", DeadPid()));
+  const int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
+  absl::StatusOr<SweepResult> swept = SweepStaleSandboxes(parent_.path());
+  close(fd);
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(swept->removed, 0u);
+  EXPECT_TRUE(Exists(path + "/sub/file"));
+}
+
+TEST_F(SweepTest, ALiveSandboxOfThisProcessIsKept) {
+  auto sandbox = Sandbox::Create(parent_.path());
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  absl::StatusOr<SweepResult> swept = SweepStaleSandboxes(parent_.path());
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(swept->removed, 0u);
+  EXPECT_TRUE(Exists((*sandbox)->root()));
+}
+
+TEST_F(SweepTest, AMissingParentIsAnError) {
+  EXPECT_FALSE(SweepStaleSandboxes(parent_.path() + "/missing").ok());
 }
 
 }  // namespace

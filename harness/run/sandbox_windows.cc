@@ -22,6 +22,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "harness/base/internal/windows_util.h"
+#include "harness/base/process.h"
+#include "harness/run/outcome.h"
 #include "harness/run/sandbox.h"
 
 namespace openrace {
@@ -32,6 +34,10 @@ using internal::ToWide;
 using internal::Win32ErrorText;
 
 absl::Status Win32Error(absl::string_view what, DWORD error) {
+  // No space, no handles: the environment, said as such (outcome.h).
+  const Outcome outcome{StatusClass::kOther, static_cast<int64_t>(error),
+                        NativeKind::kWin32Error};
+  if (IsEnvironmentStatus(outcome)) return EnvironmentErrorFor(outcome, what);
   return absl::Status(error == ERROR_FILE_NOT_FOUND ||
                               error == ERROR_PATH_NOT_FOUND
                           ? absl::StatusCode::kNotFound
@@ -183,15 +189,83 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(
     RemoveDirectoryW(ToWide(root).c_str());
     return error;
   }
-  return std::unique_ptr<Sandbox>(new Sandbox(std::move(root), previous_cwd));
+  std::unique_ptr<Sandbox> sandbox(new Sandbox(std::move(root), previous_cwd));
+  // A second Ctrl-C ends the process without unwinding; the sandbox goes
+  // first (the current directory is left for the process's end to free).
+  const std::wstring verbatim = Verbatim(sandbox->root_);
+  sandbox->emergency_ = std::make_unique<EmergencyCleanup>([verbatim] {
+    if (RemoveContents(verbatim).ok()) {
+      RemoveEntry(verbatim, FILE_ATTRIBUTE_DIRECTORY);
+    }
+  });
+  return sandbox;
 }
 
 Sandbox::~Sandbox() {
-  // Best effort: a destructor has no one to report to, and the sandbox's
-  // name says who made it if something is left behind. The current
-  // directory must move out first: Windows keeps it open.
+  // A destructor has no one to report to: Remove() is the way to learn
+  // whether the removal worked, and the sandbox's name says who made it
+  // if something is left behind.
+  if (!removed_) (void)Remove();
+}
+
+absl::Status Sandbox::Remove() {
+  if (removed_) return absl::OkStatus();
+  removed_ = true;
+  // The current directory must move out first: Windows keeps it open.
   SetCurrentDirectoryW(ToWide(previous_cwd_).c_str());
-  if (Clear().ok()) RemoveEntry(Verbatim(root_), FILE_ATTRIBUTE_DIRECTORY);
+  absl::Status status = Clear();
+  if (status.ok()) {
+    if (const DWORD error =
+            RemoveEntry(Verbatim(root_), FILE_ATTRIBUTE_DIRECTORY);
+        error != ERROR_SUCCESS) {
+      status = Win32Error(absl::StrCat("remove ", root_), error);
+    }
+  }
+  emergency_.reset();
+  return status;
+}
+
+absl::StatusOr<SweepResult> SweepStaleSandboxes(absl::string_view parent_dir) {
+  SweepResult result;
+  absl::StatusOr<std::string> parent = FullPath(std::string(parent_dir));
+  if (!parent.ok()) return parent.status();
+  const std::string base =
+      parent->back() == '\\' ? parent->substr(0, parent->size() - 1) : *parent;
+  WIN32_FIND_DATAW data;
+  HANDLE find = FindFirstFileExW(Verbatim(base + "\\*").c_str(), FindExInfoBasic,
+                                 &data, FindExSearchNameMatch, nullptr, 0);
+  if (find == INVALID_HANDLE_VALUE) {
+    return Win32Error(absl::StrCat("list ", base), GetLastError());
+  }
+  std::vector<std::string> stale;
+  do {
+    const std::string name = FromWide(data.cFileName);
+    const absl::optional<int64_t> pid = SandboxOwnerPid(name);
+    // A directory, never a reparse point (a junction, a link).
+    if (!pid || !(data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ||
+        (data.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ||
+        *pid == CurrentProcessId() || ProcessAlive(*pid)) {
+      continue;
+    }
+    stale.push_back(name);
+  } while (FindNextFileW(find, &data));
+  FindClose(find);
+  for (const std::string& name : stale) {
+    const std::string path = absl::StrCat(base, "\\", name);
+    absl::Status status = RemoveContents(Verbatim(path));
+    if (status.ok()) {
+      if (const DWORD error = RemoveEntry(Verbatim(path), FILE_ATTRIBUTE_DIRECTORY);
+          error != ERROR_SUCCESS) {
+        status = Win32Error(absl::StrCat("remove ", path), error);
+      }
+    }
+    if (status.ok()) {
+      ++result.removed;
+    } else {
+      result.failures.push_back(std::string(status.message()));
+    }
+  }
+  return result;
 }
 
 absl::Status Sandbox::Clear() { return RemoveContents(Verbatim(root_)); }

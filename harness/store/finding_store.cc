@@ -173,8 +173,12 @@ absl::Status FindingStore::ResetOwnOccurrences(
   return absl::OkStatus();
 }
 
+uint64_t FindingStore::MinimizerCrashes(const Signature& signature) const {
+  return ReadCount(DirectoryOf(signature) + "/crashes");
+}
+
 std::vector<std::string> FindingStore::ReleaseClaims(const std::string& out_dir,
-                                                     int64_t pid) {
+                                                     int64_t pid, Release why) {
   std::vector<std::string> released;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(out_dir, ec)) {
@@ -188,6 +192,15 @@ std::vector<std::string> FindingStore::ReleaseClaims(const std::string& out_dir,
         absl::SimpleAtoi(absl::StripAsciiWhitespace(*owner), &owner_pid) &&
         owner_pid != pid) {
       continue;
+    }
+    if (why == Release::kHolderCrashed) {
+      // Counted before the claim goes, so no taker sees the claim free and
+      // the count short.
+      const uint64_t crashes = ReadCount(dir + "/crashes");
+      if (!WriteFileAtomically(dir + "/crashes", absl::StrCat(crashes + 1, "\n"))
+               .ok()) {
+        continue;  // the claim stays; the next resume releases it
+      }
     }
     std::filesystem::remove(dir + "/claim", ec);
     if (!ec) released.push_back(name);

@@ -18,8 +18,15 @@
 //   claim                 made with O_EXCL by the one writer that minimizes
 //                         the finding (its pid inside); the others only count
 //   done                  written when that writer has finished with it
+//   crashes               how many writers died while they held the claim
+//                         (a number; absent: none)
 // A claim whose owner died without `done` is released (ReleaseClaims) and
-// taken over by the next worker, which minimizes the finding again.
+// taken over by the next worker, which minimizes the finding again. Only a
+// holder that died on its own (a crash, a hang, a memory blow-up) adds to
+// `crashes`: one stopped from outside (its supervisor killed, an
+// interrupt) did nothing wrong, and the finding is resumed however often
+// that happens. The campaign gives a finding up after two crashes
+// (kMaxMinimizerCrashes).
 
 #ifndef OPENRACE_HARNESS_STORE_FINDING_STORE_H_
 #define OPENRACE_HARNESS_STORE_FINDING_STORE_H_
@@ -37,6 +44,9 @@
 #include "harness/report/report.h"
 
 namespace openrace {
+
+// A finding whose minimization crashed its writer this often is given up.
+inline constexpr uint64_t kMaxMinimizerCrashes = 2;
 
 class FindingStore {
  public:
@@ -85,9 +95,13 @@ class FindingStore {
     return own_;
   }
   // Removes the claims of unfinished findings in `out_dir` held by `pid`
-  // (every claim when `pid` is 0); returns the signatures released.
+  // (every claim when `pid` is 0); returns the signatures released. With
+  // kHolderCrashed each released finding's `crashes` goes up by one.
+  enum class Release { kHolderCrashed, kHolderStopped };
   static std::vector<std::string> ReleaseClaims(const std::string& out_dir,
-                                                int64_t pid);
+                                                int64_t pid, Release why);
+  // The finding's `crashes` count (0 when there is none).
+  uint64_t MinimizerCrashes(const Signature& signature) const;
 
   uint64_t Occurrences(const Signature& signature) const;
   const std::map<std::string, uint64_t>& occurrences() const {

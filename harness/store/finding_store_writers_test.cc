@@ -51,17 +51,43 @@ TEST_F(WritersTest, OnlyTheFirstClaimWinsUntilItIsReleased) {
   EXPECT_EQ(ClaimOf(a), FindingStore::Claim::kTaken);
 
   // A claim held by another pid stays; ours (the claimant) is released.
-  EXPECT_TRUE(FindingStore::ReleaseClaims(out_, CurrentProcessId() + 1).empty());
-  ASSERT_EQ(FindingStore::ReleaseClaims(out_, CurrentProcessId()).size(), 1u);
+  EXPECT_TRUE(FindingStore::ReleaseClaims(out_, CurrentProcessId() + 1,
+                                          FindingStore::Release::kHolderStopped)
+                  .empty());
+  ASSERT_EQ(FindingStore::ReleaseClaims(out_, CurrentProcessId(),
+                                        FindingStore::Release::kHolderStopped)
+                .size(),
+            1u);
   ASSERT_TRUE(WriteFileAtomically(a.DirectoryOf(signature_) + "/found.scn",
                                   "openrace-scenario 1\n").ok());
   EXPECT_EQ(ClaimOf(b), FindingStore::Claim::kTakeOver);
 
   // Once done, nobody claims it again, and a release leaves it alone.
   ASSERT_TRUE(b.MarkDone(signature_, "minimized").ok());
-  EXPECT_TRUE(FindingStore::ReleaseClaims(out_, 0).empty());
+  EXPECT_TRUE(
+      FindingStore::ReleaseClaims(out_, 0, FindingStore::Release::kHolderCrashed)
+          .empty());
+  EXPECT_EQ(b.MinimizerCrashes(signature_), 0u);
   std::filesystem::remove(a.DirectoryOf(signature_) + "/claim");
   EXPECT_EQ(ClaimOf(a), FindingStore::Claim::kTaken);
+}
+
+TEST_F(WritersTest, OnlyAHolderThatCrashedCountsAgainstTheFinding) {
+  FindingStore a = Open("shard-0");
+  const auto release = [&](FindingStore::Release why) {
+    EXPECT_EQ(ClaimOf(a), FindingStore::Claim::kNew);
+    EXPECT_EQ(FindingStore::ReleaseClaims(out_, 0, why).size(), 1u);
+  };
+  // Stopped from outside (a killed supervisor), any number of times.
+  release(FindingStore::Release::kHolderStopped);
+  release(FindingStore::Release::kHolderStopped);
+  release(FindingStore::Release::kHolderStopped);
+  EXPECT_EQ(a.MinimizerCrashes(signature_), 0u);
+  release(FindingStore::Release::kHolderCrashed);
+  EXPECT_EQ(a.MinimizerCrashes(signature_), 1u);
+  release(FindingStore::Release::kHolderStopped);
+  release(FindingStore::Release::kHolderCrashed);
+  EXPECT_EQ(a.MinimizerCrashes(signature_), kMaxMinimizerCrashes);
 }
 
 TEST_F(WritersTest, CountsOfEveryWriterAddUp) {

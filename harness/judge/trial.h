@@ -15,6 +15,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "harness/run/backend.h"
 #include "harness/run/executor.h"
@@ -37,6 +38,14 @@ struct TrialResult {
   // The trace of the first matching round, for the timeline picture
   // (timeline.h). Left empty by probers that run nothing real.
   RoundTrace first_trace;
+  // The traces of the first kKeptTraces matching rounds (the first one
+  // included), with the first finding of each that matched: what the
+  // minimizer reads the interleaving a failure needs from (pin.h).
+  static constexpr size_t kKeptTraces = 32;
+  std::vector<RoundTrace> traces;
+  std::vector<Finding> trace_findings;  // parallel to `traces`
+  // The prober's deadline passed before max_rounds or stop_after did.
+  bool cut_short = false;
 };
 
 // Which findings a trial counts, for RunMatching.
@@ -82,11 +91,17 @@ class RealProber : public Prober {
                                           uint64_t max_rounds,
                                           uint64_t stop_after) override;
 
+  // From now on every trial stops after the round in progress when the
+  // clock (absl::Now) passes `deadline`, and says so (cut_short): the
+  // campaign's time budget. InfiniteFuture (the default): no deadline.
+  void set_deadline(absl::Time deadline) { deadline_ = deadline; }
+
  private:
   const Backend& backend_;
   Sandbox& sandbox_;
   Semantics semantics_;
   ExecutorOptions options_;
+  absl::Time deadline_ = absl::InfiniteFuture();
 };
 
 // Rounds run by every RealProber of this process so far: a campaign worker's

@@ -101,8 +101,8 @@ void AppendJson(JsonWriter& json, const std::string& file,
       const Op& op = scenario.threads[t].ops[i];
       if (op.kind == OpKind::kBarrier) continue;
       json.BeginObject();
-      json.Key("thread").Number(static_cast<uint64_t>(t));
-      json.Key("op").Number(static_cast<uint64_t>(i));
+      json.Key("thread").Number(static_cast<uint64_t>(t + 1));
+      json.Key("op").Number(static_cast<uint64_t>(i + 1));
       json.Key("call").String(PrintOp(op));
       json.Key("outcomes").BeginObject();
       for (const auto& [name, n] : r.ops[t][i].outcomes) json.Key(name).Number(n);

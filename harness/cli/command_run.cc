@@ -50,6 +50,12 @@ std::string SummaryJson(const CampaignOptions& options,
   json.Key("findings").BeginObject();
   for (const auto& [signature, n] : r.occurrences) json.Key(signature).Number(n);
   json.EndObject();
+  json.Key("new_variants").BeginArray();
+  for (const std::string& s : r.new_variants) json.String(s);
+  json.EndArray();
+  json.Key("variants").BeginObject();
+  for (const auto& [variant, finding] : r.variants) json.Key(variant).String(finding);
+  json.EndObject();
   json.EndObject();
   return json.Take();
 }
@@ -135,6 +141,11 @@ int RunRun(RunCommand command) {
                     signature.c_str(), is_new ? "new, " : "",
                     static_cast<unsigned long long>(n), out.c_str(),
                     signature.c_str());
+        for (const auto& [variant, finding] : result->variants) {
+          if (finding == signature) {
+            std::printf("    variant %s\n", variant.c_str());
+          }
+        }
       }
     }
   }

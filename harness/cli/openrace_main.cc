@@ -23,6 +23,7 @@
 #include "harness/campaign/campaign_state.h"
 #include "harness/cli/commands.h"
 #include "harness/base/platform.h"
+#include "harness/base/provenance.h"
 
 ABSL_FLAG(std::string, dir, "",
           "directory on the file system under test; openrace makes its "
@@ -416,6 +417,7 @@ int Dispatch(const std::vector<char*>& positional) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  openrace::SetCommandLine(argc, argv);  // for the findings' provenance
   absl::FlagsUsageConfig config;
   config.contains_help_flags = [](absl::string_view path) {
     return absl::StrContains(path, "openrace_main");

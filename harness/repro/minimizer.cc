@@ -25,7 +25,12 @@ class Minimizer {
   Minimizer(const Signature& signature, Prober& prober,
             const MinimizeOptions& options)
       : signature_(signature), prober_(prober), options_(options),
-        deadline_(std::min(Now() + options.budget, options.deadline)) {}
+        start_(Now()),
+        deadline_(std::min(start_ + options.budget, options.deadline)),
+        search_deadline_(deadline_ == absl::InfiniteFuture()
+                             ? deadline_
+                             : start_ + (deadline_ - start_) *
+                                            options.search_share) {}
 
   absl::StatusOr<MinimizeResult> Run(const Scenario& start) {
     MinimizeResult result;
@@ -55,13 +60,13 @@ class Minimizer {
     // running out of time halfway proves nothing.
     bool exhausted = false;
     size_t next = 0;
-    while (!OutOfTime()) {
+    while (!SearchOver()) {
       std::vector<Candidate> candidates = Simplifications(current);
       const uint64_t rounds = RoundsToDetect(
           rate * options_.rate_fraction, options_.confidence,
           options_.candidate_max_rounds);
       bool accepted = false;
-      for (size_t k = 0; k < candidates.size() && !OutOfTime(); ++k) {
+      for (size_t k = 0; k < candidates.size() && !SearchOver(); ++k) {
         const size_t index = (next + k) % candidates.size();
         Candidate& candidate = candidates[index];
         if (!seen_.insert(absl::HashOf(PrintScenario(candidate.scenario)))
@@ -87,7 +92,7 @@ class Minimizer {
         // that overlaps them only when the scheduler happens to.
         // With the budget spent, the trial that showed it is its measure.
         absl::StatusOr<Rate> candidate_rate =
-            OutOfTime() ? absl::FailedPreconditionError("no time to measure")
+            SearchOver() ? absl::FailedPreconditionError("no time to measure")
                         : MeasureRate(candidate.scenario, &result);
         Measurement candidate_measure = last_;
         if (!candidate_rate.ok()) {
@@ -115,7 +120,7 @@ class Minimizer {
         break;
       }
       if (!accepted) {
-        exhausted = !OutOfTime();
+        exhausted = !SearchOver();
         break;
       }
     }
@@ -166,6 +171,7 @@ class Minimizer {
     return options_.clock ? options_.clock() : absl::Now();
   }
   bool OutOfTime() const { return Now() >= deadline_; }
+  bool SearchOver() const { return Now() >= search_deadline_; }
 
   void Log(const std::string& line) {
     if (options_.log) options_.log(line);
@@ -280,7 +286,9 @@ class Minimizer {
   const Signature& signature_;
   Prober& prober_;
   const MinimizeOptions& options_;
+  const absl::Time start_;
   const absl::Time deadline_;
+  const absl::Time search_deadline_;
   absl::flat_hash_set<size_t> seen_;
   bool exact_only_ = false;
   Measurement last_;

@@ -26,7 +26,8 @@
 // with probability 0.99.
 //
 // The budget: the minimizer stops at min(now + budget, deadline) on its
-// clock. A trial already running is not cut by the minimizer (a
+// clock, and stops searching for simplifications after `search_share` of
+// that time, so that the final measurement and the pinning still fit. A trial already running is not cut by the minimizer (a
 // RealProber with a deadline cuts its own, trial.h); when the time runs out
 // the result is the best scenario so far, `one_minimal` false, with the
 // last rate measured for it — never an error, unless the first
@@ -60,6 +61,10 @@ struct MinimizeOptions {
   // The clock the budget is kept on; null: absl::Now. Tests inject one.
   std::function<absl::Time()> clock;
   bool pin = true;  // pin the interleaving after minimizing (pin.h)
+  // Of the time until the deadline, the share that the search for
+  // simplifications may use; the rest is kept for the final measurement
+  // and the pinning.
+  double search_share = 0.75;
   uint64_t measure_failures = 5;          // stop measuring a rate here...
   uint64_t measure_max_rounds = 200000;   // ...or here
   uint64_t candidate_max_rounds = 200000; // cap on rounds per candidate

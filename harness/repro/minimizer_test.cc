@@ -240,6 +240,7 @@ TEST(MinimizerTest, StopsWhenItsClockPassesTheDeadline) {
   options.clock = [&] { return now; };
   options.budget = absl::Minutes(5);
   options.deadline = absl::UnixEpoch() + absl::Seconds(6);  // the earlier
+  options.search_share = 1;  // no time kept for the final measurement
   absl::StatusOr<MinimizeResult> result =
       Minimize(*big, Seed(), prober, options);
   ASSERT_TRUE(result.ok()) << result.status();
@@ -250,6 +251,29 @@ TEST(MinimizerTest, StopsWhenItsClockPassesTheDeadline) {
   EXPECT_GT(result->rounds, 0u);  // the last rate measured, not a new one
   EXPECT_GT(result->failures, 0u);
   EXPECT_TRUE(FakeProber::HasBug(result->scenario));
+}
+
+// The search stops at its share of the budget; the final measurement gets
+// the rest.
+TEST(MinimizerTest, KeepsTimeForTheFinalMeasurement) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  absl::Time now = absl::UnixEpoch();
+  ClockedProber prober(0.05, &now);
+  MinimizeOptions options;
+  options.clock = [&] { return now; };
+  options.budget = absl::Seconds(8);
+  options.search_share = 0.5;
+  std::vector<std::string> log;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->one_minimal);
+  // Four trials of search (0 s to 4 s), then the final measurement at 4 s.
+  EXPECT_EQ(prober.trials, 5);
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.back().rfind("final: ", 0), 0u) << log.back();
 }
 
 TEST(MinimizerTest, ABudgetSpentBeforeTheFirstFailureGivesTheScenarioAsFound) {

@@ -71,6 +71,13 @@ class Prober {
                                                   FindingMatch match,
                                                   uint64_t max_rounds,
                                                   uint64_t stop_after);
+
+  // From now on every trial stops after the round in progress once the
+  // clock (absl::Now) passes `deadline`, and says so (cut_short): how the
+  // campaign and the minimizer keep a time budget. InfiniteFuture: none.
+  // The default ignores it (test fakes run no real time).
+  virtual void set_deadline(absl::Time deadline) { (void)deadline; }
+  virtual absl::Time deadline() const { return absl::InfiniteFuture(); }
 };
 
 // The real thing: the executor on a backend in a sandbox, judged by the
@@ -91,10 +98,8 @@ class RealProber : public Prober {
                                           uint64_t max_rounds,
                                           uint64_t stop_after) override;
 
-  // From now on every trial stops after the round in progress when the
-  // clock (absl::Now) passes `deadline`, and says so (cut_short): the
-  // campaign's time budget. InfiniteFuture (the default): no deadline.
-  void set_deadline(absl::Time deadline) { deadline_ = deadline; }
+  void set_deadline(absl::Time deadline) override { deadline_ = deadline; }
+  absl::Time deadline() const override { return deadline_; }
 
  private:
   const Backend& backend_;
@@ -128,6 +133,10 @@ class CurrentDirectoryProber : public Prober {
                                           FindingMatch match,
                                           uint64_t max_rounds,
                                           uint64_t stop_after) override;
+  void set_deadline(absl::Time deadline) override {
+    inner_.set_deadline(deadline);
+  }
+  absl::Time deadline() const override { return inner_.deadline(); }
 
  private:
   Prober& inner_;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "harness/base/json.h"
 #include "harness/base/json_reader.h"
 #include "harness/repro/stats.h"
@@ -116,6 +117,11 @@ void WriteRound(JsonWriter& json, const RoundTrace& trace, OpRef failing) {
   }
   json.EndArray();
   json.EndObject();
+}
+
+// A table cell's text: a '|' would end the cell, even inside backquotes.
+std::string EscapePipes(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"|", "\\|"}});
 }
 
 // "1-minimal", "partial" (the budget ran out first) or "no".
@@ -305,7 +311,8 @@ std::string ReportMarkdown(const FindingSummary& s) {
     for (const VariantSummary& v : s.variants) {
       absl::StrAppend(&md, "| `", v.signature, "` | ", v.occurrences, " | ",
                       v.scenario_index ? absl::StrCat(*v.scenario_index) : "-",
-                      " | `", v.failing_call, "` | ", v.file, " |\n");
+                      " | `", EscapePipes(v.failing_call), "` | ", v.file,
+                      " |\n");
     }
     md += "\n";
   }

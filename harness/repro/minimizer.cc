@@ -25,6 +25,7 @@ class Minimizer {
   Minimizer(const Signature& signature, Prober& prober,
             const MinimizeOptions& options)
       : signature_(signature), prober_(prober), options_(options),
+        outer_deadline_(prober.deadline()),
         start_(Now()),
         deadline_(std::min(start_ + options.budget, options.deadline)),
         search_deadline_(deadline_ == absl::InfiniteFuture()
@@ -32,7 +33,13 @@ class Minimizer {
                              : start_ + (deadline_ - start_) *
                                             options.search_share) {}
 
+  // The prober's deadline as it was, given back when the minimizer ends.
+  ~Minimizer() {
+    if (!options_.clock) prober_.set_deadline(outer_deadline_);
+  }
+
   absl::StatusOr<MinimizeResult> Run(const Scenario& start) {
+    TrialsUntil(search_deadline_);
     MinimizeResult result;
     Scenario current = start;
     seen_.insert(absl::HashOf(PrintScenario(current)));
@@ -135,6 +142,9 @@ class Minimizer {
     result.failures = current_measure.failures;
     result.rounds = current_measure.rounds;
     if (!OutOfTime()) {
+      // Half of what is left for the final measurement, half for the
+      // pinned scenario's.
+      TrialsUntil(options_.pin ? Now() + (deadline_ - Now()) / 2 : deadline_);
       absl::StatusOr<TrialResult> final_trial =
           Count(current, options_.final_max_rounds, options_.final_failures);
       if (!final_trial.ok()) return final_trial.status();
@@ -144,6 +154,7 @@ class Minimizer {
         result.rounds = final_trial->rounds;
       }
       KeepFailingRound(*final_trial, &result);
+      TrialsUntil(deadline_);
       if (options_.pin && !OutOfTime()) {
         Pin(*final_trial, current, &result);
       }
@@ -171,6 +182,11 @@ class Minimizer {
     return options_.clock ? options_.clock() : absl::Now();
   }
   bool OutOfTime() const { return Now() >= deadline_; }
+  // No trial runs past `until` (nor past the prober's own deadline); on
+  // the real clock only: an injected clock runs no real time.
+  void TrialsUntil(absl::Time until) {
+    if (!options_.clock) prober_.set_deadline(std::min(until, outer_deadline_));
+  }
   bool SearchOver() const { return Now() >= search_deadline_; }
 
   void Log(const std::string& line) {
@@ -286,6 +302,7 @@ class Minimizer {
   const Signature& signature_;
   Prober& prober_;
   const MinimizeOptions& options_;
+  const absl::Time outer_deadline_;
   const absl::Time start_;
   const absl::Time deadline_;
   const absl::Time search_deadline_;

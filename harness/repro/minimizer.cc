@@ -237,7 +237,13 @@ class Minimizer {
     }
     PinResult pin = PinInterleaving(current, failing, traces);
     if (!pin.changed) {
-      Log("pinned: the interleaving needs no barrier it does not have");
+      // Its barriers already pin what every failing round showed.
+      if (!pin.orderings.empty()) {
+        result->pinned = true;
+        result->orderings = std::move(pin.orderings);
+        Log("pinned already: its barriers order what every failing round "
+            "showed");
+      }
       return;
     }
     if (!seen_.insert(absl::HashOf(PrintScenario(pin.scenario))).second) return;

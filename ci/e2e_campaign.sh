@@ -82,8 +82,9 @@ for f in found.scn stats.json report.md repro.c timeline.svg; do
 done
 # The interleaving is pinned: the reopening thread waits at a barrier that
 # the holding thread reaches only after its open, right before the reopen.
+minimizer_log() { grep -E '^  (start|accepted|refused|pinned|not pinned|final|1-minimal|time budget)' "$work/stderr" >&2 || true; }
 grep -q '"pinned": true' "$finding/stats.json" ||
-  { grep -v '^ *"' "$finding/stats.json" | head -5; echo "FAIL: stats.json: not pinned" >&2; exit 1; }
+  { minimizer_log; echo "FAIL: stats.json: not pinned" >&2; exit 1; }
 awk '
   /^thread$/ { prev = ""; next }
   /^  open / { if (prev !~ /^  barrier [0-9]+$/) bad = 1; reopen = 1 }
@@ -91,7 +92,7 @@ awk '
     if (after !~ /^  barrier [0-9]+$/) bad = 1; prev = after; next }
   { prev = $0 }
   END { exit !(reopen && held && !bad) }' "$scn" ||
-  { echo "FAIL: minimized.scn does not pin the held open before the reopen" >&2; exit 1; }
+  { minimizer_log; echo "FAIL: minimized.scn does not pin the held open before the reopen" >&2; exit 1; }
 # Provenance: the emulator was loaded, and report.md says so at the top.
 grep -q '"emulator": true' "$finding/stats.json" && grep -q '"scenario_index": ' "$finding/stats.json" ||
   { echo "FAIL: stats.json lacks the provenance" >&2; exit 1; }

@@ -1,5 +1,6 @@
 #include "harness/repro/pin.h"
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -181,6 +182,9 @@ thread
         "(open cwd:src/foo.h)"}},
   };
 }
+
+// Test names and failures name the case, not its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class PinTest : public ::testing::TestWithParam<Case> {};
 

@@ -64,7 +64,7 @@ struct MinimizeOptions {
   // Of the time until the deadline, the share that the search for
   // simplifications may use; the rest is kept for the final measurement
   // and the pinning.
-  double search_share = 0.75;
+  double search_share = 0.8;
   uint64_t measure_failures = 5;          // stop measuring a rate here...
   uint64_t measure_max_rounds = 200000;   // ...or here
   uint64_t candidate_max_rounds = 200000; // cap on rounds per candidate

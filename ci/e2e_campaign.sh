@@ -2,10 +2,14 @@
 # End-to-end: a blind campaign finds the planted seed bug and shrinks it.
 #   ci/e2e_campaign.sh OPENRACE EMULATOR_LIB finds
 #       with the emulator at p = 0.01 rooted at the campaign directory, a
-#       campaign of at most 400 scenarios finds
-#       open-invalid_parameter-EINVAL-transient-cwd and minimizes it to two
-#       threads, one file, one held open and one reopen; its report.md is
-#       rebuilt byte for byte by `openrace report` (ci/e2e_report.sh).
+#       `run --time 200s` finds open-invalid_parameter-EINVAL-transient-cwd
+#       as its ONE finding, minimizes it to two threads, one file, one held
+#       open and one reopen, and pins the interleaving the bug needs (a
+#       barrier between the held open and the reopen); it ends within its
+#       budget; its report.md is rebuilt byte for byte by `openrace report`
+#       (ci/e2e_report.sh). Then a `run --time 30s` with the emulator failing
+#       relative opens through either anchor must end within 35 s with one
+#       finding, the other anchor's signature (when seen) a variant of it.
 #   ci/e2e_campaign.sh OPENRACE EMULATOR_LIB outside
 #       with the emulator loaded but rooted elsewhere, the same campaign
 #       (60 scenarios) finds nothing.
@@ -18,22 +22,24 @@ root="$work/dir"
 [ "$mode" = outside ] && root="$work/elsewhere"
 
 # Finding the bug takes a handful of scenarios at p = 0.01; the clean
-# direction runs fewer, still many more than the finding ever needed.
-scenarios=400
-[ "$mode" = outside ] && scenarios=60
+# direction runs 60, still many more than the finding ever needed. The
+# finding direction runs on a budget, and must keep it: --time is the end
+# of the run, minimization and bisection included (a few seconds of grace).
+limit=(--scenarios 60)
+budget=200
+[ "$mode" = outside ] || limit=(--time "${budget}s" --minimize_time 120s)
 
-# The minimizer stops at a 1-minimal scenario, usually well inside a minute;
-# its budget only bounds a slow machine (at ~100 rounds/s under load 90s ran
-# out with a shared handle left), so it is generous here.
 status=0
+start=$(date +%s)
 env LD_PRELOAD="$emulator" OPENRACE_EMULATOR_ROOT="$root" \
     OPENRACE_EMULATOR_RULES=held-relative OPENRACE_EMULATOR_ANCHORS=cwd \
     OPENRACE_EMULATOR_P=0.01 \
     OPENRACE_EMULATOR_SEED=11 \
-    "$openrace" run --dir "$work/dir" --out "$work/out" --scenarios "$scenarios" \
-      --seed 3 --stop_after 1 --minimize_time 240s --nomutations \
+    "$openrace" run --dir "$work/dir" --out "$work/out" "${limit[@]}" \
+      --seed 3 --nomutations \
       --control-dir "$work/control" \
       > "$work/stdout" 2> "$work/stderr" || status=$?
+elapsed=$(( $(date +%s) - start ))
 cat "$work/stdout"
 
 if [ "$mode" = outside ]; then
@@ -50,6 +56,15 @@ if [ "$status" -ne 1 ] || [ ! -f "$finding/minimized.scn" ]; then
   cat "$work/stderr"; ls -R "$work/out" || true
   echo "FAIL: expected $signature minimized (exit $status)" >&2; exit 1
 fi
+echo "run --time ${budget}s took ${elapsed}s"
+if [ "$elapsed" -gt $((budget + 10)) ]; then
+  echo "FAIL: run --time ${budget}s took ${elapsed}s" >&2; exit 1
+fi
+# One bug, one finding: every other signature of it is a variant.
+findings=$(find "$work/out" -mindepth 1 -maxdepth 1 -type d | wc -l)
+if [ "$findings" -ne 1 ]; then
+  ls "$work/out"; echo "FAIL: $findings finding directories; expected 1" >&2; exit 1
+fi
 scn="$finding/minimized.scn"
 cat "$scn"
 count() { grep -cE "$1" "$scn" || true; }
@@ -65,6 +80,30 @@ fi
 for f in found.scn stats.json report.md repro.c timeline.svg; do
   [ -s "$finding/$f" ] || { echo "FAIL: $finding/$f missing" >&2; exit 1; }
 done
+# The interleaving is pinned: the reopening thread waits at a barrier that
+# the holding thread reaches only after its open, right before the reopen.
+minimizer_log() { grep -E '^  (start|accepted|refused|pinned|not pinned|final|1-minimal|time budget)' "$work/stderr" >&2 || true; }
+grep -q '"pinned": true' "$finding/stats.json" ||
+  { minimizer_log; echo "FAIL: stats.json: not pinned" >&2; exit 1; }
+awk '
+  /^thread$/ { prev = ""; next }
+  /^  open / { if (prev !~ /^  barrier [0-9]+$/) bad = 1; reopen = 1 }
+  /^  [A-Za-z_][A-Za-z0-9_]* = open / { held = 1; getline after;
+    if (after !~ /^  barrier [0-9]+$/) bad = 1; prev = after; next }
+  { prev = $0 }
+  END { exit !(reopen && held && !bad) }' "$scn" ||
+  { minimizer_log; echo "FAIL: minimized.scn does not pin the held open before the reopen" >&2; exit 1; }
+# Provenance: the emulator was loaded, and report.md says so at the top.
+grep -q '"emulator": true' "$finding/stats.json" && grep -q '"scenario_index": ' "$finding/stats.json" ||
+  { echo "FAIL: stats.json lacks the provenance" >&2; exit 1; }
+grep -q '^> \*\*A planted bug.\*\*' "$finding/report.md" ||
+  { echo "FAIL: report.md does not say the bug was planted" >&2; exit 1; }
+# One rate: the report's and the bisection's "as found" row.
+rate=$(grep -oE '^Rate: [0-9]+ of [0-9]+ rounds' "$finding/report.md" | awk '{print $2 "/" $4}')
+as_found=$(grep -E '^\| as found \|' "$finding/report.md" | awk -F'|' '{gsub(/ /,""); print $3 "/" $4}')
+if [ -z "$rate" ] || [ "$rate" != "$as_found" ]; then
+  echo "FAIL: report rate $rate and 'as found' $as_found differ" >&2; exit 1
+fi
 # The report shows the bisection: relative fails, absolute and the control
 # directory are clean; and the failing round as a timeline.
 report="$finding/report.md"
@@ -90,4 +129,37 @@ fi
   cat "$work/repro.out"; echo "FAIL: repro.c is not clean without the emulator" >&2; exit 1; }
 # `openrace report` rebuilds this finding's report byte for byte.
 bash "$(dirname "$0")/e2e_report.sh" "$openrace" "$finding"
-echo "ok: found and minimized $signature"
+echo "ok: found, minimized and pinned $signature, one finding, in ${elapsed}s"
+
+# The budget once more, short, with the planted bug reachable through
+# either anchor: the run ends by 30 s plus grace, with one finding; a
+# signature of the other anchor is a variant of it.
+mkdir "$work/dir2" "$work/control2"
+status=0
+start=$(date +%s)
+env LD_PRELOAD="$emulator" OPENRACE_EMULATOR_ROOT="$work/dir2" \
+    OPENRACE_EMULATOR_RULES=held-relative OPENRACE_EMULATOR_P=0.01 \
+    OPENRACE_EMULATOR_SEED=11 \
+    "$openrace" run --dir "$work/dir2" --out "$work/out2" --time 30s --seed 3 \
+      --nomutations --control-dir "$work/control2" \
+      > "$work/stdout2" 2> "$work/stderr2" || status=$?
+elapsed=$(( $(date +%s) - start ))
+echo "run --time 30s took ${elapsed}s (exit $status)"
+if [ "$elapsed" -gt 35 ]; then
+  tail -20 "$work/stderr2"; echo "FAIL: run --time 30s took ${elapsed}s" >&2; exit 1
+fi
+findings=$(find "$work/out2" -mindepth 1 -maxdepth 1 -type d | wc -l)
+if [ "$status" -ne 1 ] || [ "$findings" -ne 1 ]; then
+  ls "$work/out2"; echo "FAIL: $findings finding directories (exit $status); expected 1" >&2; exit 1
+fi
+dir2=$(find "$work/out2" -mindepth 1 -maxdepth 1 -type d)
+for variant in "$dir2"/variant-*.scn; do
+  [ -e "$variant" ] || continue
+  name=$(basename "$variant" .scn); name=${name#variant-}
+  grep -q "^| \`$name\` |" "$dir2/report.md" ||
+    { echo "FAIL: variant $name not listed in report.md" >&2; exit 1; }
+  echo "ok: variant $name of $(basename "$dir2")"
+done
+[ -s "$dir2/minimized.scn" ] ||
+  { echo "FAIL: no minimized.scn (partial or not) after the budget" >&2; exit 1; }
+echo "ok: run --time 30s kept its budget with one finding"

@@ -3,7 +3,8 @@
 # under the planted-bug emulator. The new corpus file passes
 # `openrace replay --check` both ways it can be added: as a planted bug
 # (clean without the emulator, the finding with it) and as a real bug
-# (clean), and a wrong expectation fails it; an existing file is never
+# (clean), and a wrong expectation fails it; without --emulator-rule an
+# emulator finding is still recorded as planted; an existing file is never
 # overwritten; bad names and directories are refused with one line and
 # exit 2.
 #   ci/e2e_corpus_add.sh OPENRACE EMULATOR_LIB
@@ -65,8 +66,19 @@ if [ "$status" -ne 2 ] || ! grep -q "exists; openrace never overwrites" "$work/e
 fi
 echo "ok: $(cat "$work/err.txt")"
 
-# A real bug (no rule): a clean replay is all it expects. This one was
-# never minimized: it says so.
+# Without --emulator-rule, a finding made with the emulator loaded (its
+# stats.json says so) is still recorded as planted, never as a real bug.
+grep -q '"emulator": true' "$finding/stats.json" ||
+  { echo "FAIL: stats.json does not say the emulator was loaded" >&2; exit 1; }
+"$openrace" corpus add "$finding" --corpus "$work/corpus" --name auto-planted > /dev/null
+if ! grep -q "^# expect: finding $signature under emulator rule held-relative$" "$work/corpus/auto-planted.scn" ||
+   grep -q "A real bug" "$work/corpus/auto-planted.scn"; then
+  cat "$work/corpus/auto-planted.scn"; echo "FAIL: an emulator finding was not recorded as planted" >&2; exit 1
+fi
+# A real bug (no rule, no emulator): a clean replay is all it expects. The
+# finding's stats.json is made to say the emulator was not loaded. This one
+# was never minimized: it says so.
+sed -i 's/"emulator": true/"emulator": false/' "$finding/stats.json"
 rm "$finding/minimized.scn"
 "$openrace" corpus add "$finding" --corpus "$work/corpus" --name real-bug > "$work/add.txt"
 grep -q "never minimized" "$work/add.txt" || { cat "$work/add.txt"; echo "FAIL: no never-minimized note" >&2; exit 1; }

@@ -90,8 +90,8 @@ thread
 SCN
 for lang in win32 nt; do
   "$openrace" emit "$work/must_succeed.scn" --lang "c-$lang" --out "$work/must_succeed.$lang.c" 2> /dev/null
-  # Only the call of thread 1 (the second stat) is changed.
-  sed -i -E '/COUNT_(CALL|NT)\(T1_OP1/ s/here\.h/gone.h/' "$work/must_succeed.$lang.c"
+  # Only the call of thread 2 (the second stat) is changed.
+  sed -i -E '/COUNT_(CALL|NT)\(T2_OP2/ s/here\.h/gone.h/' "$work/must_succeed.$lang.c"
   grep -q 'gone\.h' "$work/must_succeed.$lang.c" || fail "could not point the $lang stat elsewhere"
   check_program "$work/must_succeed.scn" "$lang" 1
   grep -q '^REPRODUCED: ' "$work/must_succeed.$lang.out" || fail "must_succeed.$lang: no REPRODUCED line"

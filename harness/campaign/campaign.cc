@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -18,6 +19,7 @@
 #include "harness/store/finding_store.h"
 #include "harness/repro/minimizer.h"
 #include "harness/base/platform.h"
+#include "harness/base/provenance.h"
 #include "harness/run/sandbox.h"
 #include "harness/scenario/scenario_text.h"
 #include "harness/report/timeline.h"
@@ -46,7 +48,12 @@ class Campaign {
       : options_(options), backend_(backend), sandbox_(sandbox),
         store_(store),
         prober_(backend, sandbox, SemanticsOf(backend), ExecutorFor(options)),
-        start_(absl::Now()) {}
+        start_(Now()),
+        deadline_(options.time > absl::ZeroDuration()
+                      ? start_ + options.time
+                      : absl::InfiniteFuture()) {
+    SetTrialDeadline(deadline_);
+  }
 
   absl::StatusOr<CampaignResult> Run() {
     Report("fuzzing", /*force=*/true);
@@ -61,9 +68,18 @@ class Campaign {
       if (!status.ok()) return status;
       Report("fuzzing", /*force=*/false);
     }
-    result_.elapsed = absl::Now() - start_;
+    // The counts of now in the documents of the findings this run saw
+    // again or gave variants.
+    for (const std::string& name : touched_) {
+      absl::optional<Signature> signature = ParseSignature(name);
+      if (!signature) continue;
+      absl::Status status = store_.RefreshDocuments(*signature);
+      if (!status.ok()) return status;
+    }
+    result_.elapsed = Now() - start_;
     result_.interrupted = InterruptRequested();
     result_.occurrences = store_.occurrences();
+    result_.variants = store_.variant_of();
     Report("done", /*force=*/true);
     return result_;
   }
@@ -76,8 +92,29 @@ class Campaign {
         result_.new_signatures.size() >= options_.stop_after_new) {
       return true;
     }
-    return options_.time > absl::ZeroDuration() &&
-           absl::Now() - start_ >= options_.time;
+    return Now() >= deadline_;
+  }
+
+  absl::Time Now() const {
+    return options_.clock ? options_.clock() : absl::Now();
+  }
+
+  // Trials stop at `deadline` on the real clock; an injected clock keeps
+  // the budget alone.
+  void SetTrialDeadline(absl::Time deadline) {
+    if (!options_.clock) prober_.set_deadline(deadline);
+  }
+
+  Provenance MakeProvenance(absl::optional<uint64_t> index) const {
+    Provenance p;
+    p.version = OpenraceVersion();
+    p.command = CommandLineText();
+    p.seed = options_.seed;
+    p.scenario_index = index;
+    const EmulatorInfo emulator = DetectEmulator();
+    p.emulator = emulator.loaded;
+    p.emulator_settings = emulator.settings;
+    return p;
   }
 
   bool Sharded() const { return !options_.writer.empty(); }
@@ -147,6 +184,11 @@ class Campaign {
     summary.occurrences = store_.Occurrences(signature);
     summary.backend = std::string(backend_.name());
     summary.environment = DescribeSystem(sandbox_.root());
+    // The provenance of the worker that found it, when it wrote one.
+    absl::StatusOr<FindingSummary> on_disk = ReadFindingDirectory(dir);
+    summary.provenance = on_disk.ok() && !on_disk->provenance.version.empty()
+                             ? on_disk->provenance
+                             : MakeProvenance(absl::nullopt);
     return summary;
   }
 
@@ -214,8 +256,28 @@ class Campaign {
   absl::Status HandleFinding(const Scenario& scenario, uint64_t index,
                              const Finding& finding) {
     ++result_.finding_events;
+    if (Sharded() && !store_.Known(finding.signature)) store_.Rescan();
     if (store_.Known(finding.signature)) {
+      Touch(finding.signature);
       return store_.CountOccurrence(finding.signature);
+    }
+    // Another signature of a bug already found: a variant of its finding.
+    if (absl::optional<Signature> of = store_.FindingFor(finding.signature)) {
+      FindingStore::Variant variant;
+      variant.signature = finding.signature;
+      variant.found = scenario;
+      variant.failing = OpRef{finding.thread, finding.op};
+      variant.scenario_index = index;
+      absl::Status status = store_.AddVariant(*of, variant);
+      if (!status.ok()) return status;
+      Touch(finding.signature);
+      result_.new_variants.push_back(finding.signature.ToString());
+      Log(absl::StrCat("variant ", finding.signature.ToString(), " of ",
+                       of->ToString(), " (the same op, status and native "
+                       "code) in scenario ", index, ", round ", finding.round,
+                       ": ", store_.DirectoryOf(*of), "/variant-",
+                       finding.signature.ToString(), ".scn"));
+      return absl::OkStatus();
     }
     if (Sharded()) {
       // Of several workers that see a new signature at once, the one whose
@@ -234,6 +296,7 @@ class Campaign {
     summary.found_op = finding.op;
     summary.backend = std::string(backend_.name());
     summary.environment = DescribeSystem(sandbox_.root());
+    summary.provenance = MakeProvenance(index);
     const std::string dir = store_.DirectoryOf(finding.signature);
     absl::Status status = store_.AddNew(summary);
     if (!status.ok()) return status;
@@ -253,12 +316,22 @@ class Campaign {
   absl::Status MinimizeAndExplain(FindingSummary& summary) {
     if (!options_.minimize) return absl::OkStatus();
     const std::string dir = store_.DirectoryOf(summary.signature);
-    Report(absl::StrCat("minimizing ", summary.signature.ToString()), true);
+    const std::string name = summary.signature.ToString();
+    const FindingBudget budget =
+        BudgetForFinding(Now(), deadline_, options_.minimize_time);
+    Report(absl::StrCat("minimizing ", name), true);
     MinimizeOptions minimize;
+    minimize.deadline = budget.minimize_until;
     minimize.budget = options_.minimize_time;
-    minimize.log = [this](const std::string& line) { Log("  " + line); };
+    minimize.clock = options_.clock;
+    minimize.log = [this, name](const std::string& line) {
+      Log("  " + line);
+      Report(absl::StrCat("minimizing ", name), false);
+    };
+    SetTrialDeadline(budget.minimize_until);
     absl::StatusOr<MinimizeResult> minimized =
         Minimize(summary.found, summary.signature, prober_, minimize);
+    SetTrialDeadline(deadline_);
     // An interrupt cut the minimization short: what it has proves nothing,
     // and found.scn stays as it is (a resumed campaign minimizes it again).
     if (InterruptRequested()) return absl::OkStatus();
@@ -271,7 +344,13 @@ class Campaign {
     summary.RecordMinimized(*minimized);
     absl::Status status = store_.Update(summary);
     if (!status.ok()) return status;
-    status = Explain(summary);
+    if (!minimized->one_minimal) {
+      Log(absl::StrCat("  partial: ", dir, "/minimized.scn is the best "
+                       "scenario the budget allowed"));
+    }
+    SetTrialDeadline(std::min(budget.explain_until, deadline_));
+    status = Explain(summary, *minimized, budget.explain_until);
+    SetTrialDeadline(deadline_);
     if (!status.ok()) return status;
     Log(absl::StrCat("  report: ", dir, "/report.md"));
     return absl::OkStatus();
@@ -281,12 +360,24 @@ class Campaign {
   // round drawn, the C reproducer, and the table of what triggers it and
   // what does not. Each is written as soon as it is ready; one that cannot
   // be made is logged and left out, never fatal.
-  absl::Status Explain(FindingSummary& summary) {
+  absl::Status Explain(FindingSummary& summary, const MinimizeResult& minimized,
+                       absl::Time until) {
     const Scenario& min = *summary.minimized;
-    Report(absl::StrCat("bisecting ", summary.signature.ToString()), true);
+    const std::string name = summary.signature.ToString();
+    Report(absl::StrCat("bisecting ", name), true);
     CurrentDirectoryProber main(prober_, sandbox_.root());
-    absl::StatusOr<FirstFailure> first = FindFirstFailure(
-        min, summary.signature, main, std::max<uint64_t>(20 * min.rounds, 1000));
+    // The failing round the minimizer's last measurement kept, else one
+    // found again.
+    absl::StatusOr<FirstFailure> first = absl::NotFoundError("");
+    if (minimized.failing_round && minimized.failing) {
+      FirstFailure kept;
+      kept.where = *minimized.failing;
+      kept.trace = *minimized.failing_round;
+      first = std::move(kept);
+    } else {
+      first = FindFirstFailure(min, summary.signature, main,
+                               std::max<uint64_t>(20 * min.rounds, 1000));
+    }
     if (IsEnvironmentError(first.status())) return first.status();
     if (!first.ok()) {
       Log(absl::StrCat("  no failing round to draw or bisect: ",
@@ -340,6 +431,15 @@ class Campaign {
     BisectOptions bisect;
     bisect.backend = std::string(backend_.name());
     bisect.log = [this](const std::string& line) { Log("  " + line); };
+    bisect.row_done = [this, name](const BisectRow&) {
+      Report(absl::StrCat("bisecting ", name), false);
+    };
+    bisect.deadline = until;
+    bisect.clock = options_.clock;
+    // The report's rate is the "as found" row: one measurement.
+    if (summary.rounds > 0 && summary.failures > 0) {
+      bisect.as_found = BisectRow{"as found", summary.failures, summary.rounds};
+    }
     absl::StatusOr<std::vector<BisectRow>> rows =
         Bisect(min, first->where, summary.signature, main,
                control ? &*control : nullptr, bisect);
@@ -371,9 +471,16 @@ class Campaign {
     if (options_.log) options_.log(line);
   }
 
+  void Touch(const Signature& signature) {
+    auto finding = store_.variant_of().find(signature.ToString());
+    touched_.insert(finding == store_.variant_of().end()
+                        ? signature.ToString()
+                        : finding->second);
+  }
+
   void Report(const std::string& activity, bool force) {
     if (!options_.progress) return;
-    const absl::Time now = absl::Now();
+    const absl::Time now = Now();
     if (!force && now - last_report_ < absl::Milliseconds(500)) return;
     last_report_ = now;
     CampaignProgress p;
@@ -391,8 +498,10 @@ class Campaign {
   FindingStore& store_;
   RealProber prober_;
   const absl::Time start_;
+  const absl::Time deadline_;  // InfiniteFuture: no time limit
   absl::Time last_report_ = absl::InfinitePast();
   CampaignResult result_;
+  std::set<std::string> touched_;  // findings whose counts changed
 };
 
 }  // namespace
@@ -414,6 +523,16 @@ uint64_t SweepLeftSandboxes(const std::string& dir,
     }
   }
   return swept->removed;
+}
+
+FindingBudget BudgetForFinding(absl::Time now, absl::Time deadline,
+                               absl::Duration minimize_time) {
+  if (deadline == absl::InfiniteFuture()) {
+    return {now + minimize_time, absl::InfiniteFuture()};
+  }
+  const absl::Duration left = std::max(deadline - now, absl::ZeroDuration());
+  return {now + std::min(minimize_time, left * kMinimizeShare),
+          now + left * kExplainShare};
 }
 
 uint64_t ScenarioSeed(uint64_t seed, uint64_t index) {

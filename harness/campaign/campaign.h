@@ -5,14 +5,32 @@
 // -> Explain.
 // Scenario i is generated from a generator seeded with (seed, i), so a
 // campaign is reproducible and a finding names the index that made it.
-// Its rounds follow how well its calls overlap (contention.h): after a
-// probe of 20 rounds, a scenario gets its `rounds` times the calls per
+// Each new signature is first checked against the findings already in OUT:
+// another signature of the same bug (SameBug: the same op kind, status and
+// native code — the anchor and whether the retry failed may differ) is
+// recorded as a variant of that finding (finding_store.h), counted and
+// listed in its report, and not minimized again. Otherwise it is a new
+// finding: written at once (found.scn), then minimized and pinned
+// (minimizer.h), emitted as C, drawn as a timeline, bisected (with a
+// control directory on another volume when given) and reported, each file
+// as soon as it is ready; a known signature only adds to its count.
+// A scenario's rounds follow how well its calls overlap (contention.h):
+// after a probe of 20 rounds, it gets its `rounds` times the calls per
 // round that contended with another thread, at most 4 times its `rounds`;
 // one whose calls never met another thread's gets only the probe.
-// Each new signature is written at once (found.scn), then minimized,
-// emitted as C, drawn as a timeline, bisected (with a control directory on
-// another volume when given) and reported, each file as soon as it is
-// ready; a known signature only adds to its count.
+//
+// The budget: with `time` set, the run ends by start + time plus a grace of
+// one round (a hung call: the watchdog) and the writing of the files,
+// minimization and bisection included. A new finding may use, of the time
+// left when it is made, up to kMinimizeShare for minimizing and pinning
+// (and at most minimize_time), and up to kExplainShare in all, bisection
+// included; the rest goes back to fuzzing and later findings. A trial runs
+// on a prober whose deadline is the end of the step it belongs to, so no
+// step outlives its share. Whatever is done when the time runs out is
+// written: the best scenario so far as minimized.scn, with stats.json's
+// "minimized": "partial".
+//
+// Threads and ops count from 1 in every file and line the campaign writes.
 //
 // A campaign can also be one shard of `openrace campaign` (campaign_state.h):
 // it then runs the indices first_index, first_index + shards, ..., counts
@@ -81,6 +99,9 @@ struct CampaignOptions {
   // other workers.
   int cpus = 0;
   GeneratorOptions generator;
+  // The clock the budget is kept on; null: absl::Now. A unit test injects
+  // one (the trials themselves are then not cut short by it).
+  std::function<absl::Time()> clock;
   // --- one shard of `openrace campaign` -------------------------------------
   uint64_t shards = 1;        // the step between the indices this one runs
   uint64_t first_index = 0;   // the first index it runs
@@ -103,9 +124,25 @@ struct CampaignResult {
   bool interrupted = false;
   uint64_t finding_events = 0;  // scenarios x signatures that failed
   std::vector<std::string> new_signatures;     // found by this run
-  std::map<std::string, uint64_t> occurrences;  // every signature in OUT
+  std::vector<std::string> new_variants;       // recorded by this run
+  std::map<std::string, uint64_t> occurrences;  // every finding in OUT
+  std::map<std::string, std::string> variants;  // variant -> its finding
   JudgeStats judge;  // what the oracle judged, over the scenarios run
 };
+
+// The shares of the time left that a new finding may spend (see above).
+inline constexpr double kMinimizeShare = 0.6;
+inline constexpr double kExplainShare = 0.85;
+
+// Until when a finding made at `now` may minimize, and explain, under the
+// run's `deadline` (InfiniteFuture: no time limit, then minimizing gets
+// `minimize_time` and explaining is not limited).
+struct FindingBudget {
+  absl::Time minimize_until;
+  absl::Time explain_until;
+};
+FindingBudget BudgetForFinding(absl::Time now, absl::Time deadline,
+                               absl::Duration minimize_time);
 
 // Fails (with one clear line) when the directory, the backend or OUT is
 // unusable; a finding never makes it fail.

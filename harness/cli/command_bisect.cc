@@ -30,8 +30,8 @@ std::string BisectJson(const BisectCommand& command, const Signature& signature,
   json.Key("signature").String(signature.ToString());
   json.Key("backend").String(backend);
   json.Key("failing").BeginObject();
-  json.Key("thread").Number(static_cast<uint64_t>(where.thread));
-  json.Key("op").Number(static_cast<uint64_t>(where.op));
+  json.Key("thread").Number(static_cast<uint64_t>(where.thread + 1));
+  json.Key("op").Number(static_cast<uint64_t>(where.op + 1));
   json.Key("call").String(
       PrintOp(scenario.threads[where.thread].ops[where.op]));
   json.EndObject();
@@ -118,7 +118,7 @@ int RunBisect(const BisectCommand& command) {
   const Finding& where = first->where;
   const Signature signature = where.signature;
   std::fprintf(stderr, "bisecting %s: thread %zu op %zu: %s\n",
-               signature.ToString().c_str(), where.thread, where.op,
+               signature.ToString().c_str(), where.thread + 1, where.op + 1,
                PrintOp(scenario->threads[where.thread].ops[where.op]).c_str());
   if (!command.json) {
     std::fprintf(

@@ -45,7 +45,7 @@ int RunCorpusAdd(const CorpusAddCommand& command) {
   std::printf("openrace: added %s (%s%s)\n", path.c_str(),
               entry->minimized ? "the minimized scenario"
                                : "found.scn: the finding was never minimized",
-              command.emulator_rule.empty()
+              !entry->planted
                   ? "; expects a clean replay"
                   : "; expects the finding under the emulator, clean without");
   std::printf("next: commit it; CTest replays every corpus file and checks "

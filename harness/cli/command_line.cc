@@ -14,11 +14,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "harness/base/json.h"
+#include "harness/base/provenance.h"
 #include "harness/cli/flags.h"
 
-#ifndef OPENRACE_VERSION
-#error "OPENRACE_VERSION comes from CMake's project(VERSION)"
-#endif
 
 namespace openrace {
 namespace {
@@ -513,7 +511,7 @@ constexpr char kExitStatus[] =
 
 std::string Overview() {
   std::string out = absl::StrCat(
-      "openrace ", OPENRACE_VERSION,
+      "openrace ", OpenraceVersion(),
       " — find file-system bugs that only show under concurrency.\n\n"
       "usage: openrace COMMAND [FLAGS] [ARGS]\n\n"
       "commands:\n");
@@ -559,7 +557,7 @@ std::string HelpJson() {
   JsonWriter json;
   json.BeginObject();
   json.Key("schema").Number(1);
-  json.Key("version").String(OPENRACE_VERSION);
+  json.Key("version").String(OpenraceVersion());
   json.Key("commands").BeginArray();
   for (const CommandDef& def : Commands()) {
     if (def.hidden) continue;
@@ -638,7 +636,6 @@ absl::StatusOr<CommandLine> Help(const std::vector<std::string>& words) {
 
 }  // namespace
 
-const char* OpenraceVersion() { return OPENRACE_VERSION; }
 
 bool InterruptMeansIncomplete(const std::string& command) {
   return command == "run" || command == "campaign" || command == "replay" ||
@@ -659,7 +656,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& wor
           absl::StrCat("openrace ", first, ": takes no arguments"));
     }
     return Text(CommandLine::kVersion,
-                absl::StrCat("openrace ", OPENRACE_VERSION, "\n"));
+                absl::StrCat("openrace ", OpenraceVersion(), "\n"));
   }
   if (first.size() > 1 && first[0] == '-') {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -674,7 +671,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& wor
     if (IsHelpFlag(word)) return Text(CommandLine::kHelp, CommandHelp(*def));
     if (word == "--version") {
       return Text(CommandLine::kVersion,
-                  absl::StrCat("openrace ", OPENRACE_VERSION, "\n"));
+                  absl::StrCat("openrace ", OpenraceVersion(), "\n"));
     }
   }
   FlagSet flags(def->name);

@@ -63,9 +63,6 @@ struct CommandLine {
 // mean --time?").
 absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& words);
 
-// The version, from CMake's project(VERSION).
-const char* OpenraceVersion();
-
 // Whether an interrupted `command` exits kExitInterrupted: a run that
 // stopped early is not a clean one. Not `bind` (Ctrl-C is how it ends) nor
 // `campaign-worker` (its supervisor reads its status).

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "harness/base/json_reader.h"
+#include "harness/base/provenance.h"
 #include "harness/scenario/generator.h"
 #include "harness/scenario/validate.h"
 

@@ -6,7 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "harness/run/backend.h"
 #include "harness/cli/commands.h"
+#include "absl/time/clock.h"
 #include "harness/base/file_util.h"
+#include "harness/base/provenance.h"
 #include "harness/repro/minimizer.h"
 #include "harness/report/report.h"
 #include "harness/run/sandbox.h"
@@ -72,6 +74,8 @@ int RunMinimize(const MinimizeCommand& command) {
 
   MinimizeOptions options;
   options.budget = command.time;
+  // No trial outlives the budget (minimizer.h).
+  prober.set_deadline(absl::Now() + command.time);
   options.log = [](const std::string& line) {
     std::fprintf(stderr, "  %s\n", line.c_str());
   };
@@ -86,6 +90,11 @@ int RunMinimize(const MinimizeCommand& command) {
   summary.found_op = first->first[0].op;
   summary.RecordMinimized(*result);
   summary.backend = std::string((*backend)->name());
+  summary.provenance.version = OpenraceVersion();
+  summary.provenance.command = CommandLineText();
+  const EmulatorInfo emulator = DetectEmulator();
+  summary.provenance.emulator = emulator.loaded;
+  summary.provenance.emulator_settings = emulator.settings;
   absl::Status status = WriteFileAtomically(
       out_abs, absl::StrCat("# minimized: ", signature.ToString(), "\n",
                             PrintScenario(result->scenario)));

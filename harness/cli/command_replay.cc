@@ -25,6 +25,7 @@
 #include "harness/base/file_util.h"
 #include "harness/base/json_reader.h"
 #include "harness/base/process.h"
+#include "harness/base/provenance.h"
 #include "harness/cli/emulated_replay.h"
 #include "harness/run/backend.h"
 #include "harness/cli/commands.h"
@@ -38,9 +39,6 @@
 #include "harness/store/corpus_entry.h"
 #include "harness/store/replay_report.h"
 
-#ifndef OPENRACE_VERSION
-#define OPENRACE_VERSION "unknown"
-#endif
 
 namespace openrace {
 namespace {
@@ -234,7 +232,7 @@ int Finish(const ReplayCommand& command, const std::string& cwd,
            int status) {
   ReplayReportOptions options;
   options.cwd = cwd;
-  options.version = OPENRACE_VERSION;
+  options.version = OpenraceVersion();
   if (!command.junit.empty()) {
     absl::Status written =
         WriteFileAtomically(command.junit, RenderJUnit(reports, options));
@@ -262,8 +260,8 @@ void AppendJson(JsonWriter& json, const std::string& file,
       const Op& op = scenario.threads[t].ops[i];
       if (op.kind == OpKind::kBarrier) continue;
       json.BeginObject();
-      json.Key("thread").Number(static_cast<uint64_t>(t));
-      json.Key("op").Number(static_cast<uint64_t>(i));
+      json.Key("thread").Number(static_cast<uint64_t>(t + 1));
+      json.Key("op").Number(static_cast<uint64_t>(i + 1));
       json.Key("call").String(PrintOp(op));
       json.Key("outcomes").BeginObject();
       for (const auto& [name, n] : r.ops[t][i].outcomes) json.Key(name).Number(n);

@@ -54,6 +54,12 @@ std::string SummaryJson(const CampaignOptions& options,
   json.Key("findings").BeginObject();
   for (const auto& [signature, n] : r.occurrences) json.Key(signature).Number(n);
   json.EndObject();
+  json.Key("new_variants").BeginArray();
+  for (const std::string& s : r.new_variants) json.String(s);
+  json.EndArray();
+  json.Key("variants").BeginObject();
+  for (const auto& [variant, finding] : r.variants) json.Key(variant).String(finding);
+  json.EndObject();
   json.Key("series");
   series.WriteTo(json);
   json.EndObject();
@@ -125,6 +131,7 @@ int RunRun(RunCommand command) {
     s.out = out;
     s.findings = result->occurrences;
     s.new_findings = result->new_signatures;
+    s.variants = result->variants;
     PrintRunSummary(s);
   }
   if (result->interrupted) return kExitInterrupted;

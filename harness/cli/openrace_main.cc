@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/base/platform.h"
+#include "harness/base/provenance.h"
 #include "harness/cli/command_line.h"
 #include "harness/cli/commands.h"
 
@@ -56,6 +57,7 @@ int Run(Invocation& invocation) {
 
 int main(int argc, char** argv) {
   using namespace openrace;
+  SetCommandLine(argc, argv);  // for the findings' provenance
   const std::vector<std::string> words(argv + (argc > 0 ? 1 : 0), argv + argc);
   absl::StatusOr<CommandLine> line = ParseCommandLine(words);
   if (!line.ok()) {

@@ -64,6 +64,9 @@ void PrintRunSummary(const RunSummary& s) {
                 signature.c_str(), is_new ? "new, " : "",
                 static_cast<unsigned long long>(n), s.out.c_str(),
                 signature.c_str());
+    for (const auto& [variant, finding] : s.variants) {
+      if (finding == signature) std::printf("    variant %s\n", variant.c_str());
+    }
   }
 }
 

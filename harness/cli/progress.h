@@ -54,6 +54,7 @@ struct RunSummary {
   std::string out;
   std::map<std::string, uint64_t> findings;  // signature -> occurrences
   std::vector<std::string> new_findings;     // by this run
+  std::map<std::string, std::string> variants;  // variant -> its finding
 };
 // The summary on stdout.
 void PrintRunSummary(const RunSummary& s);

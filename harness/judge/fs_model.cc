@@ -105,53 +105,15 @@ Prediction Unknown(Unjudged reason, const ModelOp& op) {
 
 }  // namespace
 
-bool IsEnvironmentStatus(const Outcome& o) {
-  if (o.status == StatusClass::kInterrupted) return true;
-  switch (o.native_kind) {
-    case NativeKind::kErrno:
-      switch (o.native) {
-        case ENOSPC:
-        case EMFILE:
-        case ENFILE:
-        case ENOMEM:
-        case EINTR:
-        case EAGAIN:
-        case ENOBUFS:
-#ifdef EDQUOT
-        case EDQUOT:
-#endif
-          return true;
-        default:
-          return false;
-      }
-    case NativeKind::kNtStatus:
-      switch (static_cast<uint32_t>(o.native)) {
-        case 0xC000007F:  // STATUS_DISK_FULL
-        case 0xC000009A:  // STATUS_INSUFFICIENT_RESOURCES
-        case 0xC0000017:  // STATUS_NO_MEMORY
-        case 0xC000011F:  // STATUS_TOO_MANY_OPENED_FILES
-        case 0xC0000044:  // STATUS_QUOTA_EXCEEDED
-        case 0xC000012D:  // STATUS_COMMITMENT_LIMIT
-          return true;
-        default:
-          return false;
-      }
-    case NativeKind::kWin32Error:
-      switch (o.native) {
-        case 4:     // ERROR_TOO_MANY_OPEN_FILES
-        case 8:     // ERROR_NOT_ENOUGH_MEMORY
-        case 14:    // ERROR_OUTOFMEMORY
-        case 39:    // ERROR_HANDLE_DISK_FULL
-        case 112:   // ERROR_DISK_FULL
-        case 1295:  // ERROR_DISK_QUOTA_EXCEEDED
-        case 1450:  // ERROR_NO_SYSTEM_RESOURCES
-        case 1816:  // ERROR_NOT_ENOUGH_QUOTA
-          return true;
-        default:
-          return false;
-      }
+bool IsUnjudgedStatus(const Outcome& o) {
+  if (o.status == StatusClass::kInterrupted || IsEnvironmentStatus(o)) {
+    return true;
   }
-  return false;
+  // A call a signal or a passing shortage cut short: it says nothing about
+  // the namespace. (The run stops on the environment statuses before the
+  // oracle sees them; these it judges around.)
+  if (o.native_kind != NativeKind::kErrno) return false;
+  return o.native == EINTR || o.native == EAGAIN || o.native == ENOBUFS;
 }
 
 FsModel::FsModel(const Scenario& scenario) {

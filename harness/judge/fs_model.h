@@ -184,9 +184,10 @@ class FsModel {
 };
 
 // True for the statuses that say the machine ran out of something (space,
-// quota, descriptors, memory) or the call was interrupted: never a
+// quota, descriptors, memory: IsEnvironmentStatus, outcome.h) or the call
+// was interrupted (EINTR, EAGAIN, ENOBUFS, the watchdog): never a
 // file-system bug, never judged.
-bool IsEnvironmentStatus(const Outcome& outcome);
+bool IsUnjudgedStatus(const Outcome& outcome);
 
 }  // namespace openrace
 

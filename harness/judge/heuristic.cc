@@ -358,7 +358,7 @@ void HeuristicJudge::Judge(const RoundTrace& trace,
       for (const Outcome* o : {&r.outcome, r.retry ? &*r.retry : nullptr}) {
         if (o == nullptr) continue;
         ++stats->calls;
-        ++stats->unjudged[static_cast<int>(IsEnvironmentStatus(*o)
+        ++stats->unjudged[static_cast<int>(IsUnjudgedStatus(*o)
                                                ? Unjudged::kEnvironment
                                                : Unjudged::kWindowsRules)];
       }
@@ -398,7 +398,7 @@ void HeuristicJudge::JudgeCall(const RoundTrace& trace,
   const OpRecord& record = trace.records[thread][index];
   const OpPaths& paths = paths_[thread][index];
   const StatusClass status = record.outcome.status;
-  if (IsEnvironmentStatus(record.outcome)) return;
+  if (IsUnjudgedStatus(record.outcome)) return;
 
   auto report = [&](Verdict verdict) {
     findings->push_back(MakeFinding(scenario_, trace, thread, index,

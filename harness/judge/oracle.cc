@@ -322,7 +322,7 @@ void ExactJudge::Judge(const RoundTrace& trace, std::vector<Finding>* findings,
         c.end = end;
         c.status = outcome.status;
         c.mode = outcome.status == StatusClass::kHang ? CallMode::kRelaxed
-                 : IsEnvironmentStatus(outcome)        ? CallMode::kIgnored
+                 : IsUnjudgedStatus(outcome)        ? CallMode::kIgnored
                                                        : CallMode::kExact;
         c.previous = last[g];
         c.retry = retry;

@@ -9,6 +9,8 @@
 
 #include <atomic>
 
+#include "absl/time/clock.h"
+
 namespace openrace {
 namespace {
 
@@ -60,18 +62,27 @@ absl::StatusOr<TrialResult> RealProber::RunMatching(const Scenario& scenario,
         }
         findings.clear();
         oracle.Judge(trace, &findings);
-        bool matched = false;
+        const Finding* matched = nullptr;
         for (const Finding& f : findings) {
-          matched |= match(f);
+          if (matched == nullptr && match(f)) matched = &f;
         }
-        if (matched) {
+        if (matched != nullptr) {
           if (result.failures == 0) {
             result.first = findings;
             result.first_trace = trace;
           }
+          if (result.traces.size() < TrialResult::kKeptTraces) {
+            result.traces.push_back(trace);
+            result.trace_findings.push_back(*matched);
+          }
           ++result.failures;
         }
-        return stop_after == 0 || result.failures < stop_after;
+        if (stop_after != 0 && result.failures >= stop_after) return false;
+        if (deadline_ != absl::InfiniteFuture() && absl::Now() >= deadline_) {
+          result.cut_short = result.rounds < max_rounds;
+          return false;
+        }
+        return true;
       });
   if (!status.ok()) return status;
   result.judge = oracle.stats();

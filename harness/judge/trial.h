@@ -15,6 +15,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "harness/run/backend.h"
 #include "harness/run/executor.h"
@@ -43,6 +44,14 @@ struct TrialResult {
   RoundTrace first_trace;
   // What the oracle could and could not judge in these rounds.
   JudgeStats judge;
+  // The traces of the first kKeptTraces matching rounds (the first one
+  // included), with the first finding of each that matched: what the
+  // minimizer reads the interleaving a failure needs from (pin.h).
+  static constexpr size_t kKeptTraces = 32;
+  std::vector<RoundTrace> traces;
+  std::vector<Finding> trace_findings;  // parallel to `traces`
+  // The prober's deadline passed before max_rounds or stop_after did.
+  bool cut_short = false;
 };
 
 // Which findings a trial counts, for RunMatching.
@@ -68,6 +77,13 @@ class Prober {
                                                   FindingMatch match,
                                                   uint64_t max_rounds,
                                                   uint64_t stop_after);
+
+  // From now on every trial stops after the round in progress once the
+  // clock (absl::Now) passes `deadline`, and says so (cut_short): how the
+  // campaign and the minimizer keep a time budget. InfiniteFuture: none.
+  // The default ignores it (test fakes run no real time).
+  virtual void set_deadline(absl::Time deadline) { (void)deadline; }
+  virtual absl::Time deadline() const { return absl::InfiniteFuture(); }
 };
 
 // The real thing: the executor on a backend in a sandbox, judged by the
@@ -88,11 +104,15 @@ class RealProber : public Prober {
                                           uint64_t max_rounds,
                                           uint64_t stop_after) override;
 
+  void set_deadline(absl::Time deadline) override { deadline_ = deadline; }
+  absl::Time deadline() const override { return deadline_; }
+
  private:
   const Backend& backend_;
   Sandbox& sandbox_;
   Semantics semantics_;
   ExecutorOptions options_;
+  absl::Time deadline_ = absl::InfiniteFuture();
 };
 
 // Rounds run by every RealProber of this process so far: a campaign worker's
@@ -119,6 +139,10 @@ class CurrentDirectoryProber : public Prober {
                                           FindingMatch match,
                                           uint64_t max_rounds,
                                           uint64_t stop_after) override;
+  void set_deadline(absl::Time deadline) override {
+    inner_.set_deadline(deadline);
+  }
+  absl::Time deadline() const override { return inner_.deadline(); }
 
  private:
   Prober& inner_;

@@ -134,12 +134,13 @@ struct OpText {
   Judgement judgement = Judgement::kNever;
 };
 
-// A call's index into the program's stats[], and its name in the summary.
+// A call's index into the program's stats[], and its name in the summary;
+// threads and ops count from 1, as in the scenario file and the report.
 std::string CallId(size_t t, size_t i) {
-  return absl::StrFormat("T%d_OP%d", t, i);
+  return absl::StrFormat("T%d_OP%d", t + 1, i + 1);
 }
 std::string CallLabel(size_t t, size_t i) {
-  return absl::StrFormat("t%d.op%d", t, i);
+  return absl::StrFormat("t%d.op%d", t + 1, i + 1);
 }
 
 class CEmitter {
@@ -176,7 +177,7 @@ class CEmitter {
   const CDialect& dialect_;
   ScenarioMap map_;
   std::vector<std::vector<OpText>> ops_;              // [thread][op]
-  std::map<uint32_t, std::vector<size_t>> barriers_;  // id -> threads
+  std::map<uint32_t, std::vector<size_t>> barriers_;  // id -> threads (from 1)
 };
 
 absl::Status CEmitter::Analyze() {
@@ -231,7 +232,8 @@ absl::Status CEmitter::Analyze() {
       ops_[t].push_back(std::move(text));
       if (op.kind == OpKind::kBarrier) {
         std::vector<size_t>& threads = barriers_[op.barrier];
-        if (threads.empty() || threads.back() != t) threads.push_back(t);
+        // Counted from 1, for the comment beside the barrier.
+        if (threads.empty() || threads.back() != t + 1) threads.push_back(t + 1);
       }
     }
   }
@@ -411,9 +413,9 @@ void CEmitter::WriteOpeningComment(CWriter& w) const {
   }
   lines.push_back("these threads run:");
   for (size_t t = 0; t < ops_.size(); ++t) {
-    lines.push_back(absl::StrFormat("  thread %d:", t));
+    lines.push_back(absl::StrFormat("  thread %d:", t + 1));
     for (size_t i = 0; i < ops_[t].size(); ++i) {
-      lines.push_back(absl::StrFormat("    op %d: %s", i, ops_[t][i].words));
+      lines.push_back(absl::StrFormat("    op %d: %s", i + 1, ops_[t][i].words));
     }
   }
   lines.push_back(
@@ -429,7 +431,7 @@ void CEmitter::WriteOpeningComment(CWriter& w) const {
   if (options_.focus.has_value()) {
     lines.push_back(absl::StrFormat(
         "Only unexpected failures of thread %d op %d count.",
-        options_.focus->thread, options_.focus->op));
+        options_.focus->thread + 1, options_.focus->op + 1));
   }
   lines.push_back(
       "openrace's own oracle is more precise; this rule is deliberately "
@@ -564,14 +566,14 @@ void CEmitter::WriteThread(CWriter& w, size_t t) const {
   }
 
   w.Blank();
-  w.Comment(absl::StrFormat("Thread %d, one round.", t));
-  w.Linef("static void thread_%d(void)", t);
+  w.Comment(absl::StrFormat("Thread %d, one round.", t + 1));
+  w.Linef("static void thread_%d(void)", t + 1);
   w.Open("");
   dialect_.WriteThreadLocals(w, held, use);
   for (size_t i = 0; i < ops.size(); ++i) {
     const Op& op = ops[i];
     const OpText& text = ops_[t][i];
-    w.Comment(absl::StrFormat("op %d: %s", i, text.words));
+    w.Comment(absl::StrFormat("op %d: %s", i + 1, text.words));
     if (op.spin_ns > 0) w.Linef("spin_ns(%d);", op.spin_ns);
     switch (op.kind) {
       case OpKind::kBarrier:
@@ -603,7 +605,7 @@ void CEmitter::WriteRun(CWriter& w) const {
   const RuntimeUse use = Use();
   std::vector<std::string> names;
   for (size_t t = 0; t < scenario_.threads.size(); ++t) {
-    names.push_back(absl::StrFormat("thread_%d", t));
+    names.push_back(absl::StrFormat("thread_%d", t + 1));
   }
   w.Blank();
   w.Linef("static void (*const thread_round[THREAD_COUNT])(void) = { %s };",

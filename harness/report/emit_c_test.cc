@@ -274,7 +274,7 @@ TEST_F(ProgramTest, CallsThatPosixRefusesAreNotUnexpected) {
   }});
   absl::StatusOr<std::string> program = EmitPosix(scenario);
   ASSERT_TRUE(program.ok()) << program.status();
-  for (const char* id : {"T0_OP0", "T0_OP1", "T0_OP2", "T0_OP3", "T0_OP4"}) {
+  for (const char* id : {"T1_OP1", "T1_OP2", "T1_OP3", "T1_OP4", "T1_OP5"}) {
     EXPECT_EQ(JudgementOf(*program, id), "UNEXPECTED_IF_EINVAL") << id;
   }
   ExpectCleanRun(scenario);
@@ -389,7 +389,7 @@ TEST_F(ProgramTest, RunsTheScenariosRoundsByDefault) {
   EXPECT_EQ(Run(absl::StrCat("'", run_dir_.string(), "'")), 0) << output_;
   EXPECT_TRUE(absl::StrContains(output_, "not reproduced in 200 rounds"))
       << output_;
-  EXPECT_TRUE(absl::StrContains(output_, "t1.op1        200      200"))
+  EXPECT_TRUE(absl::StrContains(output_, "t2.op2        200      200"))
       << output_;
 }
 
@@ -411,12 +411,12 @@ TEST(EmitCTest, SeedProgramSpellsTheCallsLikeThePosixBackend) {
   for (const char* expected : {
            "openat of a held file fails with EINVAL when relative",
            "Signature: open/invalid_parameter/transient/cwd",
-           "op 0: open src/a/foo.h relative to the current directory "
+           "op 1: open src/a/foo.h relative to the current directory "
            "(O_RDONLY|O_CLOEXEC), held as h0",
-           "op 1: wait at barrier 1",
-           "COUNT_CALL(T0_OP0, h0, openat(AT_FDCWD, \"src/a/foo.h\", "
+           "op 2: wait at barrier 1",
+           "COUNT_CALL(T1_OP1, h0, openat(AT_FDCWD, \"src/a/foo.h\", "
            "O_RDONLY|O_CLOEXEC));",
-           "COUNT_CALL(T1_OP1, fd, openat(AT_FDCWD, \"src/a/foo.h\", "
+           "COUNT_CALL(T2_OP2, fd, openat(AT_FDCWD, \"src/a/foo.h\", "
            "O_RDONLY|O_CLOEXEC));",
            "static struct spin_barrier barrier_2 = { .parties = 2 };",
            "spin_barrier_wait(&barrier_1);",
@@ -427,8 +427,8 @@ TEST(EmitCTest, SeedProgramSpellsTheCallsLikeThePosixBackend) {
        }) {
     EXPECT_TRUE(absl::StrContains(*program, expected)) << expected;
   }
-  EXPECT_EQ(JudgementOf(*program, "T0_OP0"), "UNEXPECTED_IF_ANY_FAILURE");
   EXPECT_EQ(JudgementOf(*program, "T1_OP1"), "UNEXPECTED_IF_ANY_FAILURE");
+  EXPECT_EQ(JudgementOf(*program, "T2_OP2"), "UNEXPECTED_IF_ANY_FAILURE");
   EXPECT_FALSE(absl::StrContains(*program, "rebuild_tree"));
 }
 
@@ -446,7 +446,7 @@ TEST(EmitCTest, MutatingScenarioRebuildsAndJudgesOnlyEinval) {
        }) {
     EXPECT_TRUE(absl::StrContains(*program, expected)) << expected;
   }
-  for (const char* id : {"T0_OP0", "T0_OP2", "T0_OP3", "T1_OP1", "T1_OP2"}) {
+  for (const char* id : {"T1_OP1", "T1_OP3", "T1_OP4", "T2_OP2", "T2_OP3"}) {
     EXPECT_EQ(JudgementOf(*program, id), "UNEXPECTED_IF_EINVAL") << id;
   }
 }
@@ -462,10 +462,10 @@ TEST(EmitCTest, EinvalThatPosixItselfGivesIsNotUnexpected) {
   }});
   absl::StatusOr<std::string> program = EmitPosix(scenario);
   ASSERT_TRUE(program.ok()) << program.status();
-  EXPECT_EQ(JudgementOf(*program, "T0_OP0"), "NEVER_UNEXPECTED");
-  EXPECT_EQ(JudgementOf(*program, "T0_OP1"), "NEVER_UNEXPECTED");
-  EXPECT_EQ(JudgementOf(*program, "T0_OP2"), "NEVER_UNEXPECTED");
-  EXPECT_EQ(JudgementOf(*program, "T0_OP3"), "UNEXPECTED_IF_EINVAL");
+  EXPECT_EQ(JudgementOf(*program, "T1_OP1"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*program, "T1_OP2"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*program, "T1_OP3"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*program, "T1_OP4"), "UNEXPECTED_IF_EINVAL");
 }
 
 TEST(EmitCTest, HandlesAnchorCallsAndSharedHandlesOpenBeforeTheRounds) {
@@ -474,14 +474,14 @@ TEST(EmitCTest, HandlesAnchorCallsAndSharedHandlesOpenBeforeTheRounds) {
   for (const char* expected : {
            "static int d0 = -1;",
            "d0 = setup_openat(AT_FDCWD, \"src\", O_RDONLY|O_DIRECTORY|O_CLOEXEC);",
-           "COUNT_CALL(T0_OP0, h0, openat(d0, \"a\", O_RDONLY|O_DIRECTORY|O_CLOEXEC));",
+           "COUNT_CALL(T1_OP1, h0, openat(d0, \"a\", O_RDONLY|O_DIRECTORY|O_CLOEXEC));",
            "openat(h0, \"foo.h\", O_RDONLY|O_CLOEXEC)",
            "fstatat(h0, \"./foo.h\", &st, 0)",
            "fstatat(d0, \"../src/a/foo.h\", &st, 0)",
        }) {
     EXPECT_TRUE(absl::StrContains(*program, expected)) << expected;
   }
-  for (const char* id : {"T0_OP0", "T0_OP2", "T0_OP3", "T1_OP1", "T1_OP2"}) {
+  for (const char* id : {"T1_OP1", "T1_OP3", "T1_OP4", "T2_OP2", "T2_OP3"}) {
     EXPECT_EQ(JudgementOf(*program, id), "UNEXPECTED_IF_ANY_FAILURE") << id;
   }
 }
@@ -500,9 +500,9 @@ TEST(EmitCTest, AbsolutePathsAreJoinedToTheSandboxAtRunTime) {
     EXPECT_TRUE(absl::StrContains(*program, expected)) << expected;
   }
   // The same absolute path is stored once.
-  EXPECT_EQ(JudgementOf(*program, "T2_OP1"), "UNEXPECTED_IF_ANY_FAILURE");
+  EXPECT_EQ(JudgementOf(*program, "T3_OP2"), "UNEXPECTED_IF_ANY_FAILURE");
   EXPECT_TRUE(absl::StrContains(
-      *program, "COUNT_CALL(T2_OP1, fd, openat(AT_FDCWD, absolute_path[0],"));
+      *program, "COUNT_CALL(T3_OP2, fd, openat(AT_FDCWD, absolute_path[0],"));
 }
 
 TEST(EmitCTest, FocusLimitsTheVerdictToOneCall) {
@@ -510,10 +510,10 @@ TEST(EmitCTest, FocusLimitsTheVerdictToOneCall) {
   options.focus = OpRef{1, 1};
   absl::StatusOr<std::string> program = EmitPosix(SeedScenario(), options);
   ASSERT_TRUE(program.ok()) << program.status();
-  EXPECT_EQ(JudgementOf(*program, "T0_OP0"), "NEVER_UNEXPECTED");
-  EXPECT_EQ(JudgementOf(*program, "T1_OP1"), "UNEXPECTED_IF_ANY_FAILURE");
+  EXPECT_EQ(JudgementOf(*program, "T1_OP1"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*program, "T2_OP2"), "UNEXPECTED_IF_ANY_FAILURE");
   EXPECT_TRUE(absl::StrContains(
-      *program, "Only unexpected failures of thread 1 op 1 count."));
+      *program, "Only unexpected failures of thread 2 op 2 count."));
 }
 
 TEST(EmitCTest, FocusMustNameACall) {
@@ -569,10 +569,10 @@ TEST(EmitWindowsTest, Win32SeedProgramMakesTheBackendsCreateFileWCalls) {
       "`openrace emit --lang c-win32`",
       "#include <windows.h>",
       // windows_render.h spells the flags, as the win32 backend's Describe.
-      "COUNT_OPEN(T0_OP0, h0, CreateFileW(L\"src/a/foo.h\", GENERIC_READ, "
+      "COUNT_OPEN(T1_OP1, h0, CreateFileW(L\"src/a/foo.h\", GENERIC_READ, "
       "FILE_SHARE_READ|FILE_SHARE_WRITE, NULL, OPEN_EXISTING, "
       "FILE_ATTRIBUTE_NORMAL, NULL));",
-      "COUNT_OPEN(T1_OP1, h, CreateFileW(L\"src/a/foo.h\",",
+      "COUNT_OPEN(T2_OP2, h, CreateFileW(L\"src/a/foo.h\",",
       "close_handle(&h);",
       "HANDLE h0 = INVALID_HANDLE_VALUE;",
       "static struct spin_barrier barrier_1 = { .parties = 2 };",
@@ -585,8 +585,8 @@ TEST(EmitWindowsTest, Win32SeedProgramMakesTheBackendsCreateFileWCalls) {
   EXPECT_FALSE(absl::StrContains(*program, "pthread"));
   EXPECT_FALSE(absl::StrContains(*program, "stdatomic"));
   // Opens may meet a sharing violation: only an invalid parameter counts.
-  EXPECT_EQ(JudgementOf(*program, "T0_OP0"), "UNEXPECTED_IF_INVALID_PARAMETER");
   EXPECT_EQ(JudgementOf(*program, "T1_OP1"), "UNEXPECTED_IF_INVALID_PARAMETER");
+  EXPECT_EQ(JudgementOf(*program, "T2_OP2"), "UNEXPECTED_IF_INVALID_PARAMETER");
 }
 
 TEST(EmitWindowsTest, NtSeedProgramOpensRelativeToTheCurrentDirectoryHandle) {
@@ -596,10 +596,10 @@ TEST(EmitWindowsTest, NtSeedProgramOpensRelativeToTheCurrentDirectoryHandle) {
       "`openrace emit --lang c-nt`",
       "GetProcAddress(ntdll, \"NtCreateFile\")",
       "object.RootDirectory = root;",
-      "COUNT_NT(T0_OP0, nt_open(&h0, cwd_handle, L\"src\\\\a\\\\foo.h\", "
+      "COUNT_NT(T1_OP1, nt_open(&h0, cwd_handle, L\"src\\\\a\\\\foo.h\", "
       "GENERIC_READ, FILE_ATTRIBUTE_NORMAL, "
       "FILE_SHARE_READ|FILE_SHARE_WRITE, FILE_OPEN, 0));",
-      "COUNT_NT(T1_OP1, nt_open(&h, cwd_handle,",
+      "COUNT_NT(T2_OP2, nt_open(&h, cwd_handle,",
       "if (load_ntdll() != 0 || open_current_directory() != 0 || build_tree() != 0)",
       "close_handle(&cwd_handle);",
       "#define INVALID_PARAMETER_CODE 0xC000000DUL",
@@ -614,28 +614,28 @@ TEST(EmitWindowsTest, MutatingScenarioUsesEachCallOfTheBackends) {
   absl::StatusOr<std::string> win32 = EmitWin32(MutatingScenario());
   ASSERT_TRUE(win32.ok()) << win32.status();
   ExpectContainsAll(*win32, {
-      "COUNT_CALL(T0_OP0, CreateDirectoryW(L\"src/b\", NULL));",
-      "COUNT_CALL(T0_OP2, MoveFileExW(L\"src/b\", L\"src/c\", MOVEFILE_REPLACE_EXISTING));",
+      "COUNT_CALL(T1_OP1, CreateDirectoryW(L\"src/b\", NULL));",
+      "COUNT_CALL(T1_OP3, MoveFileExW(L\"src/b\", L\"src/c\", MOVEFILE_REPLACE_EXISTING));",
       "CREATE_NEW",
-      "COUNT_CALL(T1_OP1, GetFileAttributesW(L\"src/b\") != INVALID_FILE_ATTRIBUTES);",
-      "COUNT_CALL(T1_OP2, RemoveDirectoryW(L\"src/c\"));",
-      "COUNT_CALL(T1_OP3, DeleteFileW(L\"src/a/foo.h\"));",
+      "COUNT_CALL(T2_OP2, GetFileAttributesW(L\"src/b\") != INVALID_FILE_ATTRIBUTES);",
+      "COUNT_CALL(T2_OP3, RemoveDirectoryW(L\"src/c\"));",
+      "COUNT_CALL(T2_OP4, DeleteFileW(L\"src/a/foo.h\"));",
       "if (round > 0 && rebuild_tree() != 0)",
   });
   absl::StatusOr<std::string> nt = EmitNt(MutatingScenario());
   ASSERT_TRUE(nt.ok()) << nt.status();
   ExpectContainsAll(*nt, {
-      "COUNT_NT(T0_OP0, nt_mkdir(cwd_handle, L\"src\\\\b\"));",
-      "COUNT_NT(T0_OP2, nt_rename(cwd_handle, L\"src\\\\b\", cwd_handle, L\"src\\\\c\"));",
+      "COUNT_NT(T1_OP1, nt_mkdir(cwd_handle, L\"src\\\\b\"));",
+      "COUNT_NT(T1_OP3, nt_rename(cwd_handle, L\"src\\\\b\", cwd_handle, L\"src\\\\c\"));",
       "FILE_CREATE",
-      "COUNT_NT(T1_OP1, nt_stat(cwd_handle, L\"src\\\\b\"));",
-      "COUNT_NT(T1_OP2, nt_delete(cwd_handle, L\"src\\\\c\", 1));",
-      "COUNT_NT(T1_OP3, nt_delete(cwd_handle, L\"src\\\\a\\\\foo.h\", 0));",
+      "COUNT_NT(T2_OP2, nt_stat(cwd_handle, L\"src\\\\b\"));",
+      "COUNT_NT(T2_OP3, nt_delete(cwd_handle, L\"src\\\\c\", 1));",
+      "COUNT_NT(T2_OP4, nt_delete(cwd_handle, L\"src\\\\a\\\\foo.h\", 0));",
       "13 /* FileDispositionInformation */",
       "10 /* FileRenameInformation */",
   });
   for (const std::string* program : {&*win32, &*nt}) {
-    for (const char* id : {"T0_OP0", "T0_OP2", "T1_OP1", "T1_OP2", "T1_OP3"}) {
+    for (const char* id : {"T1_OP1", "T1_OP3", "T2_OP2", "T2_OP3", "T2_OP4"}) {
       EXPECT_EQ(JudgementOf(*program, id), "UNEXPECTED_IF_INVALID_PARAMETER") << id;
     }
   }
@@ -648,8 +648,8 @@ TEST(EmitWindowsTest, StatOfATreeEntryMustSucceed) {
   for (EmitLanguage lang : {EmitLanguage::kWin32, EmitLanguage::kNt}) {
     absl::StatusOr<std::string> program = EmitC(scenario, lang, {});
     ASSERT_TRUE(program.ok()) << program.status();
-    EXPECT_EQ(JudgementOf(*program, "T0_OP0"), "UNEXPECTED_IF_ANY_FAILURE");
-    EXPECT_EQ(JudgementOf(*program, "T0_OP1"), "UNEXPECTED_IF_INVALID_PARAMETER");
+    EXPECT_EQ(JudgementOf(*program, "T1_OP1"), "UNEXPECTED_IF_ANY_FAILURE");
+    EXPECT_EQ(JudgementOf(*program, "T1_OP2"), "UNEXPECTED_IF_INVALID_PARAMETER");
   }
 }
 
@@ -666,16 +666,16 @@ TEST(EmitWindowsTest, InvalidParameterThatTheApiItselfGivesIsNotUnexpected) {
   }});
   absl::StatusOr<std::string> win32 = EmitWin32(scenario);
   ASSERT_TRUE(win32.ok()) << win32.status();
-  EXPECT_EQ(JudgementOf(*win32, "T0_OP0"), "NEVER_UNEXPECTED");
-  EXPECT_EQ(JudgementOf(*win32, "T0_OP1"), "UNEXPECTED_IF_INVALID_PARAMETER");
-  EXPECT_EQ(JudgementOf(*win32, "T0_OP3"), "NEVER_UNEXPECTED");
-  EXPECT_EQ(JudgementOf(*win32, "T0_OP4"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*win32, "T1_OP1"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*win32, "T1_OP2"), "UNEXPECTED_IF_INVALID_PARAMETER");
+  EXPECT_EQ(JudgementOf(*win32, "T1_OP4"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*win32, "T1_OP5"), "NEVER_UNEXPECTED");
   absl::StatusOr<std::string> nt = EmitNt(scenario);
   ASSERT_TRUE(nt.ok()) << nt.status();
-  EXPECT_EQ(JudgementOf(*nt, "T0_OP0"), "UNEXPECTED_IF_INVALID_PARAMETER");
-  EXPECT_EQ(JudgementOf(*nt, "T0_OP1"), "NEVER_UNEXPECTED");
-  EXPECT_EQ(JudgementOf(*nt, "T0_OP2"), "NEVER_UNEXPECTED");
-  EXPECT_EQ(JudgementOf(*nt, "T0_OP3"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*nt, "T1_OP1"), "UNEXPECTED_IF_INVALID_PARAMETER");
+  EXPECT_EQ(JudgementOf(*nt, "T1_OP2"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*nt, "T1_OP3"), "NEVER_UNEXPECTED");
+  EXPECT_EQ(JudgementOf(*nt, "T1_OP4"), "NEVER_UNEXPECTED");
 }
 
 TEST(EmitWindowsTest, AbsoluteAndDevicePathsJoinTheirRootAtRunTime) {
@@ -689,9 +689,9 @@ TEST(EmitWindowsTest, AbsoluteAndDevicePathsJoinTheirRootAtRunTime) {
       "static wchar_t absolute_path[2][PATH_CAP];",
       "{ sandbox, L\"/src/a/foo.h\" },",
       "{ sandbox_verbatim, L\"\\\\src\\\\a\\\\foo.h\" },",
-      "COUNT_OPEN(T0_OP0, h, CreateFileW(absolute_path[0],",
-      "COUNT_OPEN(T0_OP1, h, CreateFileW(absolute_path[1],",
-      "COUNT_OPEN(T0_OP2, h, CreateFileW(absolute_path[0],",
+      "COUNT_OPEN(T1_OP1, h, CreateFileW(absolute_path[0],",
+      "COUNT_OPEN(T1_OP2, h, CreateFileW(absolute_path[1],",
+      "COUNT_OPEN(T1_OP3, h, CreateFileW(absolute_path[0],",
   });
   Scenario nt_scenario = WithThreads({
       {Open(Abs("src/a/foo.h")), Open(MakePath(Anchor::kNtObject, "src/a/foo.h"))},
@@ -701,8 +701,8 @@ TEST(EmitWindowsTest, AbsoluteAndDevicePathsJoinTheirRootAtRunTime) {
   ExpectContainsAll(*nt, {
       "static wchar_t absolute_path[1][PATH_CAP];",
       "{ sandbox_nt, L\"\\\\src\\\\a\\\\foo.h\" },",
-      "COUNT_NT(T0_OP0, nt_open(&h, NULL, absolute_path[0],",
-      "COUNT_NT(T0_OP1, nt_open(&h, NULL, absolute_path[0],",
+      "COUNT_NT(T1_OP1, nt_open(&h, NULL, absolute_path[0],",
+      "COUNT_NT(T1_OP2, nt_open(&h, NULL, absolute_path[0],",
   });
 }
 
@@ -713,7 +713,7 @@ TEST(EmitWindowsTest, HandleAnchorsAreRootDirectoriesInNtAndRefusedInWin32) {
       "static HANDLE d0 = INVALID_HANDLE_VALUE;",
       "if (setup_nt_open(&d0, cwd_handle, L\"src\", GENERIC_READ, FILE_ATTRIBUTE_NORMAL, "
       "FILE_SHARE_READ|FILE_SHARE_WRITE, FILE_OPEN, FILE_DIRECTORY_FILE) != 0)",
-      "COUNT_NT(T0_OP0, nt_open(&h0, d0, L\"a\",",
+      "COUNT_NT(T1_OP1, nt_open(&h0, d0, L\"a\",",
       "nt_open(&h, h0, L\"foo.h\",",
       "nt_stat(h0, L\"foo.h\")",
       // `..` above d0: NT names have none, so the absolute name.

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "harness/base/json.h"
 #include "harness/base/json_reader.h"
 #include "harness/repro/stats.h"
@@ -118,6 +119,40 @@ void WriteRound(JsonWriter& json, const RoundTrace& trace, OpRef failing) {
   json.EndObject();
 }
 
+// A table cell's text: a '|' would end the cell, even inside backquotes.
+std::string EscapePipes(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"|", "\\|"}});
+}
+
+// "1-minimal", "partial" (the budget ran out first) or "no".
+std::string MinimizedState(const FindingSummary& s) {
+  if (!s.minimized) return "no";
+  return s.one_minimal ? "1-minimal" : "partial";
+}
+
+void WriteProvenance(JsonWriter& json, const Provenance& p) {
+  json.Key("version").String(p.version);
+  json.Key("command").String(p.command);
+  if (p.seed) json.Key("seed").Number(*p.seed);
+  if (p.scenario_index) json.Key("scenario_index").Number(*p.scenario_index);
+  json.Key("emulator").Bool(p.emulator);
+  if (p.emulator) {
+    json.Key("emulator_settings").BeginObject();
+    for (const auto& [name, value] : p.emulator_settings) {
+      json.Key(name).String(value);
+    }
+    json.EndObject();
+  }
+}
+
+std::string EmulatorLine(const Provenance& p) {
+  std::vector<std::string> settings;
+  for (const auto& [name, value] : p.emulator_settings) {
+    settings.push_back(absl::StrCat(name, "=", value));
+  }
+  return settings.empty() ? "loaded" : absl::StrJoin(settings, " ");
+}
+
 }  // namespace
 
 absl::optional<NativeKind> ParseNativeKind(absl::string_view name) {
@@ -137,6 +172,8 @@ void FindingSummary::RecordMinimized(const MinimizeResult& result) {
   failures = result.failures;
   rounds = result.rounds;
   rate = result.rate;
+  pinned = result.pinned;
+  orderings = result.orderings;
 }
 
 std::string StatsJson(const FindingSummary& s) {
@@ -146,10 +183,15 @@ std::string StatsJson(const FindingSummary& s) {
   json.Key("signature").String(s.signature.ToString());
   json.Key("verdict").String(VerdictName(s.signature.verdict));
   json.Key("backend").String(s.backend);
+  WriteProvenance(json, s.provenance);
   json.Key("threads").Number(static_cast<uint64_t>(shown.threads.size()));
   json.Key("ops").Number(static_cast<uint64_t>(CountCalls(shown)));
-  json.Key("minimized").Bool(s.minimized.has_value());
+  json.Key("minimized").String(MinimizedState(s));
   json.Key("one_minimal").Bool(s.one_minimal);
+  json.Key("pinned").Bool(s.pinned);
+  json.Key("orderings").BeginArray();
+  for (const std::string& ordering : s.orderings) json.String(ordering);
+  json.EndArray();
   json.Key("occurrences").Number(s.occurrences);
   json.Key("candidates_tried").Number(s.candidates_tried);
   json.Key("minimize_rounds").Number(s.minimize_rounds);
@@ -170,6 +212,17 @@ std::string StatsJson(const FindingSummary& s) {
   json.EndArray();
   json.Key("steps").BeginArray();
   for (const std::string& step : s.steps) json.String(step);
+  json.EndArray();
+  json.Key("variants").BeginArray();
+  for (const VariantSummary& v : s.variants) {
+    json.BeginObject();
+    json.Key("signature").String(v.signature);
+    json.Key("occurrences").Number(v.occurrences);
+    if (v.scenario_index) json.Key("scenario_index").Number(*v.scenario_index);
+    json.Key("failing_call").String(v.failing_call);
+    json.Key("file").String(v.file);
+    json.EndObject();
+  }
   json.EndArray();
   json.Key("environment").BeginObject();
   for (const auto& [name, value] : s.environment) json.Key(name).String(value);
@@ -197,6 +250,14 @@ std::string ReportMarkdown(const FindingSummary& s) {
                   VerdictName(s.signature.verdict), ", ",
                   AnchorName(s.signature.anchor), " anchor)\n\n");
   absl::StrAppend(&md, "Signature: `", s.signature.ToString(), "`\n\n");
+  if (s.provenance.emulator) {
+    absl::StrAppend(
+        &md,
+        "> **A planted bug.** This finding was made with openrace's "
+        "planted-bug emulator loaded (`", EmulatorLine(s.provenance),
+        "`): the failures are the emulator's, not the file system's. Do not "
+        "report it upstream.\n\n");
+  }
 
   absl::StrAppend(&md, "## What happens\n\n");
   absl::StrAppend(
@@ -224,7 +285,39 @@ std::string ReportMarkdown(const FindingSummary& s) {
     absl::StrAppend(&md, "Rate: ", s.failures, " of ", s.rounds,
                     " rounds (", Percent(double(s.failures) / s.rounds),
                     "; 95% Wilson interval ", Percent(s.rate.low), " to ",
-                    Percent(s.rate.high), ").\n\n");
+                    Percent(s.rate.high), ") of the ",
+                    s.minimized ? "minimized" : "found",
+                    " scenario showed the bug: ", OpKindName(s.signature.op),
+                    " failing with ", OutcomeName(s.signature.outcome),
+                    ", through any anchor, whether or not its retry failed",
+                    s.bisect.empty() ? ""
+                                     : " (the bisection's \"as found\" row "
+                                       "is this measurement)",
+                    ".\n\n");
+  }
+  if (!s.orderings.empty()) {
+    md += "The scenario pins the interleaving every failing round showed, "
+          "with barriers:\n\n";
+    for (const std::string& ordering : s.orderings) {
+      absl::StrAppend(&md, "- ", ordering, "\n");
+    }
+    md += "\n";
+  }
+  if (!s.variants.empty()) {
+    md += "## Variants\n\n"
+          "Other signatures of this bug (the same call kind, status and "
+          "native code; another anchor, or a retry that failed too), each "
+          "seen in scenarios of its own and counted here, not minimized "
+          "again. The scenario that first showed each is in its file.\n\n"
+          "| signature | occurrences | scenario | failing call | file |\n"
+          "| --- | ---: | ---: | --- | --- |\n";
+    for (const VariantSummary& v : s.variants) {
+      absl::StrAppend(&md, "| `", v.signature, "` | ", v.occurrences, " | ",
+                      v.scenario_index ? absl::StrCat(*v.scenario_index) : "-",
+                      " | `", EscapePipes(v.failing_call), "` | ", v.file,
+                      " |\n");
+    }
+    md += "\n";
   }
   if (!s.bisect.empty()) {
     md += "## What it is and is not\n\n";
@@ -257,16 +350,37 @@ std::string ReportMarkdown(const FindingSummary& s) {
     absl::StrAppend(&md, "Minimized in ", s.steps.size(), " step(s); ",
                     s.one_minimal
                         ? "no single further simplification reproduces."
-                        : "the time budget ran out before it was 1-minimal.",
+                        : "partial: the time budget ran out before it was "
+                          "1-minimal (`openrace minimize minimized.scn` "
+                          "goes on from here).",
+                    s.pinned ? " Its barriers pin the interleaving above." : "",
                     "\n\n");
   }
   if (!s.repro_c.empty()) {
     absl::StrAppend(&md, "## Reproducer\n\n`", s.repro_c_name,
                     "` in this directory:\n\n```c\n", s.repro_c, "```\n\n");
   }
+  md += "## Provenance\n\n";
+  absl::StrAppend(&md, "- openrace ",
+                  s.provenance.version.empty() ? "(version unknown)"
+                                               : s.provenance.version,
+                  "\n");
+  if (!s.provenance.command.empty()) {
+    absl::StrAppend(&md, "- command: `", s.provenance.command, "`\n");
+  }
+  if (s.provenance.seed) absl::StrAppend(&md, "- seed: ", *s.provenance.seed, "\n");
+  if (s.provenance.scenario_index) {
+    absl::StrAppend(&md, "- scenario index: ", *s.provenance.scenario_index,
+                    "\n");
+  }
+  absl::StrAppend(&md, "- backend: ", s.backend, "\n");
+  absl::StrAppend(&md, "- planted-bug emulator: ",
+                  s.provenance.emulator
+                      ? absl::StrCat("loaded (`", EmulatorLine(s.provenance), "`)")
+                      : "not loaded",
+                  "\n\n");
   if (!s.environment.empty()) {
     md += "## Environment\n\n";
-    absl::StrAppend(&md, "- backend: ", s.backend, "\n");
     for (const auto& [name, value] : s.environment) {
       absl::StrAppend(&md, "- ", name, ": ", value, "\n");
     }
@@ -404,9 +518,44 @@ class StatsReader {
       return absl::InvalidArgumentError(
           absl::StrCat(path_, ": expected a JSON object"));
     }
-    if (const JsonValue* backend = Find(root_, "backend")) {
-      if (!backend->AsString()) return Bad("backend", "a string");
-      s.backend = *backend->AsString();
+    for (auto [key, field] : {std::pair{"backend", &s.backend},
+                              std::pair{"version", &s.provenance.version},
+                              std::pair{"command", &s.provenance.command}}) {
+      if (const JsonValue* value = Find(root_, key)) {
+        if (!value->AsString()) return Bad(key, "a string");
+        *field = *value->AsString();
+      }
+    }
+    for (auto [key, field] :
+         {std::pair{"seed", &s.provenance.seed},
+          std::pair{"scenario_index", &s.provenance.scenario_index}}) {
+      if (Find(root_, key) == nullptr) continue;
+      absl::StatusOr<uint64_t> n = Count(root_, key);
+      if (!n.ok()) return n.status();
+      *field = *n;
+    }
+    for (auto [key, field] : {std::pair{"emulator", &s.provenance.emulator},
+                              std::pair{"pinned", &s.pinned}}) {
+      if (const JsonValue* value = Find(root_, key)) {
+        if (!value->AsBool()) return Bad(key, "true or false");
+        *field = *value->AsBool();
+      }
+    }
+    if (const JsonValue* settings = Find(root_, "emulator_settings")) {
+      if (settings->kind() != JsonValue::Kind::kObject) {
+        return Bad("emulator_settings", "an object of strings");
+      }
+      for (const auto& [name, value] : settings->members()) {
+        if (!value.AsString()) return Bad("emulator_settings", "an object of strings");
+        s.provenance.emulator_settings.emplace_back(name, *value.AsString());
+      }
+    }
+    if (const JsonValue* orderings = Find(root_, "orderings")) {
+      if (orderings->kind() != JsonValue::Kind::kArray) return Bad("orderings", "a list");
+      for (const JsonValue& ordering : orderings->elements()) {
+        if (!ordering.AsString()) return Bad("orderings", "a list of strings");
+        s.orderings.push_back(*ordering.AsString());
+      }
     }
     if (const JsonValue* one_minimal = Find(root_, "one_minimal")) {
       if (!one_minimal->AsBool()) return Bad("one_minimal", "true or false");

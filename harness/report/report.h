@@ -23,6 +23,27 @@
 
 namespace openrace {
 
+// Where a finding came from (base/provenance.h).
+struct Provenance {
+  std::string version;  // openrace's
+  std::string command;  // the command line that made the finding
+  absl::optional<uint64_t> seed;            // the campaign's
+  absl::optional<uint64_t> scenario_index;  // the scenario that showed it
+  bool emulator = false;  // the planted-bug emulator was loaded
+  std::vector<std::pair<std::string, std::string>> emulator_settings;
+};
+
+// Another signature of the same bug (SameBug, bisect.h), seen in a
+// scenario of its own and recorded beside the finding instead of as a
+// finding of its own (finding_store.h: variant-<signature>.scn).
+struct VariantSummary {
+  std::string signature;
+  uint64_t occurrences = 1;
+  absl::optional<uint64_t> scenario_index;
+  std::string failing_call;  // "thread 2 op 1: open cwd:foo.h"
+  std::string file;          // "variant-<signature>.scn"
+};
+
 struct FindingSummary {
   Signature signature;
   uint64_t occurrences = 1;  // scenarios of the campaign that showed it
@@ -32,7 +53,10 @@ struct FindingSummary {
   // once its failing round has been found again), as text.
   std::string failing_call;
   absl::optional<Scenario> minimized;
-  bool one_minimal = false;
+  bool one_minimal = false;  // with `minimized`: false is "partial", the
+                             // budget ran out first
+  bool pinned = false;       // its interleaving is pinned (pin.h)
+  std::vector<std::string> orderings;  // what the pins order
   std::vector<std::string> steps;  // accepted simplifications
   uint64_t candidates_tried = 0;   // by the minimizer
   uint64_t minimize_rounds = 0;    // rounds the minimizer ran in all
@@ -41,6 +65,8 @@ struct FindingSummary {
   std::vector<BisectRow> bisect;
   std::vector<std::pair<std::string, std::string>> environment;
   std::string backend;
+  Provenance provenance;
+  std::vector<VariantSummary> variants;
   std::string timeline_ascii;  // a failing round, drawn (timeline.h)
   std::string timeline_svg;    // the same as SVG, written beside report.md
   // That round and its failing call (in the scenario shown), kept in
@@ -57,19 +83,27 @@ struct FindingSummary {
   void RecordMinimized(const MinimizeResult& result);
 };
 
-// stats.json: signature, threads, ops (of the minimized scenario, else of
-// the found one), occurrences, rate {failures, rounds, low, high}, bisect
-// [{variation, failures, rounds}], one_minimal, steps, candidates_tried,
-// minimize_rounds; and what report.md is made from besides the scenario
-// files: backend, environment {name: value}, failing_round {thread, op
-// (from 1), round, hang, records [[{ran, start_ns, end_ns, retry_end_ns,
-// outcome, retry}]]} with each outcome as {status, native, kind}.
+// stats.json: signature, verdict, threads, ops (of the minimized
+// scenario, else of the found one), minimized ("1-minimal", "partial": the
+// time budget ran out first, or "no"), one_minimal, pinned, orderings,
+// occurrences, rate {failures, rounds, low, high} (rounds that showed the
+// bug: SameBug; the bisection's "as found" row is the same measurement),
+// bisect [{variation, failures, rounds}], steps, candidates_tried,
+// minimize_rounds, variants [{signature, occurrences, scenario_index,
+// failing_call, file}]; provenance: version, command, seed,
+// scenario_index, backend, emulator (true/false) and emulator_settings
+// {name: value}; and what report.md is made from besides the scenario
+// files: environment {name: value}, failing_round {thread, op (from 1),
+// round, hang, records [[{ran, start_ns, end_ns, retry_end_ns, outcome,
+// retry}]]} with each outcome as {status, native, kind}. Threads and ops
+// count from 1 wherever they are named.
 std::string StatsJson(const FindingSummary& summary);
 
 // Reads stats.json (the text of the file at `path`, named in errors) back
 // into `s`, whose found and minimized scenarios are already set: the
 // failing round is checked against the scenario it was drawn from. Errors
-// say which field is wrong. ReadFindingDirectory (finding_store.h) uses it.
+// say which field is wrong. `variants` is not read: the finding directory's
+// variant files are the record (ReadFindingDirectory). ReadFindingDirectory (finding_store.h) uses it.
 absl::Status ReadStatsJson(absl::string_view text, absl::string_view path,
                            FindingSummary& s);
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "harness/base/platform.h"
 #include "harness/repro/stats.h"
 #include "harness/scenario/validate.h"
@@ -66,7 +67,7 @@ absl::StatusOr<std::vector<BisectRow>> Bisect(const Scenario& scenario,
       where.op >= scenario.threads[where.thread].ops.size() ||
       !IsCall(scenario.threads[where.thread].ops[where.op].kind)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "thread ", where.thread, " op ", where.op,
+        "thread ", where.thread + 1, " op ", where.op + 1,
         " is not a call of the scenario; expected the failing operation"));
   }
   std::vector<Variation> variations =
@@ -86,20 +87,31 @@ absl::StatusOr<std::vector<BisectRow>> Bisect(const Scenario& scenario,
     if (options.row_done) options.row_done(rows.back());
   };
 
+  auto out_of_time = [&] {
+    return (options.clock ? options.clock() : absl::Now()) >= options.deadline;
+  };
+
   // As found: the rate every other row is sized by.
-  absl::StatusOr<TrialResult> found =
-      options.rounds
-          ? main.RunMatching(scenario, match, options.rounds, 0)
-          : main.RunMatching(scenario, match, options.measure_max_rounds,
-                             options.measure_failures);
-  if (!found.ok()) return found.status();
-  if (found->failures == 0) {
+  TrialResult found;
+  if (options.as_found && options.as_found->rounds > 0) {
+    found.failures = options.as_found->failures;
+    found.rounds = options.as_found->rounds;
+  } else {
+    absl::StatusOr<TrialResult> measured =
+        options.rounds
+            ? main.RunMatching(scenario, match, options.rounds, 0)
+            : main.RunMatching(scenario, match, options.measure_max_rounds,
+                               options.measure_failures);
+    if (!measured.ok()) return measured.status();
+    found = *std::move(measured);
+  }
+  if (found.failures == 0) {
     return absl::FailedPreconditionError(
         absl::StrCat("the scenario did not show ", signature.ToString(), " in ",
-                     found->rounds, " rounds; nothing to bisect"));
+                     found.rounds, " rounds; nothing to bisect"));
   }
-  add(variations[0].name, *found);
-  const double rate = double(found->failures) / found->rounds;
+  add(variations[0].name, found);
+  const double rate = double(found.failures) / found.rounds;
   const uint64_t rounds =
       options.rounds
           ? options.rounds
@@ -115,6 +127,10 @@ absl::StatusOr<std::vector<BisectRow>> Bisect(const Scenario& scenario,
   auto measure = [&](Prober& prober, const std::string& name,
                      const Scenario& s) {
     if (InterruptRequested() || !environment.ok()) return;
+    if (out_of_time()) {
+      log(absl::StrCat("skipped: ", name, ": the time budget is spent"));
+      return;
+    }
     absl::StatusOr<TrialResult> trial = prober.RunMatching(s, match, rounds, 0);
     if (IsEnvironmentError(trial.status())) {
       environment = trial.status();
@@ -122,6 +138,11 @@ absl::StatusOr<std::vector<BisectRow>> Bisect(const Scenario& scenario,
     }
     if (!trial.ok()) {
       log(absl::StrCat("skipped: ", name, ": ", trial.status().message()));
+      return;
+    }
+    if (trial->cut_short) {
+      log(absl::StrCat("skipped: ", name, ": the time budget ran out after ",
+                       trial->rounds, " of ", rounds, " rounds"));
       return;
     }
     add(name, *trial);

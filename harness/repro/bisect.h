@@ -46,6 +46,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "harness/judge/oracle.h"
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/variations.h"
@@ -94,11 +96,22 @@ struct BisectOptions {
   // worth logging (a variation that could not run).
   std::function<void(const BisectRow&)> row_done;
   std::function<void(const std::string&)> log;
+  // The "as found" row, already measured on `main` the way Bisect counts
+  // (SameBug): the minimizer's final measurement. Used as the first row
+  // instead of measuring again, so that the report's rate and the table's
+  // "as found" row are one measurement.
+  absl::optional<BisectRow> as_found;
+  // No row starts once `clock` (null: absl::Now) passes `deadline`, and a
+  // row whose trial was cut short by its prober's deadline is left out;
+  // the log says so.
+  absl::Time deadline = absl::InfiniteFuture();
+  std::function<absl::Time()> clock;
 };
 
 // Measures `scenario` and its Variations() on `main` (and "as found" on
 // `control`, when not null) and returns one row per variation, "as found"
-// first and "control directory" second. A variation whose trial cannot run
+// first and "control directory" second (rows the budget left no time for
+// are missing). A variation whose trial cannot run
 // (its setup fails on this file system) is logged and left out.
 // FailedPrecondition when "as found" shows no failure; other errors when a
 // trial of "as found" fails to run.

@@ -338,6 +338,48 @@ TEST(BisectTest, AVariationThatCannotRunIsLoggedAndLeftOut) {
   EXPECT_EQ(log[0], "skipped: directory handle anchor: cannot open d_bisect");
 }
 
+// The report's rate and the table's first row are one measurement: given
+// the minimizer's, Bisect does not measure "as found" again.
+TEST(BisectTest, TheAsFoundRowGivenIsTheRowReported) {
+  const Scenario s = Parse(kSeed);
+  HeldRelativeProber main(0.05);
+  BisectOptions options;
+  options.min_rounds = 0;
+  options.as_found = BisectRow{"as found", 17, 2345};
+  absl::StatusOr<std::vector<BisectRow>> rows =
+      Bisect(s, At(1, 1), Seed(), main, nullptr, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_FALSE(rows->empty());
+  EXPECT_EQ((*rows)[0].variation, "as found");
+  EXPECT_EQ((*rows)[0].failures, 17u);
+  EXPECT_EQ((*rows)[0].rounds, 2345u);
+  // One trial per other row, none for "as found".
+  EXPECT_EQ(static_cast<size_t>(main.trials), rows->size() - 1);
+}
+
+TEST(BisectTest, NoRowStartsAfterTheDeadline) {
+  const Scenario s = Parse(kSeed);
+  HeldRelativeProber main(0.05);
+  absl::Time now = absl::UnixEpoch();
+  BisectOptions options;
+  options.min_rounds = 0;
+  options.clock = [&] {
+    now += absl::Seconds(1);  // each look at the clock is a second later
+    return now;
+  };
+  options.deadline = absl::UnixEpoch() + absl::Seconds(3);
+  std::vector<std::string> log;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<std::vector<BisectRow>> rows =
+      Bisect(s, At(1, 1), Seed(), main, nullptr, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  // "as found", then the two rows that started at 1 s and 2 s.
+  EXPECT_EQ(rows->size(), 3u);
+  ASSERT_FALSE(log.empty());
+  EXPECT_TRUE(absl::StrContains(log.back(), "the time budget is spent"))
+      << log.back();
+}
+
 TEST(BisectRateTest, GivesTheRateOrTheUpperBoundWhenNothingFailed) {
   EXPECT_EQ(BisectRate({"x", 5, 100}), "5 %");
   EXPECT_EQ(BisectRate({"x", 1, 3}), "33.3 %");

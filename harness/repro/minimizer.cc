@@ -3,6 +3,8 @@
 #include "harness/repro/minimizer.h"
 
 #include <algorithm>
+#include <map>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
@@ -12,6 +14,8 @@
 #include "absl/time/clock.h"
 #include "harness/scenario/scenario_text.h"
 #include "harness/scenario/simplify.h"
+#include "harness/repro/bisect.h"
+#include "harness/repro/pin.h"
 
 namespace openrace {
 namespace {
@@ -21,15 +25,38 @@ class Minimizer {
   Minimizer(const Signature& signature, Prober& prober,
             const MinimizeOptions& options)
       : signature_(signature), prober_(prober), options_(options),
-        deadline_(absl::Now() + options.budget) {}
+        outer_deadline_(prober.deadline()),
+        start_(Now()),
+        deadline_(std::min(start_ + options.budget, options.deadline)),
+        search_deadline_(deadline_ == absl::InfiniteFuture()
+                             ? deadline_
+                             : start_ + (deadline_ - start_) *
+                                            options.search_share) {}
+
+  // The prober's deadline as it was, given back when the minimizer ends.
+  ~Minimizer() {
+    if (!options_.clock) prober_.set_deadline(outer_deadline_);
+  }
 
   absl::StatusOr<MinimizeResult> Run(const Scenario& start) {
+    TrialsUntil(search_deadline_);
     MinimizeResult result;
     Scenario current = start;
     seen_.insert(absl::HashOf(PrintScenario(current)));
     absl::StatusOr<Rate> measured = MeasureRate(current, &result);
-    if (!measured.ok()) return measured.status();
+    if (!measured.ok()) {
+      if (!OutOfTime()) return measured.status();
+      // The budget ran out before the first failure: the scenario as
+      // found is the best there is.
+      Log("time budget spent before the rate could be measured");
+      result.scenario = start;
+      result.failures = last_.failures;
+      result.rounds = last_.rounds;
+      result.rate = WilsonInterval(result.failures, result.rounds);
+      return result;
+    }
     double rate = measured->value;
+    Measurement current_measure = last_;
     Log(absl::StrFormat("start: %zu threads, %zu calls, rate %.3g per round",
                         current.threads.size(), CountCalls(current), rate));
 
@@ -40,13 +67,13 @@ class Minimizer {
     // running out of time halfway proves nothing.
     bool exhausted = false;
     size_t next = 0;
-    while (!OutOfTime()) {
+    while (!SearchOver()) {
       std::vector<Candidate> candidates = Simplifications(current);
       const uint64_t rounds = RoundsToDetect(
           rate * options_.rate_fraction, options_.confidence,
           options_.candidate_max_rounds);
       bool accepted = false;
-      for (size_t k = 0; k < candidates.size() && !OutOfTime(); ++k) {
+      for (size_t k = 0; k < candidates.size() && !SearchOver(); ++k) {
         const size_t index = (next + k) % candidates.size();
         Candidate& candidate = candidates[index];
         if (!seen_.insert(absl::HashOf(PrintScenario(candidate.scenario)))
@@ -54,8 +81,7 @@ class Minimizer {
           continue;
         }
         ++result.candidates_tried;
-        absl::StatusOr<TrialResult> trial =
-            prober_.Run(candidate.scenario, signature_, rounds, 1);
+        absl::StatusOr<TrialResult> trial = Count(candidate.scenario, rounds, 1);
         if (!trial.ok()) {
           // No space, no descriptors: nothing more can be judged here.
           if (IsEnvironmentError(trial.status())) return trial.status();
@@ -73,15 +99,19 @@ class Minimizer {
         // (a spin offset dropped) must keep the whole rate: a slide that
         // makes two calls overlap is worth more than a shorter scenario
         // that overlaps them only when the scheduler happens to.
+        // With the budget spent, the trial that showed it is its measure.
         absl::StatusOr<Rate> candidate_rate =
-            MeasureRate(candidate.scenario, &result);
+            SearchOver() ? absl::FailedPreconditionError("no time to measure")
+                        : MeasureRate(candidate.scenario, &result);
         if (IsEnvironmentError(candidate_rate.status())) {
           return candidate_rate.status();
         }
+        Measurement candidate_measure = last_;
         if (!candidate_rate.ok()) {
           // Reproduced once, too rarely to measure: its single failure.
           candidate_rate = Rate{1.0 / trial->rounds,
                                 WilsonInterval(1, trial->rounds)};
+          candidate_measure = Measurement{1, trial->rounds};
         }
         const double floor =
             candidate.timing ? rate : rate * options_.rate_fraction;
@@ -91,6 +121,7 @@ class Minimizer {
           continue;
         }
         current = std::move(candidate.scenario);
+        current_measure = candidate_measure;
         result.steps.push_back(candidate.step);
         rate = candidate_rate->value;
         Log(absl::StrFormat("accepted: %s (%zu threads, %zu calls, rate %.3g)",
@@ -101,7 +132,7 @@ class Minimizer {
         break;
       }
       if (!accepted) {
-        exhausted = !OutOfTime();
+        exhausted = !SearchOver();
         break;
       }
     }
@@ -111,14 +142,29 @@ class Minimizer {
               "of the rate or more"
             : "time budget spent before the scenario was 1-minimal");
 
-    // The final rate, on fresh rounds.
-    absl::StatusOr<TrialResult> final_trial =
-        prober_.Run(current, signature_, options_.final_max_rounds,
-                    options_.final_failures);
-    if (!final_trial.ok()) return final_trial.status();
-    result.rounds_run += final_trial->rounds;
-    result.failures = final_trial->failures;
-    result.rounds = final_trial->rounds;
+    // The final rate, on fresh rounds, unless the budget is spent: then
+    // the last measurement of the scenario stands.
+    result.failures = current_measure.failures;
+    result.rounds = current_measure.rounds;
+    if (!OutOfTime()) {
+      // Half of what is left for the final measurement, half for the
+      // pinned scenario's.
+      TrialsUntil(options_.pin ? Now() + (deadline_ - Now()) / 2 : deadline_);
+      absl::StatusOr<TrialResult> final_trial =
+          Count(current, options_.final_max_rounds, options_.final_failures);
+      if (!final_trial.ok()) return final_trial.status();
+      result.rounds_run += final_trial->rounds;
+      if (!final_trial->cut_short || final_trial->failures >= result.failures) {
+        result.failures = final_trial->failures;
+        result.rounds = final_trial->rounds;
+      }
+      KeepFailingRound(*final_trial, &result);
+      TrialsUntil(deadline_);
+      if (options_.pin && !OutOfTime()) {
+        Pin(*final_trial, current, &result);
+      }
+    }
+    if (result.pinned) current = result.scenario;
     result.rate = WilsonInterval(result.failures, result.rounds);
     const double final_rate =
         result.rounds ? double(result.failures) / result.rounds : 0;
@@ -132,26 +178,129 @@ class Minimizer {
   }
 
  private:
-  bool OutOfTime() const { return absl::Now() >= deadline_; }
+  struct Measurement {
+    uint64_t failures = 0;
+    uint64_t rounds = 0;
+  };
+
+  absl::Time Now() const {
+    return options_.clock ? options_.clock() : absl::Now();
+  }
+  bool OutOfTime() const { return Now() >= deadline_; }
+  // No trial runs past `until` (nor past the prober's own deadline); on
+  // the real clock only: an injected clock runs no real time.
+  void TrialsUntil(absl::Time until) {
+    if (!options_.clock) prober_.set_deadline(std::min(until, outer_deadline_));
+  }
+  bool SearchOver() const { return Now() >= search_deadline_; }
 
   void Log(const std::string& line) {
     if (options_.log) options_.log(line);
   }
 
-  // Rounds until a few failures, or the budget; failures per round.
+  // Runs a trial that counts the rounds showing the bug (SameBug), or the
+  // exact signature on a prober that counts nothing else.
+  absl::StatusOr<TrialResult> Count(const Scenario& scenario,
+                                    uint64_t max_rounds, uint64_t stop_after) {
+    if (!exact_only_) {
+      const Signature& want = signature_;
+      absl::StatusOr<TrialResult> trial = prober_.RunMatching(
+          scenario, [&](const Finding& f) { return SameBug(want, f.signature); },
+          max_rounds, stop_after);
+      if (trial.ok() || trial.status().code() != absl::StatusCode::kUnimplemented) {
+        return trial;
+      }
+      exact_only_ = true;
+    }
+    return prober_.Run(scenario, signature_, max_rounds, stop_after);
+  }
+
+  void KeepFailingRound(const TrialResult& trial, MinimizeResult* result) {
+    if (trial.traces.empty()) return;
+    result->failing_round = trial.traces.front();
+    result->failing = trial.trace_findings.front();
+  }
+
+  // Pins the interleaving the final measurement's failing rounds show, and
+  // keeps the pinned scenario when it fails at least as often.
+  void Pin(const TrialResult& final_trial, const Scenario& current,
+           MinimizeResult* result) {
+    if (final_trial.traces.empty() || result->failures == 0) return;
+    // The call that failed most often in those rounds.
+    std::map<std::pair<size_t, size_t>, size_t> votes;
+    for (const Finding& f : final_trial.trace_findings) ++votes[{f.thread, f.op}];
+    auto most = std::max_element(
+        votes.begin(), votes.end(),
+        [](const auto& a, const auto& b) { return a.second < b.second; });
+    const OpRef failing{most->first.first, most->first.second};
+    std::vector<RoundTrace> traces;
+    for (size_t i = 0; i < final_trial.traces.size(); ++i) {
+      const Finding& f = final_trial.trace_findings[i];
+      if (f.thread == failing.thread && f.op == failing.op) {
+        traces.push_back(final_trial.traces[i]);
+      }
+    }
+    PinResult pin = PinInterleaving(current, failing, traces);
+    if (!pin.changed) {
+      // Its barriers already pin what every failing round showed.
+      if (!pin.orderings.empty()) {
+        result->pinned = true;
+        result->orderings = std::move(pin.orderings);
+        Log("pinned already: its barriers order what every failing round "
+            "showed");
+      }
+      return;
+    }
+    if (!seen_.insert(absl::HashOf(PrintScenario(pin.scenario))).second) return;
+    absl::StatusOr<TrialResult> trial =
+        Count(pin.scenario, options_.final_max_rounds, options_.final_failures);
+    if (!trial.ok()) {
+      Log(absl::StrCat("not pinned: ", trial.status().message()));
+      return;
+    }
+    result->rounds_run += trial->rounds;
+    const double unpinned_low =
+        WilsonInterval(result->failures, result->rounds).low;
+    const double pinned =
+        trial->rounds ? double(trial->failures) / trial->rounds : 0;
+    if (trial->failures == 0 || pinned < unpinned_low) {
+      Log(absl::StrFormat(
+          "not pinned: the pinned scenario fails at %.3g (%d/%d), below the "
+          "unpinned %.3g",
+          pinned, trial->failures, trial->rounds,
+          double(result->failures) / result->rounds));
+      return;
+    }
+    for (const std::string& ordering : pin.orderings) {
+      Log(absl::StrCat("pinned: ", ordering));
+    }
+    Log(absl::StrFormat("pinned: rate %.3g (%d/%d), unpinned %.3g", pinned,
+                        trial->failures, trial->rounds,
+                        double(result->failures) / result->rounds));
+    result->pinned = true;
+    result->orderings = std::move(pin.orderings);
+    result->scenario = std::move(pin.scenario);
+    result->failures = trial->failures;
+    result->rounds = trial->rounds;
+    result->failing_round.reset();
+    result->failing.reset();
+    KeepFailingRound(*trial, result);
+  }
+
   // Rounds until a few failures, or the budget: the failures per round,
-  // and the 95 % interval around it.
+  // and the 95 % interval around it. `last_` keeps the counts.
   struct Rate {
     double value = 0;
     RateInterval interval;
   };
   absl::StatusOr<Rate> MeasureRate(const Scenario& scenario,
                                    MinimizeResult* result) {
+    last_ = Measurement{};
     absl::StatusOr<TrialResult> trial =
-        prober_.Run(scenario, signature_, options_.measure_max_rounds,
-                    options_.measure_failures);
+        Count(scenario, options_.measure_max_rounds, options_.measure_failures);
     if (!trial.ok()) return trial.status();
     result->rounds_run += trial->rounds;
+    last_ = Measurement{trial->failures, trial->rounds};
     if (trial->failures == 0) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the scenario did not reproduce ", signature_.ToString(), " in ",
@@ -164,8 +313,13 @@ class Minimizer {
   const Signature& signature_;
   Prober& prober_;
   const MinimizeOptions& options_;
+  const absl::Time outer_deadline_;
+  const absl::Time start_;
   const absl::Time deadline_;
+  const absl::Time search_deadline_;
   absl::flat_hash_set<size_t> seen_;
+  bool exact_only_ = false;
+  Measurement last_;
 };
 
 }  // namespace

@@ -2,19 +2,36 @@
 // fails with the same signature.
 //
 // Failures of this class are rare and random, so each judgement is
-// statistical. The minimizer measures the parent's failure rate p (rounds
-// until a few failures, or a budget), gives each candidate enough rounds
-// that a candidate failing at p/4 would fail at least once with probability
-// 0.99, and accepts the first candidate of Simplifications() that shows the
-// signature, unless a fresh measurement puts its whole 95 % interval below
-// p/4 (a rarer scenario would make every later judgement cost more than it
-// is sized for; for a step that only changes timing — a spin offset
-// dropped — the bar is p itself). Barriers are never dropped on their own
-// (simplify.h): they are what makes a reproducer portable. It repeats until no single simplification reproduces (the
-// result is 1-minimal) or the time budget is spent, and says which. No
-// candidate is tried twice (by hash of its printed text). At the end it
-// measures the final rate on fresh rounds and sets the scenario's `rounds`
-// to what reproduces it with probability 0.99.
+// statistical. A round counts when it shows the same bug (SameBug,
+// bisect.h: the same op kind, status and native code; the anchor and the
+// verdict may differ, e.g. whether the retry failed too), or, with a prober
+// that counts exact signatures only, the signature itself. The minimizer
+// measures the parent's failure rate p (rounds until a few failures, or a
+// budget), gives each candidate enough rounds that a candidate failing at
+// p/4 would fail at least once with probability 0.99, and accepts the
+// first candidate of Simplifications() that shows the bug, unless a fresh
+// measurement puts its whole 95 % interval below p/4 (a rarer scenario
+// would make every later judgement cost more than it is sized for; for a
+// step that only changes timing — a spin offset dropped — the bar is p
+// itself). Barriers are never dropped on their own (simplify.h). It
+// repeats until no single simplification reproduces (the result is
+// 1-minimal) or the time budget is spent, and says which. No candidate is
+// tried twice (by hash of its printed text).
+//
+// Then it measures the final rate on fresh rounds, keeping the traces of
+// the failing ones, and pins the interleaving they show (pin.h): the
+// pinned scenario is measured the same way and kept when its rate is no
+// lower (its point estimate at least the unpinned one's 95 % lower
+// bound). The scenario's `rounds` is set to what reproduces the final rate
+// with probability 0.99.
+//
+// The budget: the minimizer stops at min(now + budget, deadline) on its
+// clock, and stops searching for simplifications after `search_share` of
+// that time, so that the final measurement and the pinning still fit. A trial already running is not cut by the minimizer (a
+// RealProber with a deadline cuts its own, trial.h); when the time runs out
+// the result is the best scenario so far, `one_minimal` false, with the
+// last rate measured for it — never an error, unless the first
+// measurement showed no failure at all.
 //
 // Example:
 //   RealProber prober(*backend, *sandbox, Semantics::kPosix, {});
@@ -30,6 +47,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "harness/judge/oracle.h"
 #include "harness/scenario/scenario.h"
 #include "harness/repro/stats.h"
@@ -39,6 +57,14 @@ namespace openrace {
 
 struct MinimizeOptions {
   absl::Duration budget = absl::Minutes(5);
+  absl::Time deadline = absl::InfiniteFuture();  // and never past this
+  // The clock the budget is kept on; null: absl::Now. Tests inject one.
+  std::function<absl::Time()> clock;
+  bool pin = true;  // pin the interleaving after minimizing (pin.h)
+  // Of the time until the deadline, the share that the search for
+  // simplifications may use; the rest is kept for the final measurement
+  // and the pinning.
+  double search_share = 0.8;
   uint64_t measure_failures = 5;          // stop measuring a rate here...
   uint64_t measure_max_rounds = 200000;   // ...or here
   uint64_t candidate_max_rounds = 200000; // cap on rounds per candidate
@@ -53,12 +79,19 @@ struct MinimizeOptions {
 struct MinimizeResult {
   Scenario scenario;       // rounds set to reproduce with p >= 0.99
   bool one_minimal = false;  // false: the budget ran out first
+  bool pinned = false;       // `scenario` is the pinned one
+  std::vector<std::string> orderings;  // what the pins order (pin.h)
   std::vector<std::string> steps;  // accepted simplifications, in order
   uint64_t candidates_tried = 0;
   uint64_t rounds_run = 0;   // over every trial, measuring included
   uint64_t failures = 0;     // the final measurement
   uint64_t rounds = 0;
   RateInterval rate;         // 95 % Wilson interval of the final rate
+  // A failing round of `scenario` from the final measurement and its
+  // failing call, for the timeline and the bisection; unset when the
+  // prober keeps no traces (or the budget ran out before one was seen).
+  absl::optional<RoundTrace> failing_round;
+  absl::optional<Finding> failing;
 };
 
 // Fails when `scenario` does not reproduce `signature` at all within the

@@ -213,6 +213,85 @@ TEST(MinimizerTest, ZeroBudgetStopsBeforeOneMinimalAndSaysSo) {
   EXPECT_EQ(result->scenario.threads.size(), big->threads.size());
 }
 
+// A clock that moves one second per trial: the budget is kept on it, and
+// the minimizer stops trying candidates once it has passed the deadline,
+// with the best scenario so far and the rate last measured for it.
+class ClockedProber : public FakeProber {
+ public:
+  ClockedProber(double rate, absl::Time* now) : FakeProber(rate), now_(now) {}
+  absl::StatusOr<TrialResult> Run(const Scenario& scenario,
+                                  const absl::optional<Signature>& want,
+                                  uint64_t max_rounds,
+                                  uint64_t stop_after) override {
+    *now_ += absl::Seconds(1);
+    return FakeProber::Run(scenario, want, max_rounds, stop_after);
+  }
+
+ private:
+  absl::Time* now_;
+};
+
+TEST(MinimizerTest, StopsWhenItsClockPassesTheDeadline) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  absl::Time now = absl::UnixEpoch();
+  ClockedProber prober(0.05, &now);
+  MinimizeOptions options;
+  options.clock = [&] { return now; };
+  options.budget = absl::Minutes(5);
+  options.deadline = absl::UnixEpoch() + absl::Seconds(6);  // the earlier
+  options.search_share = 1;  // no time kept for the final measurement
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->one_minimal);
+  // Six trials fit before the deadline; none starts after it.
+  EXPECT_EQ(prober.trials, 6);
+  EXPECT_EQ(now, absl::UnixEpoch() + absl::Seconds(6));
+  EXPECT_GT(result->rounds, 0u);  // the last rate measured, not a new one
+  EXPECT_GT(result->failures, 0u);
+  EXPECT_TRUE(FakeProber::HasBug(result->scenario));
+}
+
+// The search stops at its share of the budget; the final measurement gets
+// the rest.
+TEST(MinimizerTest, KeepsTimeForTheFinalMeasurement) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  absl::Time now = absl::UnixEpoch();
+  ClockedProber prober(0.05, &now);
+  MinimizeOptions options;
+  options.clock = [&] { return now; };
+  options.budget = absl::Seconds(8);
+  options.search_share = 0.5;
+  std::vector<std::string> log;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->one_minimal);
+  // Four trials of search (0 s to 4 s), then the final measurement at 4 s.
+  EXPECT_EQ(prober.trials, 5);
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.back().rfind("final: ", 0), 0u) << log.back();
+}
+
+TEST(MinimizerTest, ABudgetSpentBeforeTheFirstFailureGivesTheScenarioAsFound) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  absl::Time now = absl::UnixEpoch();
+  ClockedProber prober(0.0, &now);  // never fails in the time there is
+  MinimizeOptions options;
+  options.clock = [&] { return now; };
+  options.budget = absl::Seconds(1);
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->one_minimal);
+  EXPECT_EQ(result->scenario, *big);
+  EXPECT_EQ(result->failures, 0u);
+}
+
 TEST(MinimizerTest, NoCandidateIsTriedTwice) {
   absl::StatusOr<Scenario> big = ParseScenario(kBig);
   ASSERT_TRUE(big.ok());

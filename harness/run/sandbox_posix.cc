@@ -467,14 +467,14 @@ absl::Status Sandbox::Remove(const std::vector<std::string>& paths) {
     }
     // A directory (EISDIR on Linux, EPERM elsewhere): most often empty, so
     // one rmdir; else emptied, then removed, never following a link
-    // (RemoveDirectory opens it O_NOFOLLOW).
+    // (RemoveTree opens it O_NOFOLLOW).
     if (unlinkat(root, path.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) {
       continue;
     }
     if (errno != ENOTEMPTY && errno != EEXIST) {
       return ErrnoError(absl::StrCat("remove ", root_, "/", path), errno);
     }
-    if (absl::Status s = RemoveDirectory(root, path, absl::StrCat(root_, "/", path));
+    if (absl::Status s = RemoveTree(root, path, absl::StrCat(root_, "/", path));
         !s.ok()) {
       return s;
     }

@@ -203,8 +203,9 @@ absl::string_view AnchorName(Anchor anchor);
 using Components = std::vector<std::string>;
 
 // One operation of a scenario: Scenario::threads[thread].ops[op], both
-// counted from 0 in memory (the text form, reports and --json print them
-// from 1; see OpRefName).
+// counted from 0 in memory. Every output a person or a script reads — the
+// scenario files' headers, report.md, stats.json, --json, the bisect and
+// replay text, the C reproducer — counts them from 1 ("thread 2 op 1").
 struct OpRef {
   size_t thread = 0;
   size_t op = 0;

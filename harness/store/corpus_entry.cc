@@ -133,6 +133,9 @@ absl::StatusOr<CorpusEntry> MakeCorpusEntry(const CorpusEntryOptions& options) {
   }
   std::string rate;
   bool one_minimal = false;
+  bool emulator = false;         // stats.json: made with the emulator loaded
+  std::string emulator_rules;    // its OPENRACE_EMULATOR_RULES, when set
+  bool emulator_rules_set = false;
   if (absl::StatusOr<std::string> stats =
           ReadFile((finding / "stats.json").string());
       stats.ok()) {
@@ -147,7 +150,34 @@ absl::StatusOr<CorpusEntry> MakeCorpusEntry(const CorpusEntryOptions& options) {
                             Percent(r.Get("high").AsDouble().value_or(0)), ")");
       }
       one_minimal = doc->Get("one_minimal").AsBool().value_or(false);
+      emulator = doc->Get("emulator").AsBool().value_or(false);
+      const JsonValue& rules =
+          doc->Get("emulator_settings").Get("OPENRACE_EMULATOR_RULES");
+      if (rules.AsString()) {
+        emulator_rules_set = true;
+        emulator_rules = *rules.AsString();
+      }
     }
+  }
+  // A finding made with the emulator loaded is a planted bug: never
+  // recorded as a real one. Its rule is the one it ran under.
+  std::string rule = options.emulator_rule;
+  bool rule_from_stats = false;
+  if (rule.empty() && emulator) {
+    // The emulator's default rule is held-relative (emulator/README.md).
+    const std::string first = emulator_rules_set
+                                  ? std::string(absl::StripAsciiWhitespace(
+                                        emulator_rules.substr(
+                                            0, emulator_rules.find(','))))
+                                  : "held-relative";
+    if (!IsEmulatorRule(first)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          finding.string(),
+          " was made with the planted-bug emulator loaded (stats.json) under "
+          "no rule openrace knows; give --emulator-rule to record it as planted"));
+    }
+    rule = first;
+    rule_from_stats = true;
   }
   uint64_t occurrences = 0;
   if (absl::StatusOr<FindingStore> store =
@@ -158,17 +188,20 @@ absl::StatusOr<CorpusEntry> MakeCorpusEntry(const CorpusEntryOptions& options) {
 
   std::string& t = entry.text;
   absl::StrAppend(&t, "# ", entry.signature, "\n");
-  if (options.emulator_rule.empty()) {
+  if (rule.empty()) {
     absl::StrAppend(
         &t,
         "# A real bug: a file system answered this scenario wrongly. It must\n"
         "# replay clean where the bug is absent or fixed, so a regression\n"
         "# fails CI.\n");
   } else {
-    absl::StrAppend(&t, "# Planted by the emulator's rule ",
-                    options.emulator_rule,
+    absl::StrAppend(&t, "# Planted by the emulator's rule ", rule,
                     ": clean without it, and openrace must\n"
                     "# keep finding it with the rule loaded.\n");
+    if (rule_from_stats) {
+      absl::StrAppend(&t, "# (stats.json says the finding was made with the "
+                          "emulator loaded, under this rule.)\n");
+    }
   }
   absl::StrAppend(&t, "# added by openrace corpus add on ",
                   absl::FormatTime("%Y-%m-%d", options.now, absl::UTCTimeZone()),
@@ -190,12 +223,13 @@ absl::StatusOr<CorpusEntry> MakeCorpusEntry(const CorpusEntryOptions& options) {
                     "minimized\n");
   }
   absl::StrAppend(&t, "# expect: ", CorpusExpectation{}.ToString(), "\n");
-  if (!options.emulator_rule.empty()) {
+  if (!rule.empty()) {
     CorpusExpectation planted;
-    planted.emulator_rule = options.emulator_rule;
+    planted.emulator_rule = rule;
     planted.signature = entry.signature;
     absl::StrAppend(&t, "# expect: ", planted.ToString(), "\n");
   }
+  entry.planted = !rule.empty();
   absl::StrAppend(&t, PrintScenario(*scenario));
   entry.default_name = CorpusNameForSignature(entry.signature);
   return entry;

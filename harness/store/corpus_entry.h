@@ -12,9 +12,12 @@
 //     finding came from was wrong; CI's, and that one once fixed, must
 //     answer this scenario correctly, so a regression — of the file system
 //     or of openrace's oracle — fails CI.
-//   - a bug planted by the emulator (`--emulator-rule R`): `# expect: clean`
-//     and `# expect: finding SIG under emulator rule R`: clean without the
-//     emulator, and openrace must keep finding it with the rule loaded.
+//   - a bug planted by the emulator (`--emulator-rule R`, or a finding
+//     whose stats.json says it was made with the emulator loaded: R is the
+//     first rule of its OPENRACE_EMULATOR_RULES, held-relative when unset):
+//     `# expect: clean` and `# expect: finding SIG under emulator rule R`:
+//     clean without the emulator, and openrace must keep finding it with
+//     the rule loaded. An emulator finding is never recorded as a real bug.
 //
 // Example:
 //   absl::StatusOr<CorpusEntry> entry = MakeCorpusEntry(
@@ -43,7 +46,8 @@ namespace openrace {
 
 struct CorpusEntryOptions {
   std::string finding_dir;    // OUT/<signature>/
-  std::string emulator_rule;  // empty: a real bug, expected clean
+  std::string emulator_rule;  // empty: from stats.json's `emulator`, else
+                              // a real bug, expected clean
   absl::Time now;             // the date in the provenance
 };
 
@@ -51,6 +55,7 @@ struct CorpusEntry {
   std::string signature;
   std::string default_name;  // from the signature, without ".scn"
   bool minimized = false;    // false: found.scn was used
+  bool planted = false;      // recorded as the emulator's bug
   std::string text;          // the whole corpus file
 };
 

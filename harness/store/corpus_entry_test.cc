@@ -111,6 +111,36 @@ TEST_F(CorpusEntryTest, APlantedBugExpectsTheFindingUnderItsRuleAndCleanWithout)
                             " under emulator rule held-relative\n")));
 }
 
+// A finding whose stats.json says the emulator was loaded is planted,
+// under the rule it ran with, even when no --emulator-rule is given.
+TEST_F(CorpusEntryTest, AnEmulatorFindingIsNeverRecordedAsARealBug) {
+  Minimize();
+  Write("stats.json",
+        "{\"signature\": \"x\", \"one_minimal\": true, \"emulator\": true, "
+        "\"emulator_settings\": {\"OPENRACE_EMULATOR_RULES\": "
+        "\"any-relative,held-relative\"}}\n");
+  absl::StatusOr<CorpusEntry> e = Entry(finding_);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_TRUE(e->planted);
+  EXPECT_FALSE(absl::StrContains(e->text, "A real bug")) << e->text;
+  EXPECT_TRUE(absl::StrContains(
+      e->text, absl::StrCat("# expect: clean\n# expect: finding ", kSeed,
+                            " under emulator rule any-relative\n")))
+      << e->text;
+  // No rules named: the emulator's default rule.
+  Write("stats.json", "{\"emulator\": true}\n");
+  e = Entry(finding_);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_TRUE(absl::StrContains(e->text, "under emulator rule held-relative\n"));
+  // Rules it does not know: refused rather than guessed.
+  Write("stats.json",
+        "{\"emulator\": true, \"emulator_settings\": "
+        "{\"OPENRACE_EMULATOR_RULES\": \"\"}}\n");
+  e = Entry(finding_);
+  EXPECT_EQ(e.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(e.status().message(), "--emulator-rule"));
+}
+
 TEST_F(CorpusEntryTest, AFindingNeverMinimizedUsesFoundScnAndSaysSo) {
   absl::StatusOr<CorpusEntry> e =
       Entry(finding_);

@@ -20,6 +20,7 @@
 #include "harness/repro/stats.h"
 #include "harness/report/timeline.h"
 #include "harness/scenario/validate.h"
+#include "harness/repro/bisect.h"
 
 namespace openrace {
 namespace {
@@ -34,9 +35,29 @@ uint64_t ReadCount(const std::filesystem::path& file) {
   return 0;
 }
 
-bool IsCountFile(const std::string& name) {
-  return (name == "occurrences" || absl::StartsWith(name, "occurrences.")) &&
+constexpr absl::string_view kVariantPrefix = "variant-";
+constexpr absl::string_view kVariantSuffix = ".scn";
+
+// A count file of `prefix` ("occurrences", "variant-SIG.occurrences"):
+// the prefix itself (one writer) or prefix.<writer>.
+bool IsCountFile(const std::string& name,
+                 absl::string_view prefix = "occurrences") {
+  return (name == prefix || absl::StartsWith(name, absl::StrCat(prefix, "."))) &&
          !absl::StrContains(name, ".tmp-");
+}
+
+// "SIG" for "variant-SIG.scn", else "".
+std::string VariantOfFile(const std::string& name) {
+  absl::string_view rest = name;
+  if (!absl::ConsumePrefix(&rest, kVariantPrefix) ||
+      !absl::ConsumeSuffix(&rest, kVariantSuffix) || !ParseSignature(rest)) {
+    return "";
+  }
+  return std::string(rest);
+}
+
+std::string VariantCountPrefix(const std::string& variant) {
+  return absl::StrCat(kVariantPrefix, variant, ".occurrences");
 }
 
 struct DirectoryCount {
@@ -45,17 +66,18 @@ struct DirectoryCount {
   uint64_t writers = 0;  // the `occurrences.<writer>` files only
 };
 
-DirectoryCount CountInDirectory(const std::filesystem::path& dir) {
+DirectoryCount CountInDirectory(const std::filesystem::path& dir,
+                                absl::string_view prefix = "occurrences") {
   DirectoryCount count;
   bool any = false;
   std::error_code ec;
   for (const auto& file : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = file.path().filename().string();
-    if (!IsCountFile(name)) continue;
+    if (!IsCountFile(name, prefix)) continue;
     any = true;
     const uint64_t n = ReadCount(file.path());
     count.total += n;
-    if (name != "occurrences") count.writers += n;
+    if (name != prefix) count.writers += n;
   }
   if (!any) count.total = 1;
   return count;
@@ -79,9 +101,7 @@ absl::StatusOr<FindingStore> FindingStore::Open(const std::string& out) {
   for (const auto& entry : std::filesystem::directory_iterator(out_dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (!entry.is_directory() || !ParseSignature(name)) continue;
-    const DirectoryCount count = CountInDirectory(entry.path());
-    store.occurrences_[name] = count.total;
-    if (count.writers) store.writer_counts_[name] = count.writers;
+    store.Learn(name);
   }
   if (ec) {
     return absl::FailedPreconditionError(
@@ -90,8 +110,75 @@ absl::StatusOr<FindingStore> FindingStore::Open(const std::string& out) {
   return store;
 }
 
+// Reads the counts of finding `name` and of its variants.
+void FindingStore::Learn(const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::path(out_dir_) / name;
+  const DirectoryCount count = CountInDirectory(dir);
+  occurrences_[name] = count.total;
+  if (count.writers) writer_counts_[name] = count.writers;
+  std::error_code ec;
+  for (const auto& file : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string variant = VariantOfFile(file.path().filename().string());
+    if (variant.empty() || occurrences_.count(variant)) continue;
+    const DirectoryCount n = CountInDirectory(dir, VariantCountPrefix(variant));
+    variant_of_[variant] = name;
+    variant_occurrences_[variant] = n.total;
+    if (n.writers) writer_counts_[variant] = n.writers;
+  }
+}
+
+void FindingStore::Rescan() {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(out_dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_directory() || !ParseSignature(name)) continue;
+    if (!occurrences_.count(name)) {
+      Learn(name);
+      continue;
+    }
+    // Variants another writer recorded since.
+    for (const auto& file :
+         std::filesystem::directory_iterator(entry.path(), ec)) {
+      const std::string variant = VariantOfFile(file.path().filename().string());
+      if (variant.empty() || variant_of_.count(variant) ||
+          occurrences_.count(variant)) {
+        continue;
+      }
+      const DirectoryCount n =
+          CountInDirectory(entry.path(), VariantCountPrefix(variant));
+      variant_of_[variant] = name;
+      variant_occurrences_[variant] = n.total;
+      if (n.writers) writer_counts_[variant] = n.writers;
+    }
+  }
+}
+
 bool FindingStore::Known(const Signature& signature) const {
-  return occurrences_.count(signature.ToString()) > 0;
+  const std::string key = signature.ToString();
+  return occurrences_.count(key) > 0 || variant_of_.count(key) > 0;
+}
+
+absl::optional<Signature> FindingStore::FindingFor(
+    const Signature& signature) const {
+  for (const auto& [name, count] : occurrences_) {
+    absl::optional<Signature> finding = ParseSignature(name);
+    if (finding && SameBug(*finding, signature)) return finding;
+  }
+  return absl::nullopt;
+}
+
+std::string FindingStore::CountPath(const std::string& signature) const {
+  auto variant = variant_of_.find(signature);
+  if (variant != variant_of_.end()) {
+    return absl::StrCat(out_dir_, "/", variant->second, "/",
+                        VariantCountPrefix(signature));
+  }
+  return absl::StrCat(out_dir_, "/", signature, "/occurrences");
+}
+
+uint64_t& FindingStore::TotalOf(const std::string& signature) {
+  if (variant_of_.count(signature)) return variant_occurrences_[signature];
+  return occurrences_[signature];
 }
 
 std::string FindingStore::DirectoryOf(const Signature& signature) const {
@@ -99,25 +186,26 @@ std::string FindingStore::DirectoryOf(const Signature& signature) const {
 }
 
 uint64_t FindingStore::Occurrences(const Signature& signature) const {
-  auto it = occurrences_.find(signature.ToString());
-  return it == occurrences_.end() ? 0 : it->second;
+  const std::string key = signature.ToString();
+  auto it = occurrences_.find(key);
+  if (it != occurrences_.end()) return it->second;
+  auto variant = variant_occurrences_.find(key);
+  return variant == variant_occurrences_.end() ? 0 : variant->second;
 }
 
 absl::Status FindingStore::WriteOccurrences(const std::string& signature) {
   if (writer_.empty()) {
     // The total less what the campaign workers' files hold, so a `run` on
     // a campaign's OUT does not count those twice.
-    const uint64_t total = occurrences_[signature];
+    const uint64_t total = TotalOf(signature);
     auto writers = writer_counts_.find(signature);
     const uint64_t others =
         writers == writer_counts_.end() ? 0 : std::min(total, writers->second);
-    return WriteFileAtomically(
-        absl::StrCat(out_dir_, "/", signature, "/occurrences"),
-        absl::StrCat(total - others, "\n"));
+    return WriteFileAtomically(CountPath(signature),
+                               absl::StrCat(total - others, "\n"));
   }
-  return WriteFileAtomically(
-      absl::StrCat(out_dir_, "/", signature, "/occurrences.", writer_),
-      absl::StrCat(own_[signature], "\n"));
+  return WriteFileAtomically(absl::StrCat(CountPath(signature), ".", writer_),
+                             absl::StrCat(own_[signature], "\n"));
 }
 
 void FindingStore::SetWriter(const std::string& writer) { writer_ = writer; }
@@ -154,19 +242,23 @@ std::vector<std::string> FindingStore::Unfinished() const {
 
 absl::Status FindingStore::ResetOwnOccurrences(
     const std::map<std::string, uint64_t>& counts) {
-  own_ = counts;
+  own_.clear();
+  for (const auto& [signature, n] : counts) {
+    if (occurrences_.count(signature) || variant_of_.count(signature)) {
+      own_[signature] = n;
+    }
+  }
   // Count files of this writer that the checkpoint does not know of are
   // set back to zero as well.
   for (const auto& [signature, total] : occurrences_) own_.try_emplace(signature, 0);
+  for (const auto& [signature, finding] : variant_of_) own_.try_emplace(signature, 0);
   for (const auto& [signature, n] : own_) {
-    const std::string file =
-        absl::StrCat(out_dir_, "/", signature, "/occurrences.", writer_);
-    if (!Exists(absl::StrCat(out_dir_, "/", signature))) continue;
+    const std::string file = absl::StrCat(CountPath(signature), ".", writer_);
     const uint64_t on_disk = ReadCount(file);
     if (on_disk == n && (n == 0 || Exists(file))) continue;
     if (n == 0 && !Exists(file)) continue;
-    const uint64_t total = occurrences_[signature];
-    occurrences_[signature] = total - std::min(total, on_disk) + n;
+    uint64_t& total = TotalOf(signature);
+    total = total - std::min(total, on_disk) + n;
     absl::Status status = WriteOccurrences(signature);
     if (!status.ok()) return status;
   }
@@ -234,8 +326,11 @@ absl::Status FindingStore::AddNew(const FindingSummary& summary) {
   return WriteFileAtomically(dir + "/report.md", ReportMarkdown(summary));
 }
 
-absl::Status FindingStore::Update(const FindingSummary& summary) {
-  const std::string dir = DirectoryOf(summary.signature);
+absl::Status FindingStore::Update(const FindingSummary& given) {
+  const std::string dir = DirectoryOf(given.signature);
+  // The variants on disk now, which another writer may have added.
+  FindingSummary summary = given;
+  summary.variants = ReadVariants(dir);
   if (summary.minimized) {
     absl::Status status = WriteFileAtomically(
         dir + "/minimized.scn",
@@ -268,9 +363,53 @@ absl::Status FindingStore::SetOccurrences(const Signature& signature,
 
 absl::Status FindingStore::CountOccurrence(const Signature& signature) {
   const std::string key = signature.ToString();
-  ++occurrences_[key];
+  ++TotalOf(key);
   if (!writer_.empty()) ++own_[key];
   return WriteOccurrences(key);
+}
+
+absl::Status FindingStore::AddVariant(const Signature& finding,
+                                      const Variant& variant) {
+  const std::string key = variant.signature.ToString();
+  const std::string dir = DirectoryOf(finding);
+  const Op& failing =
+      variant.found.threads[variant.failing.thread].ops[variant.failing.op];
+  std::string text = absl::StrCat(
+      "# variant: ", key, "\n# variant of: ", finding.ToString(),
+      "\n# failing call: thread ", variant.failing.thread + 1, " op ",
+      variant.failing.op + 1, ": ", PrintOp(failing), "\n");
+  if (variant.scenario_index) {
+    absl::StrAppend(&text, "# scenario index: ", *variant.scenario_index, "\n");
+  }
+  absl::StrAppend(&text, PrintScenario(variant.found));
+  absl::StatusOr<bool> made = CreateExclusively(
+      absl::StrCat(dir, "/", kVariantPrefix, key, kVariantSuffix), text);
+  if (!made.ok()) return made.status();
+  variant_of_[key] = finding.ToString();
+  variant_occurrences_.try_emplace(key, 0);
+  absl::Status status = CountOccurrence(variant.signature);
+  if (!status.ok() || !*made) return status;
+  return RefreshDocuments(finding);
+}
+
+absl::Status FindingStore::RefreshDocuments(const Signature& finding) {
+  const std::string dir = DirectoryOf(finding);
+  if (Exists(dir + "/claim") && !Exists(dir + "/done") && !writer_.empty()) {
+    absl::StatusOr<std::string> owner = ReadFile(dir + "/claim");
+    int64_t pid = 0;
+    if (owner.ok() &&
+        absl::SimpleAtoi(absl::StripAsciiWhitespace(*owner), &pid) &&
+        pid != CurrentProcessId()) {
+      return absl::OkStatus();  // its owner's Update lists the variants
+    }
+  }
+  absl::StatusOr<FindingSummary> summary = ReadFindingDirectory(dir);
+  if (!summary.ok()) return absl::OkStatus();
+  summary->occurrences = Occurrences(finding);
+  absl::Status status =
+      WriteFileAtomically(dir + "/stats.json", StatsJson(*summary));
+  if (!status.ok()) return status;
+  return WriteFileAtomically(dir + "/report.md", ReportMarkdown(*summary));
 }
 
 }  // namespace openrace
@@ -295,6 +434,37 @@ absl::StatusOr<absl::optional<Scenario>> ReadScenarioIfThere(
 }
 
 }  // namespace
+
+std::vector<VariantSummary> ReadVariants(const std::string& dir) {
+  std::vector<VariantSummary> variants;
+  std::error_code ec;
+  std::vector<std::string> names;
+  for (const auto& file : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = file.path().filename().string();
+    if (!VariantOfFile(name).empty()) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    absl::StatusOr<std::string> text = ReadFile(absl::StrCat(dir, "/", name));
+    if (!text.ok()) continue;
+    VariantSummary v;
+    v.signature = VariantOfFile(name);
+    v.file = name;
+    v.occurrences =
+        CountInDirectory(dir, VariantCountPrefix(v.signature)).total;
+    for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+      if (!absl::ConsumePrefix(&line, "# ")) break;
+      if (absl::ConsumePrefix(&line, "failing call: ")) {
+        v.failing_call = std::string(line);
+      } else if (absl::ConsumePrefix(&line, "scenario index: ")) {
+        uint64_t index = 0;
+        if (absl::SimpleAtoi(line, &index)) v.scenario_index = index;
+      }
+    }
+    variants.push_back(std::move(v));
+  }
+  return variants;
+}
 
 FindingHeader ParseFindingHeader(absl::string_view text,
                                  const Scenario& scenario) {
@@ -397,6 +567,8 @@ absl::StatusOr<FindingSummary> ReadFindingDirectory(const std::string& dir) {
     s.missing.push_back("a failing round (stats.json `failing_round`): no timeline");
   }
   if (s.bisect.empty()) s.missing.push_back("a bisection (stats.json `bisect`)");
+
+  s.variants = ReadVariants(dir);
 
   const std::string repro = dir + "/repro.c";
   if (std::filesystem::exists(repro, ec)) {

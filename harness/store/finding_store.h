@@ -9,6 +9,12 @@
 //   repro.c         the standalone C reproducer
 //   timeline.svg    a failing round: each thread's calls on a time axis
 //   occurrences     how many scenarios showed this signature (a number)
+//   variant-SIG.scn the scenario that first showed SIG, another signature
+//                   of the same bug (SameBug, bisect.h: the same op kind,
+//                   status and native code), with its failing call and
+//                   scenario index in its header; listed in stats.json's
+//                   `variants` and report.md, never minimized again
+//   variant-SIG.occurrences[.<writer>]  how many scenarios showed SIG
 // Opening an existing OUT learns the signatures already there, so a resumed
 // campaign only counts them again instead of minimizing them twice.
 //
@@ -53,6 +59,7 @@ class FindingStore {
   // Makes `out_dir` if needed and reads the findings already in it.
   static absl::StatusOr<FindingStore> Open(const std::string& out_dir);
 
+  // A finding here, or a variant of one.
   bool Known(const Signature& signature) const;
 
   // The directory of a signature (existing or not).
@@ -71,6 +78,33 @@ class FindingStore {
   // Sets the count of a signature whose directory exists (`openrace merge`
   // sums the counts of its inputs).
   absl::Status SetOccurrences(const Signature& signature, uint64_t count);
+  // --- variants: one bug, one finding ----------------------------------------
+  // The finding here that `signature` is another signature of (SameBug),
+  // the first in signature order; nullopt when it is a new bug.
+  absl::optional<Signature> FindingFor(const Signature& signature) const;
+  struct Variant {
+    Signature signature;
+    Scenario found;     // the scenario that showed it
+    OpRef failing;      // its failing call there
+    absl::optional<uint64_t> scenario_index;
+  };
+  // Records `variant` beside `finding` (variant-SIG.scn, made exclusively:
+  // when another writer made it first this only counts it) and rewrites
+  // the finding's stats.json and report.md to list it (RefreshDocuments).
+  absl::Status AddVariant(const Signature& finding, const Variant& variant);
+  // Variants by signature text, each with its finding's.
+  const std::map<std::string, std::string>& variant_of() const {
+    return variant_of_;
+  }
+  // Learns the findings and variants other writers made since Open.
+  void Rescan();
+  // Rewrites `finding`'s stats.json and report.md from its directory
+  // (ReadFindingDirectory, what `openrace report` reads), with the counts
+  // of now: its variants listed. Left alone while another writer holds its
+  // claim (its own Update lists them) and when the directory cannot be
+  // read.
+  absl::Status RefreshDocuments(const Signature& finding);
+
   // --- several writers ------------------------------------------------------
   // From now on this store counts into `occurrences.<writer>`.
   void SetWriter(const std::string& writer);
@@ -112,8 +146,14 @@ class FindingStore {
  private:
   explicit FindingStore(std::string out_dir) : out_dir_(std::move(out_dir)) {}
   absl::Status WriteOccurrences(const std::string& signature);
+  // The count file of a finding or a variant, without the writer suffix.
+  std::string CountPath(const std::string& signature) const;
+  uint64_t& TotalOf(const std::string& signature);
+  void Learn(const std::string& finding_dir);
   std::string out_dir_;
   std::map<std::string, uint64_t> occurrences_;  // by signature text
+  std::map<std::string, std::string> variant_of_;  // variant -> finding
+  std::map<std::string, uint64_t> variant_occurrences_;
   std::string writer_;  // empty: the single-writer `occurrences` file
   std::map<std::string, uint64_t> own_;  // this writer's counts
   // What the `occurrences.<writer>` files held when the store was opened.
@@ -131,11 +171,15 @@ struct FindingHeader {
 FindingHeader ParseFindingHeader(absl::string_view text,
                                  const Scenario& scenario);
 
+// The variant-*.scn files of a finding directory with their counts, in
+// signature order; a file that does not parse is left out.
+std::vector<VariantSummary> ReadVariants(const std::string& dir);
+
 // A finding directory read back, without running anything, for `openrace
 // report`: the summary that report.md and timeline.svg are made from.
 // found.scn is required (FailedPrecondition "not a finding directory"
 // without it, or when DIR is not a directory); stats.json, minimized.scn,
-// repro.c and the failing round are taken when they are there, and
+// repro.c, the variants and the failing round are taken when they are there, and
 // `missing` says which are not. A malformed file is InvalidArgument, naming
 // the file and the place.
 absl::StatusOr<FindingSummary> ReadFindingDirectory(const std::string& dir);

@@ -84,6 +84,16 @@ thread
               {"one thread", 0, 4683}};
   s.repro_c = "int main(void) { return 0; }\n";
   s.repro_c_name = "repro.c";
+  s.pinned = true;
+  s.orderings = {"thread 1 op 1 (h0 = open cwd:src/f) ends before thread 2 "
+                 "op 2 (open cwd:src/f) starts"};
+  s.provenance.version = "0.1.0";
+  s.provenance.command = "openrace run --dir /tmp/x --seed 3";
+  s.provenance.seed = 3;
+  s.provenance.scenario_index = 41;
+  s.provenance.emulator = true;
+  s.provenance.emulator_settings = {{"LD_PRELOAD", "libopenrace_emulator.so"},
+                                    {"OPENRACE_EMULATOR_P", "0.01"}};
   return s;
 }
 
@@ -127,6 +137,82 @@ TEST_F(FindingDirectoryTest, RebuildsReportAndTimelineByteForByte) {
   EXPECT_TRUE(absl::StrContains(read->timeline_ascii, "X"));
   EXPECT_EQ(read->found_thread, 1u);
   EXPECT_EQ(read->found_op, 1u);
+}
+
+// One bug, one finding: another signature with the same op kind, status
+// and native code (another anchor, a retry that failed too) becomes a
+// variant of the finding already there, listed in its stats.json and
+// report.md; another status is another bug.
+TEST_F(FindingDirectoryTest, TwoSignaturesOfOneBugAreOneFindingWithAVariant) {
+  const std::string dir = Store(CompleteSummary());
+  absl::StatusOr<FindingStore> store = FindingStore::Open(out_.string());
+  ASSERT_TRUE(store.ok()) << store.status();
+  const Signature variant =
+      *ParseSignature("open-invalid_parameter-EINVAL-unexpected-handle");
+  ASSERT_FALSE(store->Known(variant));
+  absl::optional<Signature> of = store->FindingFor(variant);
+  ASSERT_TRUE(of.has_value());
+  EXPECT_EQ(of->ToString(), kSignature);
+  EXPECT_FALSE(store->FindingFor(
+      *ParseSignature("open-not_found-ENOENT-transient-cwd")));
+
+  FindingStore::Variant v;
+  v.signature = variant;
+  v.found = CompleteSummary().found;
+  v.failing = OpRef{1, 1};
+  v.scenario_index = 12;
+  ASSERT_TRUE(store->AddVariant(*of, v).ok());
+  EXPECT_TRUE(store->Known(variant));
+  ASSERT_TRUE(store->CountOccurrence(variant).ok());
+  EXPECT_EQ(store->Occurrences(variant), 2u);
+  // Still one finding; the variant is no directory of its own.
+  EXPECT_EQ(store->occurrences().size(), 1u);
+  EXPECT_FALSE(fs::exists(out_ / variant.ToString()));
+
+  // Reopened, the store knows it and its count.
+  absl::StatusOr<FindingStore> again = FindingStore::Open(out_.string());
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->Known(variant));
+  EXPECT_EQ(again->Occurrences(variant), 2u);
+  EXPECT_EQ(again->variant_of().at(variant.ToString()), kSignature);
+
+  // The finding's documents list it; RefreshDocuments brings the count.
+  ASSERT_TRUE(again->RefreshDocuments(*of).ok());
+  const std::string stats = Read(dir + "/stats.json");
+  EXPECT_TRUE(absl::StrContains(
+      stats, "\"signature\": \"open-invalid_parameter-EINVAL-unexpected-handle\""))
+      << stats;
+  EXPECT_TRUE(absl::StrContains(stats, "\"scenario_index\": 12"));
+  const std::string report = Read(dir + "/report.md");
+  EXPECT_TRUE(absl::StrContains(
+      report,
+      "| `open-invalid_parameter-EINVAL-unexpected-handle` | 2 | 12 | `thread 2 "
+      "op 2: open cwd:src/f` | "
+      "variant-open-invalid_parameter-EINVAL-unexpected-handle.scn |"))
+      << report;
+  // And `openrace report` rebuilds the same.
+  absl::StatusOr<FindingSummary> read = ReadFindingDirectory(dir);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->variants.size(), 1u);
+  EXPECT_EQ(ReportMarkdown(*read), report);
+}
+
+TEST_F(FindingDirectoryTest, ProvenanceGoesToStatsJsonAndTheReport) {
+  const std::string dir = Store(CompleteSummary());
+  const std::string stats = Read(dir + "/stats.json");
+  for (const char* key :
+       {"\"version\": \"0.1.0\"", "\"command\": \"openrace run --dir /tmp/x --seed 3\"",
+        "\"seed\": 3", "\"scenario_index\": 41", "\"backend\": \"posix\"",
+        "\"emulator\": true", "\"OPENRACE_EMULATOR_P\": \"0.01\"",
+        "\"minimized\": \"1-minimal\"", "\"pinned\": true"}) {
+    EXPECT_TRUE(absl::StrContains(stats, key)) << key << "\n" << stats;
+  }
+  const std::string report = Read(dir + "/report.md");
+  // A planted bug says so before anything else.
+  EXPECT_LT(report.find("> **A planted bug.**"), report.find("## What happens"))
+      << report;
+  EXPECT_TRUE(absl::StrContains(report, "- seed: 3\n- scenario index: 41\n"));
+  EXPECT_TRUE(absl::StrContains(report, "- planted-bug emulator: loaded ("));
 }
 
 TEST_F(FindingDirectoryTest, MissingPiecesAreNamedAndTheRestIsReported) {

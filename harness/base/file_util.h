@@ -34,6 +34,15 @@ std::string AbsolutePath(const std::string& path);
 // Makes `path` and its missing parents; OK when it already is a directory.
 absl::Status MakeDirectories(const std::string& path);
 
+// True when `path` itself is a symbolic link (the link is not followed).
+bool IsSymbolicLink(const std::string& path);
+
+// FailedPrecondition when `dir` or an entry in it is a symbolic link. The
+// readers of finding directories (report, merge, corpus add) call it first,
+// so that a crafted directory cannot make them read, copy or overwrite a
+// file elsewhere.
+absl::Status RefuseSymbolicLinks(const std::string& dir);
+
 }  // namespace openrace
 
 #endif  // OPENRACE_HARNESS_BASE_FILE_UTIL_H_

@@ -64,6 +64,10 @@ JsonWriter& JsonWriter::BeginObject() {
   return *this;
 }
 
+JsonWriter& JsonWriter::BeginDocument() {
+  return BeginObject().Key("schema").Number(kJsonSchema);
+}
+
 JsonWriter& JsonWriter::EndObject() {
   doc_->open.pop_back();
   return *this;

@@ -23,6 +23,12 @@
 
 namespace openrace {
 
+// The version of every JSON document openrace writes (stats.json,
+// summary.json, the merge ledger, every --json output), as its first key
+// "schema". It goes up when a key is removed or changes meaning; a new key
+// leaves it as it is, so a reader ignores keys it does not know.
+inline constexpr int kJsonSchema = 1;
+
 class JsonWriter {
  public:
   JsonWriter();
@@ -31,6 +37,9 @@ class JsonWriter {
   JsonWriter& operator=(JsonWriter&&) noexcept;
 
   JsonWriter& BeginObject();
+  // BeginObject() and, as its first key, "schema": kJsonSchema. Every JSON
+  // document openrace writes starts so.
+  JsonWriter& BeginDocument();
   JsonWriter& EndObject();
   JsonWriter& BeginArray();
   JsonWriter& EndArray();

@@ -38,6 +38,12 @@ TEST(JsonReaderTest, ReadsBackWhatTheWriterWrote) {
   EXPECT_EQ(again.Take(), text);
 }
 
+TEST(JsonWriterTest, ADocumentBeginsWithItsSchema) {
+  JsonWriter json;
+  json.BeginDocument().Key("calls").Number(3).EndObject();
+  EXPECT_EQ(json.Take(), "{\n  \"schema\": 1,\n  \"calls\": 3\n}\n");
+}
+
 TEST(JsonReaderTest, NumbersThatAreNotCountsAreNotUint64) {
   absl::StatusOr<JsonValue> doc = ParseJson(R"({"a": -1, "b": 1.5, "c": 2e3})");
   ASSERT_TRUE(doc.ok()) << doc.status();

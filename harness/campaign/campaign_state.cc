@@ -174,7 +174,7 @@ absl::StatusOr<CampaignIdentity> ParseIdentity(absl::string_view text) {
 std::string CampaignSummaryJson(const CampaignSummary& s) {
   const double seconds = absl::ToDoubleSeconds(s.elapsed);
   JsonWriter json;
-  json.BeginObject();
+  json.BeginDocument();
   json.Key("seed").Number(s.seed);
   json.Key("jobs").Number(s.jobs);
   json.Key("scenarios").Number(s.totals.scenarios);

@@ -129,6 +129,7 @@ TEST(SummaryJsonTest, HasRunsKeysAndTheCampaignsOwn) {
   s.crashes.push_back({5, 1, "signal 6 (SIGABRT)", "/o/crashes/5.scn"});
   s.updated = absl::FromUnixSeconds(0);
   const std::string json = CampaignSummaryJson(s);
+  EXPECT_EQ(json.rfind("{\n  \"schema\": 1,\n", 0), 0u) << json;
   for (const char* key :
        {"\"seed\": 3", "\"jobs\": 2", "\"scenarios\"", "\"rounds\"",
         "\"calls\": 1000", "\"seconds\"", "\"calls_per_second\": 250",

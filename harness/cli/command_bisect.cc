@@ -25,7 +25,7 @@ std::string BisectJson(const BisectCommand& command, const Signature& signature,
                        const Finding& where,
                        const std::vector<BisectRow>& rows) {
   JsonWriter json;
-  json.BeginObject();
+  json.BeginDocument();
   json.Key("file").String(command.file);
   json.Key("signature").String(signature.ToString());
   json.Key("backend").String(backend);

@@ -22,7 +22,7 @@ int RunDoctor(const std::string& dir, bool json) {
   }
   if (json) {
     JsonWriter out;
-    out.BeginObject();
+    out.BeginDocument();
     for (const auto& [name, value] : rows) out.Key(name).String(value);
     out.EndObject();
     std::fputs(out.Take().c_str(), stdout);

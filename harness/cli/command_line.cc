@@ -555,8 +555,7 @@ std::string CommandHelp(const CommandDef& def) {
 
 std::string HelpJson() {
   JsonWriter json;
-  json.BeginObject();
-  json.Key("schema").Number(1);
+  json.BeginDocument();
   json.Key("version").String(OpenraceVersion());
   json.Key("commands").BeginArray();
   for (const CommandDef& def : Commands()) {

@@ -251,7 +251,7 @@ int Finish(const ReplayCommand& command, const std::string& cwd,
 
 void AppendJson(JsonWriter& json, const std::string& file,
                 const Scenario& scenario, const ReplayResult& r) {
-  json.BeginObject();
+  json.BeginDocument();
   json.Key("file").String(file);
   json.Key("rounds").Number(r.rounds);
   json.Key("ops").BeginArray();

@@ -23,7 +23,7 @@ std::string SummaryJson(const CampaignOptions& options,
                         const CampaignResult& r, const std::string& out,
                         const ProgressSeries& series) {
   JsonWriter json;
-  json.BeginObject();
+  json.BeginDocument();
   json.Key("seed").Number(options.seed);
   json.Key("scenarios").Number(r.scenarios);
   json.Key("rounds").Number(r.rounds);

@@ -179,7 +179,7 @@ void FindingSummary::RecordMinimized(const MinimizeResult& result) {
 std::string StatsJson(const FindingSummary& s) {
   const Scenario& shown = Shown(s);
   JsonWriter json;
-  json.BeginObject();
+  json.BeginDocument();
   json.Key("signature").String(s.signature.ToString());
   json.Key("verdict").String(VerdictName(s.signature.verdict));
   json.Key("backend").String(s.backend);

@@ -66,6 +66,7 @@ TEST(ReportTest, StatsJsonHasTheKeysScriptsRead) {
   s.rate = WilsonInterval(3, 100);
   s.bisect = {{"as found", 3, 100}};
   const std::string json = StatsJson(s);
+  EXPECT_EQ(json.rfind("{\n  \"schema\": 1,\n", 0), 0u) << json;
   for (const char* key :
        {"\"signature\": \"open-invalid_parameter-EINVAL-transient-cwd\"",
         "\"threads\": 2", "\"ops\": 4", "\"failures\": 3", "\"rounds\": 100",

@@ -186,32 +186,45 @@ PinResult PinInterleaving(const Scenario& scenario, OpRef failing,
   }
   const size_t tf = failing.thread;
 
-  // 1. The relations every failing round shows, and 2. their pins: the
+  // 1. The relations the failing rounds show, and 2. their pins: the
   // calls that must end first, then those that must wait, then overlaps.
   std::vector<Pin> before, after, with;
   for (size_t t = 0; t < calls.size(); ++t) {
     if (t == tf) continue;
     for (size_t k = 0; k < calls[t].size(); ++k) {
       const size_t i = calls[t][k];
-      absl::optional<Relation> common;
-      bool consistent = true;
+      // How often each relation shows. A call's recorded end comes after
+      // its effect (the descriptor exists before the clock is read), so a
+      // round may show "with" where the order was "before": an order is
+      // one the failure needs when most failing rounds show it (3 in 4)
+      // and none shows the opposite one. "with" must show in every round.
+      size_t counts[3] = {0, 0, 0};
+      bool ran = true;
       for (const RoundTrace* trace : usable) {
         const OpRecord& x = trace->records[t][i];
         const OpRecord& y = trace->records[tf][failing.op];
         if (!x.ran) {
-          consistent = false;
+          ran = false;
           break;
         }
         const Relation r = x.end_ns <= y.start_ns   ? Relation::kBefore
                            : y.end_ns <= x.start_ns ? Relation::kAfter
                                                     : Relation::kWith;
-        if (common && *common != r) {
-          consistent = false;
-          break;
-        }
-        common = r;
+        ++counts[static_cast<int>(r)];
       }
-      if (!consistent || !common) continue;
+      if (!ran) continue;
+      const size_t n = usable.size();
+      const size_t before_n = counts[static_cast<int>(Relation::kBefore)];
+      const size_t after_n = counts[static_cast<int>(Relation::kAfter)];
+      absl::optional<Relation> common;
+      if (before_n * 4 >= n * 3 && after_n == 0) {
+        common = Relation::kBefore;
+      } else if (after_n * 4 >= n * 3 && before_n == 0) {
+        common = Relation::kAfter;
+      } else if (counts[static_cast<int>(Relation::kWith)] == n) {
+        common = Relation::kWith;
+      }
+      if (!common) continue;
       const OpRecord& x = usable.front()->records[t][i];
       const OpRecord& y = usable.front()->records[tf][failing.op];
       switch (*common) {

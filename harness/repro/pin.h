@@ -5,8 +5,11 @@
 // Outline: relations -> pins -> reduction -> barriers.
 //   1. For each call or close X of another thread than the failing call F,
 //      and each failing round's trace, X either ended before F started
-//      ("before"), started after F ended ("after"), or overlapped F. A
-//      relation that every failing round shows is one the failure may need.
+//      ("before"), started after F ended ("after"), or overlapped F. An
+//      order ("before", "after") that 3 in 4 failing rounds show, and none
+//      the opposite, is one the failure may need (a call's recorded end
+//      lags its effect, so an ordered pair can show as overlapping); an
+//      overlap must show in every failing round.
 //   2. Each becomes a pin: "X before F" (the held open must be held when
 //      F starts), "F before X" (the hold must last until F has ended: the
 //      close comes after), or "X with F" (released together, so they

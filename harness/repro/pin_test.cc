@@ -90,6 +90,27 @@ std::vector<Case> Cases() {
         "(open cwd:src/foo.h) starts",
         "thread 1 op 2 (open cwd:src/foo.h) ends before thread 2 op 4 "
         "(close h0) starts"}},
+      // A held open's recorded end lags the descriptor it made: one
+      // failing round in four shows it overlapping the reopen. Three in
+      // four and no round the other way still pin both orders.
+      {"AnOrderMostRoundsShowAndNoneContradictsIsPinned",
+       kDemo,
+       {0, 0},
+       {
+           {{{500, 900}, kBarrier, kBarrier},
+            {{100, 450}, kBarrier, kBarrier, {1000, 1100}}},
+           {{{300, 700}, kBarrier, kBarrier},
+            {{50, 280}, kBarrier, kBarrier, {800, 850}}},
+           {{{200, 600}, kBarrier, kBarrier},
+            {{100, 250}, kBarrier, kBarrier, {700, 750}}},
+           {{{400, 800}, kBarrier, kBarrier},
+            {{100, 300}, kBarrier, kBarrier, {900, 950}}},
+       },
+       kDemoPinned,
+       {"thread 2 op 1 (h0 = open cwd:src/foo.h) ends before thread 1 op 2 "
+        "(open cwd:src/foo.h) starts",
+        "thread 1 op 2 (open cwd:src/foo.h) ends before thread 2 op 4 "
+        "(close h0) starts"}},
       // Two calls of thread 2 end before the failing one: pinning the
       // later one orders the earlier one too, so it gets no barrier.
       {"APinImpliedByAnotherIsDropped",

@@ -102,6 +102,9 @@ absl::StatusOr<CorpusEntry> MakeCorpusEntry(const CorpusEntryOptions& options) {
         " is not a finding directory: its name is not a signature like "
         "open-invalid_parameter-EINVAL-transient-cwd"));
   }
+  if (absl::Status links = RefuseSymbolicLinks(finding.string()); !links.ok()) {
+    return links;
+  }
   const std::string minimized_path = (finding / "minimized.scn").string();
   const std::string found_path = (finding / "found.scn").string();
   entry.minimized = fs::is_regular_file(minimized_path, ec);

@@ -497,6 +497,7 @@ FindingHeader ParseFindingHeader(absl::string_view text,
 
 absl::StatusOr<FindingSummary> ReadFindingDirectory(const std::string& dir) {
   std::error_code ec;
+  if (absl::Status links = RefuseSymbolicLinks(dir); !links.ok()) return links;
   if (!std::filesystem::is_directory(dir, ec)) {
     return absl::FailedPreconditionError(
         absl::StrCat(dir, ": not a finding directory (not a directory)"));

@@ -1,6 +1,7 @@
 #include "harness/store/finding_store.h"
 
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 
@@ -242,6 +243,29 @@ TEST_F(FindingDirectoryTest, ANonFindingDirectoryIsRefused) {
       ReadFindingDirectory((out_ / "no-such-dir").string());
   EXPECT_EQ(none.status().code(), absl::StatusCode::kFailedPrecondition);
 }
+
+#ifndef _WIN32
+// `openrace report` reads and rewrites a finding directory: a link in it
+// (say stats.json -> a file elsewhere) is refused, never followed.
+TEST_F(FindingDirectoryTest, ASymbolicLinkInTheDirectoryIsRefused) {
+  const fs::path dir = out_ / "open-invalid_parameter-EINVAL-transient-cwd";
+  fs::create_directories(dir);
+  const fs::path outside = out_ / "outside.json";
+  { std::ofstream(outside) << "{}\n"; }
+  { std::ofstream(dir / "found.scn") << "openrace-scenario 1\n"; }
+  fs::create_symlink(outside, dir / "stats.json");
+  absl::StatusOr<FindingSummary> read = ReadFindingDirectory(dir.string());
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(read.status().message(), "is a symbolic link"))
+      << read.status();
+  // The directory itself a link to one elsewhere: refused too.
+  fs::remove(dir / "stats.json");
+  fs::create_symlink(dir, out_ / "link");
+  read = ReadFindingDirectory((out_ / "link").string());
+  EXPECT_TRUE(absl::StrContains(read.status().message(), "is a symbolic link"))
+      << read.status();
+}
+#endif
 
 TEST_F(FindingDirectoryTest, MalformedFilesAreNamedWithThePlace) {
   const std::string dir = Store(CompleteSummary());

@@ -134,9 +134,9 @@ absl::StatusOr<std::vector<Contribution>> ReadLedger(const std::string& merged) 
   }
   absl::StatusOr<JsonValue> doc = ReadJsonFile(path);
   if (!doc.ok()) return doc.status();
-  if (doc->Get("version").AsUint64() != 1u) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": unknown version (expected 1)"));
+  if (doc->Get("schema").AsUint64() != uint64_t{kJsonSchema}) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": unknown schema (expected ", kJsonSchema, ")"));
   }
   for (const JsonValue& entry : doc->Get("inputs").elements()) {
     Contribution c;
@@ -162,8 +162,7 @@ absl::StatusOr<std::vector<Contribution>> ReadLedger(const std::string& merged) 
 
 std::string LedgerJson(const std::vector<Contribution>& ledger) {
   JsonWriter json;
-  json.BeginObject();
-  json.Key("version").Number(1);
+  json.BeginDocument();
   json.Key("inputs").BeginArray();
   for (const Contribution& c : ledger) {
     json.BeginObject();
@@ -244,7 +243,7 @@ std::string SummaryJson(const std::string& merged,
     }
   }
   JsonWriter json;
-  json.BeginObject();
+  json.BeginDocument();
   json.Key("merged_inputs").Number(static_cast<uint64_t>(ledger.size()));
   json.Key("inputs").BeginArray();
   for (const Contribution& c : ledger) json.String(c.path);
@@ -307,6 +306,8 @@ std::vector<std::string> CopyableFiles(const std::string& dir) {
 }
 
 absl::Status CopyFinding(const std::string& from, const std::string& to) {
+  if (absl::Status links = RefuseSymbolicLinks(from); !links.ok()) return links;
+  if (absl::Status links = RefuseSymbolicLinks(to); !links.ok()) return links;
   absl::Status made = MakeDirectories(to);
   if (!made.ok()) return made;
   const std::vector<std::string> names = CopyableFiles(from);

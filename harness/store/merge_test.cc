@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <random>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "harness/base/file_util.h"
@@ -111,6 +112,23 @@ TEST_F(MergeTest, SumsCountsAndTotalsAndKeepsTheMostCompleteCopy) {
   EXPECT_EQ(s.Get("statuses").Get("ok").AsUint64(), 4000u);
   EXPECT_FALSE(s.Has("seed"));
 }
+
+#ifndef _WIN32
+// A link in an input's finding directory would copy a file from anywhere
+// into MERGED: merge refuses it and writes nothing of that finding.
+TEST_F(MergeTest, ASymbolicLinkInAFindingDirectoryIsRefused) {
+  MakeOutput("a", 10, 1000, 2.0, {{kSeed, {3, false}}});
+  Write("secret", "not openrace's\n");
+  const std::string found = Path("a/") + kSeed + "/found.scn";
+  std::filesystem::remove(found);
+  std::filesystem::create_symlink(Path("secret"), found);
+  absl::StatusOr<MergeResult> r = MergeFindingOutputs({Path("a")}, Path("m"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "is a symbolic link"))
+      << r.status();
+  EXPECT_FALSE(ReadFile(Path("m/") + kSeed + "/found.scn").ok());
+}
+#endif
 
 TEST_F(MergeTest, MergingTheSameInputsAgainCountsNothingTwice) {
   MakeOutput("a", 10, 1000, 2.0, {{kSeed, {3, true}}});

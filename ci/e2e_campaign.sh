@@ -2,7 +2,7 @@
 # End-to-end: a blind campaign finds the planted seed bug and shrinks it.
 #   ci/e2e_campaign.sh OPENRACE EMULATOR_LIB finds
 #       with the emulator at p = 0.01 rooted at the campaign directory, a
-#       `run --time 200s` finds open-invalid_parameter-EINVAL-transient-cwd
+#       `run --time 240s` finds open-invalid_parameter-EINVAL-transient-cwd
 #       as its ONE finding, minimizes it to two threads, one file, one held
 #       open and one reopen, and pins the interleaving the bug needs (a
 #       barrier between the held open and the reopen); it ends within its
@@ -26,8 +26,8 @@ root="$work/dir"
 # finding direction runs on a budget, and must keep it: --time is the end
 # of the run, minimization and bisection included (a few seconds of grace).
 limit=(--scenarios 60)
-budget=200
-[ "$mode" = outside ] || limit=(--time "${budget}s" --minimize_time 120s)
+budget=240
+[ "$mode" = outside ] || limit=(--time "${budget}s" --minimize_time 160s)
 
 status=0
 start=$(date +%s)

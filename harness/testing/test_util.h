@@ -5,10 +5,9 @@
 #ifndef OPENRACE_HARNESS_TESTING_TEST_UTIL_H_
 #define OPENRACE_HARNESS_TESTING_TEST_UTIL_H_
 
-#include <stdlib.h>
-
 #include <cstdint>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -103,10 +102,17 @@ inline Scenario SeedPattern() {
 // A fresh directory under the test temp dir, removed with its contents.
 class ScratchDir {
  public:
+  // A random name, made with create_directory (which fails on an existing
+  // one), so it works where there is no mkdtemp (Windows).
   ScratchDir() {
-    std::string pattern = std::filesystem::temp_directory_path() /
-                          "openrace-test-XXXXXX";
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+    std::random_device random;
+    std::error_code ec;
+    const std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+    for (int attempt = 0; attempt < 100 && path_.empty(); ++attempt) {
+      const std::filesystem::path dir =
+          base / ("openrace-test-" + std::to_string(random()));
+      if (std::filesystem::create_directory(dir, ec)) path_ = dir.string();
+    }
   }
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;

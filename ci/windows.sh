@@ -15,7 +15,9 @@
 #     reproducers of the corpus (ci/e2e_emit_windows.sh), a campaign with
 #     each Windows backend (nt, win32) that must find nothing, a 10-second
 #     `openrace campaign --jobs 2` (worker processes) that must find
-#     nothing, and replays every `# expect: clean` corpus file.
+#     nothing, replays every `# expect: clean` corpus file, and checks that
+#     every escape scenario (harness/scenario/testdata/escapes) is refused
+#     with either backend.
 #
 # Environment:
 #   OPENRACE_WINE_TIME    campaign length per backend (default 60s)
@@ -247,5 +249,24 @@ for file in corpus/*.scn; do
     replayed=$((replayed + 1))
   done
 done
+# The escape scenarios (issue 12): refused by the validator before anything
+# runs, with either backend, and nothing appears beside --dir.
+escapes=0
+mkdir -p "$work/escape/dir"
+for file in harness/scenario/testdata/escapes/*.scn; do
+  for backend in win32 nt; do
+    status=0
+    timeout -k 10 120 wine "$exe" replay "$(windows_path "$src/$file")" \
+      --dir "$(windows_path "$work/escape/dir")" --backend "$backend" --rounds 3 \
+      > "$work/replay.txt" 2>&1 || status=$?
+    if [ "$status" -ne 2 ] || [ -n "$(ls -A "$work/escape/dir")" ] ||
+       [ "$(ls -A "$work/escape")" != dir ]; then
+      cat "$work/replay.txt" >&2; ls -laR "$work/escape" >&2
+      echo "FAIL: escape $file with the $backend backend under Wine: exit $status (expected 2, refused) or files beside the sandbox" >&2
+      exit 1
+    fi
+    escapes=$((escapes + 1))
+  done
+done
 wineserver -k 2> /dev/null || true
-log "ok: unit tests, bind without bindfltapi.dll, nt and win32 campaigns, $replayed clean corpus replays under Wine"
+log "ok: unit tests, bind without bindfltapi.dll, nt and win32 campaigns, $replayed clean corpus replays, $escapes escape replays refused under Wine"

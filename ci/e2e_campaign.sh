@@ -65,6 +65,7 @@ findings=$(find "$work/out" -mindepth 1 -maxdepth 1 -type d | wc -l)
 if [ "$findings" -ne 1 ]; then
   ls "$work/out"; echo "FAIL: $findings finding directories; expected 1" >&2; exit 1
 fi
+minimizer_log() { grep -E '^  (start|accepted|refused|pinned|not pinned|final|1-minimal|time budget)' "$work/stderr" >&2 || true; }
 scn="$finding/minimized.scn"
 cat "$scn"
 count() { grep -cE "$1" "$scn" || true; }
@@ -75,6 +76,7 @@ opens=$(count '(^| )open ')
 if [ "$threads" -ne 2 ] || [ "$files" -ne 1 ] || [ "$held" -ne 1 ] || [ "$opens" -ne 2 ]; then
   echo "FAIL: minimized to $threads threads, $files files, $held held opens, $opens opens;" \
        "expected 2, 1, 1, 2" >&2
+  minimizer_log
   exit 1
 fi
 for f in found.scn stats.json report.md repro.c timeline.svg; do
@@ -82,7 +84,6 @@ for f in found.scn stats.json report.md repro.c timeline.svg; do
 done
 # The interleaving is pinned: the reopening thread waits at a barrier that
 # the holding thread reaches only after its open, right before the reopen.
-minimizer_log() { grep -E '^  (start|accepted|refused|pinned|not pinned|final|1-minimal|time budget)' "$work/stderr" >&2 || true; }
 grep -q '"pinned": true' "$finding/stats.json" ||
   { minimizer_log; echo "FAIL: stats.json: not pinned" >&2; exit 1; }
 awk '

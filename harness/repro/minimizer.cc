@@ -242,11 +242,14 @@ class Minimizer {
     }
     PinResult pin = PinInterleaving(current, failing, traces);
     if (!pin.changed) {
-      // Its barriers already pin what every failing round showed.
+      // Its barriers already pin what the failing rounds showed: the
+      // scenario stays as it is (and `scenario` must say so, since the
+      // caller takes the pinned one from there).
       if (!pin.orderings.empty()) {
         result->pinned = true;
         result->orderings = std::move(pin.orderings);
-        Log("pinned already: its barriers order what every failing round "
+        result->scenario = current;
+        Log("pinned already: its barriers order what the failing rounds "
             "showed");
       }
       return;

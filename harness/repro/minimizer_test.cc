@@ -147,6 +147,93 @@ TEST(MinimizerTest, ShrinksToTheTwoThreadsOneFileOfTheBug) {
   EXPECT_TRUE(logged_accept);
 }
 
+// Like FakeProber, and every failing round comes with its trace: each call
+// runs in the phase its barriers put it in (phase k: after its thread's
+// k-th barrier), so what the barriers order the traces show ordered.
+class TracingProber : public FakeProber {
+ public:
+  TracingProber() : FakeProber(0.5) {}
+  absl::StatusOr<TrialResult> Run(const Scenario& scenario,
+                                  const absl::optional<Signature>& want,
+                                  uint64_t max_rounds,
+                                  uint64_t stop_after) override {
+    absl::StatusOr<TrialResult> result =
+        FakeProber::Run(scenario, want, max_rounds, stop_after);
+    if (!result.ok() || result->failures == 0) return result;
+    RoundTrace trace;
+    Finding finding;
+    finding.signature = Seed();
+    for (size_t t = 0; t < scenario.threads.size(); ++t) {
+      trace.records.emplace_back();
+      int64_t phase = 0;
+      for (size_t i = 0; i < scenario.threads[t].ops.size(); ++i) {
+        const Op& op = scenario.threads[t].ops[i];
+        OpRecord record;
+        if (op.kind == OpKind::kBarrier) {
+          ++phase;
+        } else {
+          record.ran = true;
+          record.start_ns = phase * 1000 + static_cast<int64_t>(10 * i);
+          record.end_ns = record.start_ns + 5;
+          // The failing call: an open of the target without a result.
+          if (op.kind == OpKind::kOpen && op.result.empty()) {
+            finding.thread = t;
+            finding.op = i;
+          }
+        }
+        trace.records.back().push_back(record);
+      }
+    }
+    for (uint64_t k = 0; k < std::min<uint64_t>(result->failures, 4); ++k) {
+      result->traces.push_back(trace);
+      result->trace_findings.push_back(finding);
+    }
+    return result;
+  }
+};
+
+// A scenario whose barriers already order the hold before the reopen and
+// the reopen before the close is pinned as it is: the result is that
+// scenario, not an empty one.
+TEST(MinimizerTest, AScenarioPinnedAlreadyIsKeptAsItIs) {
+  absl::StatusOr<Scenario> pinned = ParseScenario(R"(openrace-scenario 1
+rounds 100
+dir src
+dir src/a
+file src/a/foo.h
+thread
+  barrier 1
+  open cwd:src/a/foo.h
+  barrier 2
+thread
+  h0 = open cwd:src/a/foo.h
+  barrier 1
+  barrier 2
+  close h0
+)");
+  ASSERT_TRUE(pinned.ok()) << pinned.status();
+  TracingProber prober;
+  std::vector<std::string> log;
+  MinimizeOptions options;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*pinned, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->pinned);
+  EXPECT_FALSE(result->orderings.empty());
+  // The threads as they were (this fake needs no tree, so the minimizer
+  // dropped it).
+  Scenario want = *pinned;
+  want.rounds = result->scenario.rounds;
+  want.tree = result->scenario.tree;
+  EXPECT_EQ(PrintScenario(result->scenario), PrintScenario(want));
+  bool logged = false;
+  for (const std::string& line : log) {
+    logged |= line.rfind("pinned already", 0) == 0;
+  }
+  EXPECT_TRUE(logged);
+}
+
 // Like FakeProber, but the bug is 40 times rarer without a spin offset.
 class SpinSensitiveProber : public FakeProber {
  public:

@@ -27,9 +27,10 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 ci/install.sh >/dev/null
 ci/build.sh "$build" >/dev/null
-# The binaries sit in BUILD_DIR/harness since the stage folders (older
-# trees: BUILD_DIR itself).
-bin() { if [ -e "$build/harness/$1" ]; then echo "$build/harness/$1"; else echo "$build/$1"; fi; }
+# The binaries sit in BUILD_DIR itself since the stage folders (older
+# trees: BUILD_DIR/harness, where a build dir that predates them still
+# holds stale copies: the new place is looked at first).
+bin() { if [ -e "$build/$1" ]; then echo "$build/$1"; else echo "$build/harness/$1"; fi; }
 
 echo "== executor throughput (median of 5)"
 "$(bin executor_benchmark)" --benchmark_repetitions=5 \

@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 # The binaries sit in BUILD_DIR/harness since the stage folders (older
 # trees: BUILD_DIR itself).
-bin() { if [ -e "$build/harness/$1" ]; then realpath "$build/harness/$1"; else realpath "$build/$1"; fi; }
+bin() { if [ -e "$build/$1" ]; then realpath "$build/$1"; else realpath "$build/harness/$1"; fi; }
 openrace=$(bin openrace)
 emulator=$(bin libopenrace_emulator.so)
 seeds=${OPENRACE_BENCH_SEEDS:-1 2 3 4 5}

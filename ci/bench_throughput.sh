@@ -20,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-bin() { if [ -e "$build/harness/$1" ]; then realpath "$build/harness/$1"; else realpath "$build/$1"; fi; }
+bin() { if [ -e "$build/$1" ]; then realpath "$build/$1"; else realpath "$build/harness/$1"; fi; }
 openrace=$(bin openrace)
 seconds=${OPENRACE_BENCH_TIME:-10}
 repeat=${OPENRACE_BENCH_REPEAT:-3}

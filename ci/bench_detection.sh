@@ -19,8 +19,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-# The binaries sit in BUILD_DIR/harness since the stage folders (older
-# trees: BUILD_DIR itself).
+# The binaries sit in BUILD_DIR itself since the stage folders (older trees:
+# BUILD_DIR/harness, where stale copies may remain: looked at second).
 bin() { if [ -e "$build/$1" ]; then realpath "$build/$1"; else realpath "$build/harness/$1"; fi; }
 openrace=$(bin openrace)
 emulator=$(bin libopenrace_emulator.so)

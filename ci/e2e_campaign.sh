@@ -72,7 +72,10 @@ count() { grep -cE "$1" "$scn" || true; }
 threads=$(count '^thread$')
 files=$(count '^file ')
 held=$(count '^ *[A-Za-z_][A-Za-z0-9_]* = open ')
-opens=$(count '(^| )open ')
+# The calls of the threads (indented); a `shared` directory handle the held
+# open is anchored on is not a call, and the minimizer keeps anchors as they
+# are (simplify.h: the anchor may be the trigger).
+opens=$(count '^  ([A-Za-z_][A-Za-z0-9_]* = )?open ')
 if [ "$threads" -ne 2 ] || [ "$files" -ne 1 ] || [ "$held" -ne 1 ] || [ "$opens" -ne 2 ]; then
   echo "FAIL: minimized to $threads threads, $files files, $held held opens, $opens opens;" \
        "expected 2, 1, 1, 2" >&2

@@ -100,6 +100,7 @@ class Minimizer {
         // makes two calls overlap is worth more than a shorter scenario
         // that overlaps them only when the scheduler happens to.
         // With the budget spent, the trial that showed it is its measure.
+        last_ = Measurement{};
         absl::StatusOr<Rate> candidate_rate =
             SearchOver() ? absl::FailedPreconditionError("no time to measure")
                         : MeasureRate(candidate.scenario, &result);
@@ -108,10 +109,19 @@ class Minimizer {
         }
         Measurement candidate_measure = last_;
         if (!candidate_rate.ok()) {
-          // Reproduced once, too rarely to measure: its single failure.
-          candidate_rate = Rate{1.0 / trial->rounds,
-                                WilsonInterval(1, trial->rounds)};
-          candidate_measure = Measurement{1, trial->rounds};
+          // Too rare to measure, or no time to: the evidence is every
+          // round it ran. A failure in the trial and none in the fresh
+          // measurement's rounds is a fluke (a round that overlapped
+          // only because the machine was loaded then), not a rate: it
+          // must not carry the search to a scenario that no longer
+          // reproduces.
+          candidate_measure =
+              Measurement{trial->failures + last_.failures,
+                          trial->rounds + last_.rounds};
+          candidate_rate =
+              Rate{double(candidate_measure.failures) / candidate_measure.rounds,
+                   WilsonInterval(candidate_measure.failures,
+                                  candidate_measure.rounds)};
         }
         const double floor =
             candidate.timing ? rate : rate * options_.rate_fraction;

@@ -10,7 +10,9 @@
 // budget), gives each candidate enough rounds that a candidate failing at
 // p/4 would fail at least once with probability 0.99, and accepts the
 // first candidate of Simplifications() that shows the bug, unless a fresh
-// measurement puts its whole 95 % interval below p/4 (a rarer scenario
+// measurement puts its whole 95 % interval below p/4 (when the fresh
+// rounds show no failure, the interval counts the trial's rounds and
+// theirs: one lucky failure is not a rate; a rarer scenario
 // would make every later judgement cost more than it is sized for; for a
 // step that only changes timing — a spin offset dropped — the bar is p
 // itself). Barriers are never dropped on their own (simplify.h). It

@@ -273,6 +273,52 @@ TEST(MinimizerTest, KeepsWhatMakesTheBugFrequent) {
   EXPECT_TRUE(refused);
 }
 
+// The planted bug as in FakeProber; besides, every candidate trial (one
+// failure wanted) of a scenario without the bug shows one failure early,
+// as a round that overlapped only because the machine was loaded would:
+// a fluke that no later round repeats.
+class FlukeProber : public FakeProber {
+ public:
+  FlukeProber() : FakeProber(0.02) {}
+  absl::StatusOr<TrialResult> Run(const Scenario& scenario,
+                                  const absl::optional<Signature>& want,
+                                  uint64_t max_rounds,
+                                  uint64_t stop_after) override {
+    if (stop_after == 1 && !HasBug(scenario) && max_rounds >= 10) {
+      ++flukes;
+      TrialResult fluke;
+      fluke.rounds = 10;
+      fluke.failures = 1;
+      return fluke;
+    }
+    return FakeProber::Run(scenario, want, max_rounds, stop_after);
+  }
+  int flukes = 0;
+};
+
+TEST(MinimizerTest, AFailureThatFreshRoundsNeverRepeatIsAFluke) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  FlukeProber prober;
+  std::vector<std::string> log;
+  MinimizeOptions options;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_GT(prober.flukes, 0);
+  // No fluke carried the search away from the bug: the result has it,
+  // and reproduces in the final measurement.
+  EXPECT_TRUE(FakeProber::HasBug(result->scenario)) << result->scenario;
+  EXPECT_GT(result->failures, 0u);
+  EXPECT_TRUE(result->one_minimal);
+  bool refused = false;
+  for (const std::string& line : log) {
+    refused |= line.rfind("refused: ", 0) == 0;
+  }
+  EXPECT_TRUE(refused);
+}
+
 TEST(MinimizerTest, ScenarioWithoutTheBugIsRefused) {
   absl::StatusOr<Scenario> s = ParseScenario(R"(openrace-scenario 1
 file x

@@ -298,6 +298,7 @@ std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
                      HtmlEscape(text)));
     }
   }
+  std::string label_texts;  // after every bar and leader
   for (size_t k = 0; k < calls.size(); ++k) {
     const Call& c = calls[k];
     const Label& label = labels[k];
@@ -322,7 +323,9 @@ std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
                       "\" fill-opacity=\"0.35\"/>\n");
     }
     // The label, in its lane; from a lane above the first, a leader down
-    // to its bar.
+    // to its bar. Labels come after every leader, each with a halo of the
+    // background around its glyphs: a leader that passes a label of a
+    // lower lane is hidden there.
     const double baseline = row.bar - 4 - kLane * label.lane;
     const double anchor_x = label.flipped ? label.right : label.left;
     if (label.lane > 0) {
@@ -333,12 +336,14 @@ std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
                       "\" stroke=\"#8c959f\" stroke-dasharray=\"1 2\"/>\n");
     }
     absl::StrAppend(
-        &svg,
+        &label_texts,
         Text(anchor_x, baseline,
              absl::StrCat(
                  " class=\"label\" textLength=\"",
                  SvgNum(label.right - label.left),
-                 "\" lengthAdjust=\"spacingAndGlyphs\"",
+                 "\" lengthAdjust=\"spacingAndGlyphs\" stroke=\"",
+                 kSvgBackground,
+                 "\" stroke-width=\"3\" paint-order=\"stroke\"",
                  label.flipped ? " text-anchor=\"end\"" : "",
                  c.failing ? absl::StrCat(" fill=\"", kFailingColor, "\"")
                            : ""),
@@ -348,6 +353,7 @@ std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
                                                    "</title>")
                                     : "")));
   }
+  svg += label_texts;
   // The time axis.
   absl::StrAppend(&svg, "<line x1=\"", SvgNum(kLeft), "\" y1=\"",
                   SvgNum(axis_y), "\" x2=\"", SvgNum(kLeft + kPlot),

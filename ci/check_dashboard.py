@@ -10,8 +10,8 @@ With --expect: index.html lists exactly those signatures, one row
 (tr.finding data-signature) each, and each has its page. With --dom: the
 same of the DOM that a browser built from index.html (`chromium
 --dump-dom`), and that DOM holds no <script>. --page-dom FILE:CHECK checks
-another dumped page: CHECK is `bisect` (an svg.bisect with a bar per
-row) or `progress` (an svg.progress with four polylines). Prints one line
+another dumped page: CHECK is `bisect` (an svg.bisect with at least two
+rows, an interval whisker per row and a bar for a row that failed) or `progress` (an svg.progress with four polylines). Prints one line
 per problem; exits 1 if there is any, 0 otherwise.
 """
 
@@ -28,7 +28,9 @@ class Page(HTMLParser):
         self.links = []
         self.signatures = []
         self.scripts = 0
-        self.svgs = {}  # class -> counts of rect / polyline inside it
+        # svg class -> counts of rect / polyline inside it, and of ".CLASS"
+        # for each class an element inside it has
+        self.svgs = {}
         self._svg = None
 
     def handle_starttag(self, tag, attrs):
@@ -43,8 +45,12 @@ class Page(HTMLParser):
         if tag == "svg" and attrs.get("class"):
             self._svg = attrs["class"]
             self.svgs.setdefault(self._svg, {"rect": 0, "polyline": 0})
-        elif self._svg and tag in ("rect", "polyline"):
-            self.svgs[self._svg][tag] += 1
+        elif self._svg:
+            counts = self.svgs[self._svg]
+            if tag in ("rect", "polyline"):
+                counts[tag] += 1
+            for name in (attrs.get("class") or "").split():
+                counts["." + name] = counts.get("." + name, 0) + 1
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -129,8 +135,11 @@ def main():
         if dom.scripts:
             problems.append(f"{path}: the DOM holds {dom.scripts} <script>")
         if check == "bisect":
-            if dom.svgs.get("bisect", {}).get("rect", 0) < 2:
-                problems.append(f"{path}: no bisection chart with bars ({dom.svgs})")
+            chart = dom.svgs.get("bisect", {})
+            rows = chart.get(".row", 0)
+            if rows < 2 or chart.get(".interval", 0) != rows or chart.get(".bar", 0) < 1:
+                problems.append(f"{path}: no bisection chart with rows, "
+                                f"intervals and bars ({dom.svgs})")
         elif check == "progress":
             if dom.svgs.get("progress", {}).get("polyline", 0) != 4:
                 problems.append(f"{path}: no progress chart of four lines ({dom.svgs})")

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# End-to-end: `openrace report FINDING_DIR` rebuilds report.md and
-# timeline.svg from a finding directory without running anything.
+# End-to-end: `openrace report FINDING_DIR` rebuilds report.md,
+# timeline.svg and bisect.svg from a finding directory without running
+# anything.
 #   ci/e2e_report.sh OPENRACE FINDING_DIR
 # FINDING_DIR is a complete finding written by `openrace run` (e2e_campaign.sh
 # passes its own); it is copied, never changed. Checks:
-#   - the rebuilt report.md and timeline.svg are byte-equal to run's;
+#   - the rebuilt report.md, timeline.svg and bisect.svg (when the finding
+#     was bisected, and then report.md links it) are byte-equal to run's;
 #   - without minimized.scn and repro.c, a report of the rest is written
 #     and both are named as missing;
 #   - a directory that is not a finding directory, a malformed stats.json,
@@ -23,10 +25,18 @@ signature=$(basename "$finding")
 copy="$work/full/$signature"
 mkdir -p "$work/full" && cp -r "$finding" "$copy"
 rm "$copy/report.md" "$copy/timeline.svg"
+rm -f "$copy/bisect.svg"
 "$openrace" report "$copy" 2> "$work/full.err" || { cat "$work/full.err"; fail "report exited $?"; }
 cmp "$finding/report.md" "$copy/report.md" || {
   diff "$finding/report.md" "$copy/report.md" | head -20; fail "report.md differs from run's"; }
 cmp "$finding/timeline.svg" "$copy/timeline.svg" || fail "timeline.svg differs from run's"
+if grep -q '^## What it is and is not' "$finding/report.md"; then
+  [ -s "$finding/bisect.svg" ] || fail "a bisected finding without bisect.svg"
+  grep -q '(bisect.svg)' "$finding/report.md" || fail "report.md does not link bisect.svg"
+  cmp "$finding/bisect.svg" "$copy/bisect.svg" || fail "bisect.svg differs from run's"
+else
+  [ ! -e "$copy/bisect.svg" ] || fail "bisect.svg drawn for a finding without a bisection"
+fi
 grep -q 'not in the directory' "$work/full.err" && fail "a complete finding reported missing pieces"
 
 # 2. Missing pieces: reported, and named.
@@ -62,4 +72,4 @@ mkdir -p "$work/bad" && cp -r "$finding" "$bad"
 printf '{\n  "rate": {\n' > "$bad/stats.json"
 expect_usage_error bad_stats "stats.json: offset" "$bad"
 cmp -s "$finding/report.md" "$bad/report.md" || fail "a failed report changed report.md"
-echo "ok: report rebuilt byte-equal, partial finding reported, bad directories refused"
+echo "ok: report and pictures rebuilt byte-equal, partial finding reported, bad directories refused"

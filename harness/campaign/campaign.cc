@@ -386,7 +386,8 @@ class Campaign {
     }
     const OpRef failing{first->where.thread, first->where.op};
     summary.failing_call = PrintOp(min.threads[failing.thread].ops[failing.op]);
-    summary.timeline_svg = TimelineSvg(min, first->trace, failing);
+    summary.timeline_svg =
+        TimelineSvg(min, first->trace, failing, summary.signature.ToString());
     summary.timeline_ascii = TimelineAscii(min, first->trace, failing);
     summary.failing_round = first->trace;
     summary.failing_op = failing;

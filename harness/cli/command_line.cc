@@ -448,9 +448,9 @@ const std::vector<CommandDef>& Commands() {
        false, &DeclareEmit},
       {"report", "rebuild a finding's report.md without running anything",
        "report FINDING_DIR",
-       "Rebuilds report.md (and timeline.svg) from the files of a finding "
-       "directory; a directory that lacks pieces gets a report of the rest "
-       "that names what is missing.",
+       "Rebuilds report.md (and timeline.svg, bisect.svg) from the files of a "
+       "finding directory; a directory that lacks pieces gets a report of the "
+       "rest that names what is missing.",
        "openrace report findings/<signature>", false, &DeclareReport},
       {"doctor", "the OS, the file system of DIR and whether it can be used",
        "doctor [--dir DIR] [flags]",

@@ -1,5 +1,6 @@
 // command_report.cc — `openrace report FINDING_DIR`: rebuilds report.md (and
-// timeline.svg, when stats.json keeps the failing round) from the files of
+// timeline.svg, when stats.json keeps the failing round, and bisect.svg,
+// when it keeps a bisection) from the files of
 // a finding directory, without running anything. A directory that lacks
 // pieces gets a report of what is there, which ends by naming what is
 // missing; the same list goes to stderr. Exit 0 when the report is written;
@@ -18,12 +19,8 @@ namespace openrace {
 int RunReport(const std::string& dir) {
   absl::StatusOr<FindingSummary> summary = ReadFindingDirectory(dir);
   if (!summary.ok()) return UsageError(summary.status());
-  if (!summary->timeline_svg.empty()) {
-    if (absl::Status s = WriteFileAtomically(absl::StrCat(dir, "/timeline.svg"),
-                                             summary->timeline_svg);
-        !s.ok()) {
-      return UsageError(s);
-    }
+  if (absl::Status s = WritePictures(dir, *summary); !s.ok()) {
+    return UsageError(s);
   }
   const std::string report = absl::StrCat(dir, "/report.md");
   if (absl::Status s = WriteFileAtomically(report, ReportMarkdown(*summary));

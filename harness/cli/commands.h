@@ -105,7 +105,8 @@ struct EmitCommand {
 };
 int RunEmit(const EmitCommand& command);
 
-// Rebuilds DIR/report.md (and timeline.svg) from a finding directory.
+// Rebuilds DIR/report.md (and timeline.svg, bisect.svg) from a finding
+// directory.
 struct ReportCommand {
   std::string finding_dir;
 };

@@ -9,7 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "harness/report/bisect_chart.h"
 #include "harness/report/markdown.h"
+#include "harness/report/svg.h"
 
 namespace openrace {
 namespace {
@@ -67,10 +69,6 @@ std::string Duration(double seconds) {
   return absl::StrFormat("%ds", s);
 }
 
-std::string Percent(double rate) {
-  return absl::StrFormat("%.3g %%", 100 * rate);
-}
-
 std::string When(const absl::optional<absl::Time>& time) {
   if (!time) return "—";
   return absl::FormatTime("%Y-%m-%d %H:%M UTC", *time, absl::UTCTimeZone());
@@ -93,9 +91,9 @@ std::string Badge(const SiteFinding& f) {
 std::string RateText(const SiteFinding& f) {
   if (f.rounds == 0) return "—";
   return absl::StrCat(Count(f.failures), " of ", Count(f.rounds), " (",
-                      Percent(static_cast<double>(f.failures) / f.rounds),
-                      ")<br><span class=\"small\">95 % CI ", Percent(f.rate.low),
-                      " – ", Percent(f.rate.high), "</span>");
+                      PercentText(static_cast<double>(f.failures) / f.rounds),
+                      ")<br><span class=\"small\">95 % CI ", PercentText(f.rate.low),
+                      " – ", PercentText(f.rate.high), "</span>");
 }
 
 std::string SizeText(const SiteFinding& f) {
@@ -286,7 +284,7 @@ std::string FindingPage(const Site& site, const SiteFinding& f) {
     absl::StrAppend(&body, "<h2>What it is and is not</h2>\n",
                     "<p class=\"small\">The failure rate of each variation of "
                     "the minimized scenario, with its 95 % interval.</p>\n",
-                    BisectChartSvg(f.bisect));
+                    BisectChartSvg(f.bisect, f.signature));
   }
   if (!f.timeline_svg.empty()) {
     body += "<h2>A failing round</h2>\n<p><img src=\"timeline.svg\" "
@@ -361,10 +359,6 @@ std::string OutputPage(const Site& site, const SiteOutput& o) {
   return Page(o.id, root, body);
 }
 
-// --- charts --------------------------------------------------------------------
-
-std::string Num(double v) { return absl::StrFormat("%.1f", v); }
-
 }  // namespace
 
 absl::string_view FindingStatusName(FindingStatus status) {
@@ -394,55 +388,6 @@ std::string SiteFileName(absl::string_view text) {
   }
   if (name.empty() || name == "." || name == "..") name = "_" + name;
   return name;
-}
-
-std::string BisectChartSvg(const std::vector<BisectRow>& rows) {
-  constexpr double kLabel = 190, kBars = 380, kRow = 24, kTop = 8;
-  const double width = kLabel + kBars + 170;
-  const double height = kTop * 2 + kRow * rows.size() + 18;
-  double top = 0;
-  for (const BisectRow& row : rows) {
-    top = std::max(top, WilsonInterval(row.failures, row.rounds).high);
-  }
-  if (top <= 0) top = 1;
-  auto x = [&](double rate) { return kLabel + kBars * std::min(1.0, rate / top); };
-  std::string svg = absl::StrCat(
-      "<svg class=\"bisect\" xmlns=\"http://www.w3.org/2000/svg\" width=\"",
-      Num(width), "\" height=\"", Num(height), "\" viewBox=\"0 0 ", Num(width),
-      " ", Num(height), "\" role=\"img\" aria-label=\"failure rate of each "
-      "variation\">\n");
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const BisectRow& row = rows[i];
-    const double y = kTop + kRow * i;
-    const double rate =
-        row.rounds ? static_cast<double>(row.failures) / row.rounds : 0;
-    const RateInterval ci = WilsonInterval(row.failures, row.rounds);
-    const std::string color = row.failures ? "#cf222e" : "#8c959f";
-    absl::StrAppend(
-        &svg, "<g><title>", E(row.variation), ": ", row.failures, " of ",
-        row.rounds, " rounds</title>\n",
-        "<text x=\"", Num(kLabel - 8), "\" y=\"", Num(y + 16),
-        "\" text-anchor=\"end\">", E(row.variation), "</text>\n",
-        "<rect x=\"", Num(kLabel), "\" y=\"", Num(y + 5), "\" width=\"",
-        Num(x(rate) - kLabel), "\" height=\"14\" fill=\"", color, "\"/>\n",
-        "<line x1=\"", Num(x(ci.low)), "\" x2=\"", Num(x(ci.high)), "\" y1=\"",
-        Num(y + 12), "\" y2=\"", Num(y + 12), "\" stroke=\"#24292f\"",
-        row.failures ? "" : " stroke-dasharray=\"3 2\"", "/>\n",
-        "<line x1=\"", Num(x(ci.high)), "\" x2=\"", Num(x(ci.high)), "\" y1=\"",
-        Num(y + 8), "\" y2=\"", Num(y + 16), "\" stroke=\"#24292f\"/>\n",
-        "<text x=\"", Num(kLabel + kBars + 8), "\" y=\"", Num(y + 16), "\">",
-        row.failures, "/", row.rounds, " · ",
-        row.failures ? Percent(rate) : absl::StrCat("< ", Percent(ci.high)),
-        "</text>\n</g>\n");
-  }
-  const double axis = kTop + kRow * rows.size() + 2;
-  absl::StrAppend(&svg, "<line x1=\"", Num(kLabel), "\" x2=\"", Num(kLabel + kBars),
-                  "\" y1=\"", Num(axis), "\" y2=\"", Num(axis),
-                  "\" stroke=\"#8c959f\"/>\n<text x=\"", Num(kLabel), "\" y=\"",
-                  Num(axis + 13), "\">0</text>\n<text x=\"", Num(kLabel + kBars),
-                  "\" y=\"", Num(axis + 13), "\" text-anchor=\"end\">",
-                  Percent(top), "</text>\n</svg>\n");
-  return svg;
 }
 
 std::string ProgressChartSvg(const ProgressSeries& series) {
@@ -479,8 +424,8 @@ std::string ProgressChartSvg(const ProgressSeries& series) {
   };
   std::string svg = absl::StrCat(
       "<svg class=\"progress\" xmlns=\"http://www.w3.org/2000/svg\" width=\"",
-      Num(width), "\" height=\"", Num(height), "\" viewBox=\"0 0 ", Num(width),
-      " ", Num(height), "\" role=\"img\" aria-label=\"progress over time\">\n");
+      SvgNum(width), "\" height=\"", SvgNum(height), "\" viewBox=\"0 0 ", SvgNum(width),
+      " ", SvgNum(height), "\" role=\"img\" aria-label=\"progress over time\">\n");
   for (size_t p = 0; p < panels.size(); ++p) {
     const Panel& panel = panels[p];
     const double y0 = kTop + p * (kPanel + kGap);
@@ -492,18 +437,18 @@ std::string ProgressChartSvg(const ProgressSeries& series) {
     std::string line;
     for (size_t i = first; i < points.size(); ++i) {
       const double y = y0 + kPanel - kPanel * panel.value(i) / scale;
-      absl::StrAppend(&line, i == first ? "" : " ", Num(x(points[i].seconds)),
-                      ",", Num(y));
+      absl::StrAppend(&line, i == first ? "" : " ", SvgNum(x(points[i].seconds)),
+                      ",", SvgNum(y));
     }
     absl::StrAppend(
-        &svg, "<g class=\"panel\"><rect x=\"", Num(kLeft), "\" y=\"", Num(y0),
-        "\" width=\"", Num(kPlot), "\" height=\"", Num(kPanel),
+        &svg, "<g class=\"panel\"><rect x=\"", SvgNum(kLeft), "\" y=\"", SvgNum(y0),
+        "\" width=\"", SvgNum(kPlot), "\" height=\"", SvgNum(kPanel),
         "\" fill=\"#f6f8fa\" stroke=\"#d0d7de\"/>\n",
-        "<text x=\"", Num(kLeft - 6), "\" y=\"", Num(y0 + 12),
+        "<text x=\"", SvgNum(kLeft - 6), "\" y=\"", SvgNum(y0 + 12),
         "\" text-anchor=\"end\">", Short(top), "</text>\n",
-        "<text x=\"", Num(kLeft - 6), "\" y=\"", Num(y0 + kPanel),
+        "<text x=\"", SvgNum(kLeft - 6), "\" y=\"", SvgNum(y0 + kPanel),
         "\" text-anchor=\"end\">0</text>\n",
-        "<text x=\"", Num(kLeft - 6), "\" y=\"", Num(y0 + kPanel / 2 + 4),
+        "<text x=\"", SvgNum(kLeft - 6), "\" y=\"", SvgNum(y0 + kPanel / 2 + 4),
         "\" text-anchor=\"end\" font-weight=\"600\">", E(panel.name), "</text>\n",
         "<polyline fill=\"none\" stroke=\"#0969da\" stroke-width=\"1.5\" points=\"",
         line, "\"/>\n</g>\n");
@@ -511,7 +456,7 @@ std::string ProgressChartSvg(const ProgressSeries& series) {
   const double axis = kTop + panels.size() * (kPanel + kGap) - kGap + 14;
   for (int tick = 0; tick <= 4; ++tick) {
     const double t = t0 + (t1 - t0) * tick / 4;
-    absl::StrAppend(&svg, "<text x=\"", Num(x(t)), "\" y=\"", Num(axis),
+    absl::StrAppend(&svg, "<text x=\"", SvgNum(x(t)), "\" y=\"", SvgNum(axis),
                     "\" text-anchor=\"", tick == 0 ? "start" : tick == 4 ? "end" : "middle",
                     "\">", Duration(t), "</text>\n");
   }
@@ -536,6 +481,9 @@ std::map<std::string, std::string> RenderSite(const Site& site) {
       files[absl::StrCat(dir, "/", SiteFileName(file.name))] = file.contents;
     }
     if (!f.timeline_svg.empty()) files[dir + "/timeline.svg"] = f.timeline_svg;
+    if (!f.bisect.empty()) {
+      files[dir + "/bisect.svg"] = BisectChartSvg(f.bisect, f.signature);
+    }
   }
   return files;
 }

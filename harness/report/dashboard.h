@@ -19,7 +19,8 @@
 //                                   bar chart, its timeline, report.md
 //                                   rendered (markdown.h), and links to
 //   findings/<signature>/<file>     repro.c, found.scn, minimized.scn,
-//                                   report.md, timeline.svg (copies)
+//                                   report.md, timeline.svg (copies),
+//                                   bisect.svg (drawn again from the rows)
 // Everything taken from the outputs is escaped.
 //
 // Example:
@@ -126,8 +127,8 @@ struct Site {
 // site's root ('/'-separated).
 std::map<std::string, std::string> RenderSite(const Site& site);
 
-// The pieces, for tests: each an <svg> element to put inline in a page.
-std::string BisectChartSvg(const std::vector<BisectRow>& rows);
+// A piece, for tests: an <svg> element to put inline in a page. (The
+// bisection's chart is BisectChartSvg, bisect_chart.h.)
 std::string ProgressChartSvg(const ProgressSeries& series);
 
 // `text` reduced to a file name: [A-Za-z0-9._-], others as '_', never

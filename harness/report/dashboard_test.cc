@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "harness/report/bisect_chart.h"
 #include "harness/testing/site_links.h"
 
 namespace openrace {
@@ -129,6 +130,13 @@ TEST(DashboardTest, CopiesTheFindingsFiles) {
   EXPECT_TRUE(absl::StrContains(page, "<a href=\"repro.c\">"));
   EXPECT_TRUE(absl::StrContains(page, "<img src=\"timeline.svg\""));
   EXPECT_FALSE(files.count("findings/mkdir-not_found-ENOENT-unexpected-cwd/timeline.svg"));
+  // The bisection: drawn on the page, and as the finding directory's
+  // bisect.svg (which report.md links).
+  EXPECT_EQ(files.at(dir + "bisect.svg"),
+            BisectChartSvg(TwoNights().findings[0].bisect,
+                           "open-invalid_parameter-EINVAL-transient-cwd"));
+  EXPECT_EQ(CountOf(page, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bisect\""), 1u);
+  EXPECT_FALSE(files.count("findings/mkdir-not_found-ENOENT-unexpected-cwd/bisect.svg"));
 }
 
 TEST(DashboardTest, EscapesEverythingFromTheOutputs) {
@@ -165,21 +173,6 @@ TEST(DashboardTest, NoFindingsSaysSo) {
   EXPECT_TRUE(absl::StrContains(files.at("index.html"), "No findings."));
   EXPECT_TRUE(absl::StrContains(files.at("outputs/clean.html"), "No progress series"));
   EXPECT_EQ(BrokenSiteLinks(files), std::vector<std::string>());
-}
-
-TEST(BisectChartTest, DrawsABarAndAnIntervalPerRow) {
-  const std::string svg = BisectChartSvg(
-      {{"as found", 20, 4335}, {"absolute path", 0, 4335}, {"one thread", 5, 100}});
-  EXPECT_EQ(CountOf(svg, "<rect"), 3u);
-  EXPECT_EQ(CountOf(svg, "<title>"), 3u);
-  // The clean row has no bar, and its interval is dashed.
-  EXPECT_TRUE(absl::StrContains(svg, "width=\"0.0\""));
-  EXPECT_EQ(CountOf(svg, "stroke-dasharray"), 1u);
-  EXPECT_TRUE(absl::StrContains(svg, "5/100 · 5 %"));
-  // The widest interval (one thread's) sets the scale: its high end is
-  // the right edge.
-  const RateInterval ci = WilsonInterval(5, 100);
-  EXPECT_TRUE(absl::StrContains(svg, absl::StrFormat("%.3g %%", 100 * ci.high)));
 }
 
 TEST(ProgressChartTest, PlotsEachPointOnFourPanels) {

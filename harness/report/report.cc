@@ -332,12 +332,13 @@ std::string ReportMarkdown(const FindingSummary& s) {
       absl::StrAppend(&md, "| ", row.variation, " | ", row.failures, " | ",
                       row.rounds, " | ", rate, " |\n");
     }
-    md += "\n";
+    md += "\n[bisect.svg](bisect.svg) in this directory draws the same as "
+          "bars, each with its 95 % interval.\n\n";
   }
   if (!s.timeline_ascii.empty()) {
     absl::StrAppend(&md, "## A failing round\n\n```\n", s.timeline_ascii,
-                    "```\n\n(`timeline.svg` in this directory draws the "
-                    "same.)\n\n");
+                    "```\n\n[timeline.svg](timeline.svg) in this directory "
+                    "draws the same, with each held handle's span.\n\n");
   }
   const std::string workarounds = Workarounds(s);
   if (!workarounds.empty()) {

@@ -9,7 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_replace.h"
+#include "harness/report/markdown.h"
+#include "harness/report/svg.h"
 #include "harness/run/outcome.h"
 #include "harness/scenario/scenario_text.h"
 
@@ -78,113 +79,317 @@ double Micros(int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
 std::string Us(int64_t ns) { return absl::StrFormat("%.1f", Micros(ns)); }
 
-std::string XmlEscape(absl::string_view text) {
-  return absl::StrReplaceAll(text, {{"&", "&amp;"},
-                                    {"<", "&lt;"},
-                                    {">", "&gt;"},
-                                    {"\"", "&quot;"},
-                                    {"'", "&apos;"}});
+// A handle a thread's `h = open ...` opened and held until its `close h`
+// (or the round's end).
+struct Hold {
+  size_t thread = 0;
+  std::string handle;
+  int64_t begin = 0, end = 0;  // the open's end (its retry's, when retried)
+                               // to the close's end
+  bool closed = false;
+};
+
+std::vector<Hold> HoldsOf(const Scenario& scenario, const RoundTrace& trace,
+                          const Span& span) {
+  std::vector<Hold> holds;
+  const size_t threads =
+      std::min(scenario.threads.size(), trace.records.size());
+  for (size_t t = 0; t < threads; ++t) {
+    const std::vector<Op>& ops = scenario.threads[t].ops;
+    const std::vector<OpRecord>& records = trace.records[t];
+    const size_t n = std::min(ops.size(), records.size());
+    for (size_t i = 0; i < n; ++i) {
+      const OpRecord& r = records[i];
+      if (ops[i].kind != OpKind::kOpen || ops[i].result.empty() || !r.ran) {
+        continue;
+      }
+      const bool opened = r.retry ? r.retry->ok() : r.outcome.ok();
+      if (!opened) continue;
+      Hold hold;
+      hold.thread = t;
+      hold.handle = ops[i].result;
+      hold.begin = r.retry ? std::max(r.end_ns, r.retry_end_ns) : r.end_ns;
+      hold.end = span.end;
+      for (size_t j = i + 1; j < n; ++j) {
+        if (ops[j].kind == OpKind::kClose && ops[j].handle == hold.handle) {
+          if (records[j].ran) {
+            hold.end = records[j].end_ns;
+            hold.closed = true;
+          }
+          break;
+        }
+      }
+      hold.end = std::max(hold.end, hold.begin);
+      holds.push_back(std::move(hold));
+    }
+  }
+  return holds;
 }
 
-// 1, 2 or 5 times a power of ten, at least `raw`.
-double NiceStep(double raw) {
-  if (!(raw > 0)) return 1;
-  const double power = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    if (m * power >= raw) return m * power;
-  }
-  return 10 * power;
+// The picture's geometry. Each thread's row, from the top: its call
+// labels in lanes (lane 0 just above the bars), the bars, then its held
+// handles in lanes of their own.
+constexpr double kLeft = 70, kRight = 20, kPlot = 900;
+constexpr double kWidth = kLeft + kPlot + kRight;
+constexpr double kFont = 10;           // px, monospace
+constexpr double kChar = 0.6 * kFont;  // a code point's advance
+constexpr double kLane = 13;           // a label lane's height
+constexpr double kLabelGap = 8;        // between labels in one lane
+constexpr double kBar = 16;
+constexpr double kHold = 11, kHoldGap = 3;
+constexpr double kHoldFont = 8;
+constexpr size_t kMaxLabel = 48;  // code points; longer ones are cut
+constexpr double kHeading = 44;   // the two title lines
+
+constexpr char kCallColor[] = "#4878d0";
+constexpr char kFailingColor[] = "#d62728";
+constexpr char kHoldColor[] = "#f2c14e";
+constexpr char kGuide[] = "#d0d7de";
+
+struct Label {
+  std::string shown;  // cut to kMaxLabel
+  bool cut = false;
+  double left = 0, right = 0;
+  bool flipped = false;  // ends at its bar's end
+  size_t lane = 0;
+};
+
+struct Row {
+  double top = 0, bar = 0, bottom = 0;
+  size_t label_lanes = 1, hold_lanes = 0;
+};
+
+std::string Text(double x, double y, absl::string_view attributes,
+                 absl::string_view body) {
+  return absl::StrCat("<text x=\"", SvgNum(x), "\" y=\"", SvgNum(y), "\"",
+                      attributes, ">", body, "</text>\n");
 }
 
 }  // namespace
 
 std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
-                        const absl::optional<OpRef>& failing) {
+                        const absl::optional<OpRef>& failing,
+                        absl::string_view signature) {
   const std::vector<Call> calls = CallsOf(scenario, trace, failing);
   const Span span = SpanOf(calls);
-  const size_t rows = std::max<size_t>(1, scenario.threads.size());
-  constexpr double kLeft = 70, kRight = 20, kTop = 24, kPlot = 900;
-  constexpr double kRow = 44, kBar = 16, kCharWidth = 6;
-  const double width = kLeft + kPlot + kRight;
-  const double axis_y = kTop + rows * kRow + 6;
-  const double height = axis_y + 36;
+  const std::vector<Hold> holds = HoldsOf(scenario, trace, span);
+  const size_t threads = scenario.threads.size();
   auto x = [&](int64_t ns) {
     return kLeft + static_cast<double>(ns - span.begin) * kPlot / span.length();
   };
 
-  std::string svg = absl::StrFormat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-      "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"monospace\" "
-      "font-size=\"10\">\n",
-      width, height, width, height);
+  // Each call's label: from its bar's start, or ending at its bar's end
+  // when it would run off the right edge; then lanes per thread.
+  std::vector<Label> labels(calls.size());
+  for (size_t k = 0; k < calls.size(); ++k) {
+    const Call& c = calls[k];
+    Label& label = labels[k];
+    label.shown = TruncateText(c.text, kMaxLabel);
+    label.cut = label.shown != c.text;
+    const double length = kChar * static_cast<double>(CodePoints(label.shown));
+    const double x0 = x(c.start), x1 = x0 + std::max(1.0, x(c.end) - x0);
+    label.flipped = x0 + length > kWidth;
+    label.left = label.flipped ? x1 - length : x0;
+    label.right = label.left + length;
+  }
+  std::vector<Row> rows(threads);
+  std::vector<size_t> hold_lane(holds.size(), 0);
+  for (size_t t = 0; t < threads; ++t) {
+    std::vector<std::pair<double, double>> boxes;
+    std::vector<size_t> which;
+    for (size_t k = 0; k < calls.size(); ++k) {
+      if (calls[k].thread != t) continue;
+      boxes.emplace_back(labels[k].left, labels[k].right);
+      which.push_back(k);
+    }
+    const std::vector<size_t> lanes = PackLanes(boxes, kLabelGap);
+    for (size_t i = 0; i < which.size(); ++i) {
+      labels[which[i]].lane = lanes[i];
+      rows[t].label_lanes = std::max(rows[t].label_lanes, lanes[i] + 1);
+    }
+    boxes.clear();
+    which.clear();
+    for (size_t h = 0; h < holds.size(); ++h) {
+      if (holds[h].thread != t) continue;
+      boxes.emplace_back(x(holds[h].begin), x(holds[h].end));
+      which.push_back(h);
+    }
+    const std::vector<size_t> hold_lanes = PackLanes(boxes, 2);
+    for (size_t i = 0; i < which.size(); ++i) {
+      hold_lane[which[i]] = hold_lanes[i];
+      rows[t].hold_lanes = std::max(rows[t].hold_lanes, hold_lanes[i] + 1);
+    }
+  }
+  double y = kHeading;
+  for (Row& row : rows) {
+    row.top = y;
+    row.bar = y + kLane * row.label_lanes + 4;
+    row.bottom = row.bar + kBar + row.hold_lanes * (kHold + kHoldGap) + 10;
+    y = row.bottom;
+  }
+  const double axis_y = y + 4;
+  const double legend_y = axis_y + 36;
+  const double height = legend_y + 14;
+
+  const std::string name =
+      signature.empty() ? std::string("a round") : std::string(signature);
+  std::string svg = SvgOpen(
+      {.width = kWidth,
+       .height = height,
+       .css_class = "timeline",
+       .title = absl::StrCat("openrace timeline of ", name, ": round ",
+                             trace.round, ", ", threads, " thread(s)"),
+       .font_family = "ui-monospace,SFMono-Regular,Menlo,Consolas,monospace",
+       .font_size = static_cast<int>(kFont)});
+  // The heading: the signature (cut to the width; whole in its tooltip).
+  const std::string heading = absl::StrCat(
+      signature.empty() ? "" : absl::StrCat(signature, ": "),
+      "a failing round (round ", trace.round, ")");
+  const size_t heading_max = static_cast<size_t>((kWidth - 8) / (0.6 * 13));
+  const std::string shown_heading = TruncateText(heading, heading_max);
   absl::StrAppend(
       &svg,
-      absl::StrFormat(
-          "<text x=\"%.1f\" y=\"14\" font-size=\"12\">round %d: one row per "
-          "thread, time in %s from the round's release</text>\n",
-          kLeft, trace.round, kMicro));
-  for (size_t t = 0; t < scenario.threads.size(); ++t) {
-    const double y = kTop + t * kRow + 18;
-    absl::StrAppend(&svg,
-                    absl::StrFormat("<text class=\"thread-label\" x=\"4\" "
-                                    "y=\"%.1f\">thread %d</text>\n",
-                                    y + 12, t + 1));
+      Text(4, 17, " class=\"heading\" font-size=\"13\" font-weight=\"bold\"",
+           absl::StrCat(HtmlEscape(shown_heading),
+                        shown_heading == heading
+                            ? ""
+                            : absl::StrCat("<title>", HtmlEscape(heading),
+                                           "</title>"))),
+      Text(4, 33,
+           absl::StrCat(" class=\"subtitle\" fill=\"", kSvgMutedText, "\""),
+           absl::StrCat("one row per thread; time in ", kMicro,
+                        " from the round's release; hover a bar for its "
+                        "times and outcome")));
+  for (size_t t = 0; t < threads; ++t) {
+    const Row& row = rows[t];
     absl::StrAppend(
         &svg,
-        absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                        "stroke=\"#ddd\"/>\n",
-                        kLeft, y + kBar / 2, kLeft + kPlot, y + kBar / 2));
+        Text(4, row.bar + 12, " class=\"thread-label\"",
+             absl::StrCat("thread ", t + 1)),
+        "<line class=\"guide\" x1=\"", SvgNum(kLeft), "\" y1=\"",
+        SvgNum(row.bar + kBar / 2), "\" x2=\"", SvgNum(kLeft + kPlot),
+        "\" y2=\"", SvgNum(row.bar + kBar / 2), "\" stroke=\"", kGuide,
+        "\"/>\n");
   }
-  for (const Call& c : calls) {
-    const double y = kTop + c.thread * kRow + 18;
+  // Held handles under their thread's bars.
+  for (size_t h = 0; h < holds.size(); ++h) {
+    const Hold& hold = holds[h];
+    const double hy = rows[hold.thread].bar + kBar + kHoldGap +
+                      hold_lane[h] * (kHold + kHoldGap);
+    const double hx = x(hold.begin);
+    const double hw = std::max(1.0, x(hold.end) - hx);
+    const std::string title = HtmlEscape(absl::StrCat(
+        "thread ", hold.thread + 1, " holds ", hold.handle,
+        " from its open's end ", Us(hold.begin), " ", kMicro,
+        hold.closed ? " to its close's end " : " to the round's end ",
+        Us(hold.end), " ", kMicro));
+    absl::StrAppend(&svg, "<rect class=\"hold\" x=\"", SvgNum(hx), "\" y=\"",
+                    SvgNum(hy), "\" width=\"", SvgNum(hw), "\" height=\"",
+                    SvgNum(kHold), "\" fill=\"", kHoldColor, "\"><title>",
+                    title, "</title></rect>\n");
+    const std::string text = absl::StrCat(hold.handle, " held");
+    const double length = 0.6 * kHoldFont * CodePoints(text);
+    if (length + 4 <= hw) {
+      absl::StrAppend(
+          &svg, Text(hx + 2, hy + kHold - 2.5,
+                     absl::StrCat(" class=\"hold-label\" font-size=\"",
+                                  kHoldFont, "\" textLength=\"", SvgNum(length),
+                                  "\" lengthAdjust=\"spacingAndGlyphs\""),
+                     HtmlEscape(text)));
+    }
+  }
+  std::string label_texts;  // after every bar and leader
+  for (size_t k = 0; k < calls.size(); ++k) {
+    const Call& c = calls[k];
+    const Label& label = labels[k];
+    const Row& row = rows[c.thread];
     const double x0 = x(c.start);
     const double w = std::max(1.0, x(c.end) - x0);
-    const char* color = c.failing ? "#d62728" : "#4878d0";
-    const std::string title = XmlEscape(absl::StrCat(
+    const char* color = c.failing ? kFailingColor : kCallColor;
+    const std::string title = HtmlEscape(absl::StrCat(
         "thread ", c.thread + 1, " op ", c.op + 1, ": ", c.text, "\n",
         Us(c.start), "-", Us(c.last), " ", kMicro, ": ", c.outcome));
-    absl::StrAppend(
-        &svg,
-        absl::StrFormat(
-            "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-            "height=\"%.0f\" fill=\"%s\"><title>%s</title></rect>\n",
-            c.failing ? "call failing" : "call", x0, y, w, kBar, color, title));
+    absl::StrAppend(&svg, "<rect class=\"",
+                    c.failing ? "call failing" : "call", "\" x=\"", SvgNum(x0),
+                    "\" y=\"", SvgNum(row.bar), "\" width=\"", SvgNum(w),
+                    "\" height=\"", SvgNum(kBar), "\" fill=\"", color,
+                    "\"><title>", title, "</title></rect>\n");
     if (c.retried && c.last > c.end) {
       const double rx = x(c.end);
-      absl::StrAppend(
-          &svg,
-          absl::StrFormat(
-              "<rect class=\"retry\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-              "height=\"%.0f\" fill=\"%s\" fill-opacity=\"0.35\"/>\n",
-              rx, y, std::max(1.0, x(c.last) - rx), kBar, color));
+      absl::StrAppend(&svg, "<rect class=\"retry\" x=\"", SvgNum(rx),
+                      "\" y=\"", SvgNum(row.bar), "\" width=\"",
+                      SvgNum(std::max(1.0, x(c.last) - rx)), "\" height=\"",
+                      SvgNum(kBar), "\" fill=\"", color,
+                      "\" fill-opacity=\"0.35\"/>\n");
     }
-    // The label starts at the bar, or ends at the bar's end when it would
-    // run off the right edge (monospace: about 6 px a character).
-    const bool flip = x0 + kCharWidth * c.text.size() > width &&
-                      x0 + w - kCharWidth * c.text.size() >= 0;
+    // The label, in its lane; from a lane above the first, a leader down
+    // to its bar. Labels come after every leader, each with a halo of the
+    // background around its glyphs: a leader that passes a label of a
+    // lower lane is hidden there.
+    const double baseline = row.bar - 4 - kLane * label.lane;
+    const double anchor_x = label.flipped ? label.right : label.left;
+    if (label.lane > 0) {
+      const double lx = label.flipped ? anchor_x - 0.5 : anchor_x + 0.5;
+      absl::StrAppend(&svg, "<line class=\"leader\" x1=\"", SvgNum(lx),
+                      "\" y1=\"", SvgNum(baseline + 2), "\" x2=\"", SvgNum(lx),
+                      "\" y2=\"", SvgNum(row.bar),
+                      "\" stroke=\"#8c959f\" stroke-dasharray=\"1 2\"/>\n");
+    }
     absl::StrAppend(
-        &svg, absl::StrFormat(
-                  "<text x=\"%.1f\" y=\"%.1f\"%s%s>%s</text>\n",
-                  flip ? x0 + w : x0, y - 3, flip ? " text-anchor=\"end\"" : "",
-                  c.failing ? " fill=\"#d62728\"" : "", XmlEscape(c.text)));
+        &label_texts,
+        Text(anchor_x, baseline,
+             absl::StrCat(
+                 " class=\"label\" textLength=\"",
+                 SvgNum(label.right - label.left),
+                 "\" lengthAdjust=\"spacingAndGlyphs\" stroke=\"",
+                 kSvgBackground,
+                 "\" stroke-width=\"3\" paint-order=\"stroke\"",
+                 label.flipped ? " text-anchor=\"end\"" : "",
+                 c.failing ? absl::StrCat(" fill=\"", kFailingColor, "\"")
+                           : ""),
+             absl::StrCat(HtmlEscape(label.shown),
+                          label.cut ? absl::StrCat("<title>",
+                                                   HtmlEscape(c.text),
+                                                   "</title>")
+                                    : "")));
   }
+  svg += label_texts;
   // The time axis.
-  absl::StrAppend(
-      &svg,
-      absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                      "stroke=\"#000\"/>\n",
-                      kLeft, axis_y, kLeft + kPlot, axis_y));
+  absl::StrAppend(&svg, "<line x1=\"", SvgNum(kLeft), "\" y1=\"",
+                  SvgNum(axis_y), "\" x2=\"", SvgNum(kLeft + kPlot),
+                  "\" y2=\"", SvgNum(axis_y), "\" stroke=\"", kSvgText,
+                  "\"/>\n");
   const double step_us = NiceStep(span.length() / 1000.0 / 8);
   for (double us = std::ceil(Micros(span.begin) / step_us) * step_us;
        us * 1000 <= static_cast<double>(span.end) + 1e-6; us += step_us) {
     const double tx = x(static_cast<int64_t>(std::llround(us * 1000)));
     absl::StrAppend(
-        &svg,
-        absl::StrFormat(
-            "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-            "y2=\"%.1f\" stroke=\"#000\"/>\n"
-            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g %s</text>\n",
-            tx, axis_y, tx, axis_y + 5, tx, axis_y + 17, us, kMicro));
+        &svg, "<line class=\"tick\" x1=\"", SvgNum(tx), "\" y1=\"",
+        SvgNum(axis_y), "\" x2=\"", SvgNum(tx), "\" y2=\"",
+        SvgNum(axis_y + 5), "\" stroke=\"", kSvgText, "\"/>\n",
+        Text(tx, axis_y + 17, " text-anchor=\"middle\"",
+             absl::StrFormat("%g %s", us, kMicro)));
+  }
+  // The legend: a swatch and a few words for each kind of mark.
+  struct Key {
+    const char* color;
+    const char* opacity;
+    const char* text;
+  };
+  const Key keys[] = {
+      {kCallColor, "", "a call"},
+      {kFailingColor, "", "the failing call"},
+      {kCallColor, " fill-opacity=\"0.35\"", "its retry"},
+      {kHoldColor, "", "a handle held, from its open's end to its close's end"},
+  };
+  double lx = kLeft;
+  for (const Key& key : keys) {
+    absl::StrAppend(&svg, "<rect class=\"key\" x=\"", SvgNum(lx), "\" y=\"",
+                    SvgNum(legend_y - 9), "\" width=\"12\" height=\"10\" fill=\"",
+                    key.color, "\"", key.opacity, "/>\n",
+                    Text(lx + 16, legend_y, " class=\"legend\"",
+                         HtmlEscape(key.text)));
+    lx += 16 + kChar * CodePoints(key.text) + 20;
   }
   svg += "</svg>\n";
   return svg;

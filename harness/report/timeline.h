@@ -6,12 +6,22 @@
 // TrialResult::first_trace. Time runs from the round's release (0) to the
 // last call's end (its retry's end when it was retried).
 //
-// TimelineSvg: one row per thread, each call a bar from its start to its
-// end, labelled with its operation as the text form prints it (PrintOp) and
-// with a tooltip giving its times and outcome; a retry extends the bar in a
-// lighter shade; the failing call is red; a time axis in µs below the rows.
-// Elements carry classes a test or a stylesheet can find: `call`,
-// `call failing`, `retry`, `thread-label`, `tick`.
+// TimelineSvg: a heading that names the signature (and the picture's
+// <title>), then one row per thread, each call a bar from its start to its
+// end, with a tooltip giving its times and outcome; a retry extends the bar
+// in a lighter shade; the failing call is red. Each call is labelled with
+// its operation as the text form prints it (PrintOp; cut to 48 code points,
+// whole in the label's tooltip), from its bar's start (or ending at its
+// bar's end near the right edge); labels that would overlap go to lanes
+// above, with a dotted leader down to their bar, so no two labels ever
+// overlap however many calls a round has. Under the bars, each held handle
+// (`h = open ...` that succeeded) is a span from the open's end to the end
+// of its `close h` (or to the round's end), labelled "h held" when it fits.
+// A time axis in µs and a legend below. An opaque light background and
+// dark text set on the root keep it readable on a dark page. Elements
+// carry classes a test or a stylesheet can find: `heading`, `call`,
+// `call failing`, `retry`, `label`, `leader`, `hold`, `hold-label`,
+// `thread-label`, `tick`, `legend`.
 //
 // TimelineAscii: a fixed-width picture (`width` columns, at least 40), one
 // line per thread: `t1 |....###...X......|`, `#` for a call, `X` for the
@@ -24,7 +34,8 @@
 //   const TrialResult& trial = ...;  // from RealProber::Run
 //   const Finding& f = trial.first[0];
 //   std::string svg = TimelineSvg(scenario, trial.first_trace,
-//                                 OpRef{f.thread, f.op});
+//                                 OpRef{f.thread, f.op},
+//                                 signature.ToString());
 //   std::string ascii = TimelineAscii(scenario, trial.first_trace,
 //                                     OpRef{f.thread, f.op});
 
@@ -33,6 +44,7 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
 #include "harness/report/emit_c.h"
 #include "harness/run/executor.h"
@@ -42,9 +54,11 @@ namespace openrace {
 
 // `trace.records` must be parallel to `scenario.threads[t].ops` (what the
 // executor records); records beyond the scenario are ignored. `failing`
-// unset: no call is marked.
+// unset: no call is marked. `signature` names the finding in the heading
+// ("" for none).
 std::string TimelineSvg(const Scenario& scenario, const RoundTrace& trace,
-                        const absl::optional<OpRef>& failing);
+                        const absl::optional<OpRef>& failing,
+                        absl::string_view signature);
 
 std::string TimelineAscii(const Scenario& scenario, const RoundTrace& trace,
                           const absl::optional<OpRef>& failing,

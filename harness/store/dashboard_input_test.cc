@@ -89,7 +89,8 @@ FindingSummary Minimized(const char* signature) {
   s.failing_round = round;
   s.failing_op = OpRef{1, 1};
   s.failing_call = "open cwd:src/f";
-  s.timeline_svg = TimelineSvg(*s.minimized, round, s.failing_op);
+  s.timeline_svg = TimelineSvg(*s.minimized, round, s.failing_op,
+                               s.signature.ToString());
   s.timeline_ascii = TimelineAscii(*s.minimized, round, s.failing_op);
   s.bisect = {{"as found", 20, 4335}, {"absolute path", 0, 4335}};
   s.repro_c = "int main(void) { return 0; }\n";

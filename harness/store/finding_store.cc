@@ -18,6 +18,7 @@
 #include "harness/base/process.h"
 #include "harness/scenario/scenario_text.h"
 #include "harness/repro/stats.h"
+#include "harness/report/bisect_chart.h"
 #include "harness/report/timeline.h"
 #include "harness/scenario/validate.h"
 #include "harness/repro/bisect.h"
@@ -338,10 +339,8 @@ absl::Status FindingStore::Update(const FindingSummary& given) {
                      PrintScenario(*summary.minimized)));
     if (!status.ok()) return status;
   }
-  if (!summary.timeline_svg.empty()) {
-    absl::Status status =
-        WriteFileAtomically(dir + "/timeline.svg", summary.timeline_svg);
-    if (!status.ok()) return status;
+  if (absl::Status status = WritePictures(dir, summary); !status.ok()) {
+    return status;
   }
   if (!summary.repro_c.empty()) {
     absl::Status status = WriteFileAtomically(
@@ -495,6 +494,22 @@ FindingHeader ParseFindingHeader(absl::string_view text,
   return header;
 }
 
+absl::Status WritePictures(const std::string& dir,
+                           const FindingSummary& summary) {
+  if (!summary.timeline_svg.empty()) {
+    absl::Status status =
+        WriteFileAtomically(dir + "/timeline.svg", summary.timeline_svg);
+    if (!status.ok()) return status;
+  }
+  if (!summary.bisect.empty()) {
+    absl::Status status = WriteFileAtomically(
+        dir + "/bisect.svg",
+        BisectChartSvg(summary.bisect, summary.signature.ToString()));
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<FindingSummary> ReadFindingDirectory(const std::string& dir) {
   std::error_code ec;
   if (absl::Status links = RefuseSymbolicLinks(dir); !links.ok()) return links;
@@ -562,7 +577,8 @@ absl::StatusOr<FindingSummary> ReadFindingDirectory(const std::string& dir) {
     const Scenario& shown = s.minimized ? *s.minimized : s.found;
     s.failing_call =
         PrintOp(shown.threads[s.failing_op.thread].ops[s.failing_op.op]);
-    s.timeline_svg = TimelineSvg(shown, *s.failing_round, s.failing_op);
+    s.timeline_svg = TimelineSvg(shown, *s.failing_round, s.failing_op,
+                                 s.signature.ToString());
     s.timeline_ascii = TimelineAscii(shown, *s.failing_round, s.failing_op);
   } else {
     s.missing.push_back("a failing round (stats.json `failing_round`): no timeline");

@@ -8,6 +8,8 @@
 //   report.md       ready to paste upstream
 //   repro.c         the standalone C reproducer
 //   timeline.svg    a failing round: each thread's calls on a time axis
+//   bisect.svg      the bisection: each variation's rate with its 95 %
+//                   interval (bisect_chart.h)
 //   occurrences     how many scenarios showed this signature (a number)
 //   variant-SIG.scn the scenario that first showed SIG, another signature
 //                   of the same bug (SameBug, bisect.h: the same op kind,
@@ -175,8 +177,16 @@ FindingHeader ParseFindingHeader(absl::string_view text,
 // signature order; a file that does not parse is left out.
 std::vector<VariantSummary> ReadVariants(const std::string& dir);
 
+// Writes the pictures of a finding into `dir`: timeline.svg when a failing
+// round was drawn (summary.timeline_svg), bisect.svg when it was bisected
+// (BisectChartSvg of summary.bisect). FindingStore::Update and `openrace
+// report` both write them with it, so they write the same bytes.
+absl::Status WritePictures(const std::string& dir,
+                           const FindingSummary& summary);
+
 // A finding directory read back, without running anything, for `openrace
-// report`: the summary that report.md and timeline.svg are made from.
+// report`: the summary that report.md, timeline.svg and bisect.svg are
+// made from.
 // found.scn is required (FailedPrecondition "not a finding directory"
 // without it, or when DIR is not a directory); stats.json, minimized.scn,
 // repro.c, the variants and the failing round are taken when they are there, and

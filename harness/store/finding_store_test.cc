@@ -11,6 +11,7 @@
 #include "harness/base/file_util.h"
 #include "harness/scenario/scenario_text.h"
 #include "harness/repro/stats.h"
+#include "harness/report/bisect_chart.h"
 #include "harness/report/timeline.h"
 
 namespace openrace {
@@ -78,7 +79,8 @@ thread
   s.failing_round = round;
   s.failing_op = OpRef{1, 1};
   s.failing_call = "open cwd:src/f";
-  s.timeline_svg = TimelineSvg(*s.minimized, round, s.failing_op);
+  s.timeline_svg = TimelineSvg(*s.minimized, round, s.failing_op,
+                               s.signature.ToString());
   s.timeline_ascii = TimelineAscii(*s.minimized, round, s.failing_op);
   s.bisect = {{"as found", 20, 5087},
               {"absolute path", 0, 4683},
@@ -138,6 +140,30 @@ TEST_F(FindingDirectoryTest, RebuildsReportAndTimelineByteForByte) {
   EXPECT_TRUE(absl::StrContains(read->timeline_ascii, "X"));
   EXPECT_EQ(read->found_thread, 1u);
   EXPECT_EQ(read->found_op, 1u);
+}
+
+TEST_F(FindingDirectoryTest, WritesTheBisectionChartAndRebuildsItByteForByte) {
+  const std::string dir = Store(CompleteSummary());
+  const std::string bisect = Read(dir + "/bisect.svg");
+  EXPECT_EQ(bisect, BisectChartSvg(CompleteSummary().bisect, kSignature));
+  EXPECT_TRUE(absl::StrContains(Read(dir + "/report.md"),
+                                "[bisect.svg](bisect.svg)"));
+  // What `openrace report` does: read the directory, write the pictures.
+  const std::string timeline = Read(dir + "/timeline.svg");
+  fs::remove(dir + "/bisect.svg");
+  fs::remove(dir + "/timeline.svg");
+  absl::StatusOr<FindingSummary> read = ReadFindingDirectory(dir);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_TRUE(WritePictures(dir, *read).ok());
+  EXPECT_EQ(Read(dir + "/bisect.svg"), bisect);
+  EXPECT_EQ(Read(dir + "/timeline.svg"), timeline);
+  // Not bisected: no chart, and report.md does not link one.
+  FindingSummary unbisected = CompleteSummary();
+  unbisected.bisect.clear();
+  unbisected.signature = *ParseSignature("open-not_found-ENOENT-transient-cwd");
+  const std::string other = Store(unbisected);
+  EXPECT_FALSE(fs::exists(other + "/bisect.svg"));
+  EXPECT_FALSE(absl::StrContains(Read(other + "/report.md"), "bisect.svg"));
 }
 
 // One bug, one finding: another signature with the same op kind, status

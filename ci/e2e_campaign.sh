@@ -82,7 +82,7 @@ for f in found.scn stats.json report.md repro.c timeline.svg; do
 done
 # The interleaving is pinned: the reopening thread waits at a barrier that
 # the holding thread reaches only after its open, right before the reopen.
-minimizer_log() { grep -E '^  (start|accepted|refused|pinned|not pinned|final|1-minimal|time budget)' "$work/stderr" >&2 || true; }
+minimizer_log() { grep -E '^  (start|accepted|refused|pinned|not pinned|final|1-minimal|partial|time budget|sandbox broken|going on|file system unusable|skipped|unrunnable)' "$work/stderr" >&2 || true; }
 grep -q '"pinned": true' "$finding/stats.json" ||
   { minimizer_log; echo "FAIL: stats.json: not pinned" >&2; exit 1; }
 awk '

@@ -23,6 +23,12 @@ bool IsSandboxResetError(const absl::Status& status) {
   return status.GetPayload(kResetPayload).has_value();
 }
 
+absl::Status SandboxResetError(absl::string_view message) {
+  absl::Status status = absl::FailedPreconditionError(message);
+  status.SetPayload(kResetPayload, absl::Cord("1"));
+  return status;
+}
+
 absl::Status Sandbox::Reset(absl::FunctionRef<absl::Status()> reset) {
   absl::Status status = reset_fault_ ? reset_fault_() : absl::OkStatus();
   if (status.ok()) status = reset();

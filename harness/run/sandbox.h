@@ -117,6 +117,8 @@ class Sandbox {
 // Whether `status` is a reset's failure that is not the environment's
 // (Sandbox::Renew above): the sandbox is broken, not the scenario.
 bool IsSandboxResetError(const absl::Status& status);
+// Such an error (for probers that fake a sandbox, and their tests).
+absl::Status SandboxResetError(absl::string_view message);
 
 // What SweepStaleSandboxes did.
 struct SweepResult {

@@ -65,7 +65,7 @@ findings=$(find "$work/out" -mindepth 1 -maxdepth 1 -type d | wc -l)
 if [ "$findings" -ne 1 ]; then
   ls "$work/out"; echo "FAIL: $findings finding directories; expected 1" >&2; exit 1
 fi
-minimizer_log() { grep -E '^  (start|accepted|refused|pinned|not pinned|final|1-minimal|time budget)' "$work/stderr" >&2 || true; }
+minimizer_log() { grep -E '^  (start|accepted|refused|pinned|not pinned|final|1-minimal|partial|time budget|sandbox broken|going on|file system unusable|skipped|unrunnable)' "$work/stderr" >&2 || true; }
 scn="$finding/minimized.scn"
 cat "$scn"
 count() { grep -cE "$1" "$scn" || true; }

@@ -344,9 +344,16 @@ class Campaign {
     summary.RecordMinimized(*minimized);
     absl::Status status = store_.Update(summary);
     if (!status.ok()) return status;
+    if (!minimized->unusable.empty()) {
+      // Written as far as it got; nothing more can be judged here.
+      return EnvironmentError(absl::StrCat(
+          "the file system under test became unusable while minimizing ",
+          name, ": ", minimized->unusable, "; ", dir,
+          "/minimized.scn is the best scenario so far (partial)"));
+    }
     if (!minimized->one_minimal) {
       Log(absl::StrCat("  partial: ", dir, "/minimized.scn is the best "
-                       "scenario the budget allowed"));
+                       "scenario so far (see its report)"));
     }
     SetTrialDeadline(std::min(budget.explain_until, deadline_));
     status = Explain(summary, *minimized, budget.explain_until);

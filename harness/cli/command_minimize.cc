@@ -101,8 +101,27 @@ int RunMinimize(const MinimizeCommand& command) {
   if (status.ok()) {
     status = WriteFileAtomically(stats_abs, StatsJson(summary));
   }
+  // The second symptom's scenario: what ran last before the sandbox could
+  // no longer be reset the first time.
+  const std::string break_abs = Dirname(out_abs) + "/sandbox-break.scn";
+  if (status.ok() && !result->sandbox_breaks.empty()) {
+    const SandboxBreak& first_break = result->sandbox_breaks.front();
+    status = WriteFileAtomically(
+        break_abs,
+        absl::StrCat("# after ", first_break.rounds, " round(s) of this "
+                     "scenario the sandbox could no longer be reset: ",
+                     first_break.error, "\n",
+                     PrintScenario(first_break.scenario)));
+  }
   if (!status.ok()) return UsageError(status);
   std::printf("%s\n%s\n", out_abs.c_str(), stats_abs.c_str());
+  if (!result->sandbox_breaks.empty()) std::printf("%s\n", break_abs.c_str());
+  if (!result->unusable.empty()) {
+    // What was found is written; the file system cannot judge more.
+    return UsageError(absl::FailedPreconditionError(absl::StrCat(
+        "the file system under test became unusable: ", result->unusable,
+        "; ", out_abs, " is the best scenario so far (partial)")));
+  }
   return kExitFound;
 }
 

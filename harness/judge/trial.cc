@@ -9,6 +9,9 @@
 
 #include <atomic>
 
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
 namespace openrace {
@@ -16,7 +19,27 @@ namespace {
 
 std::atomic<uint64_t> rounds_run_in_process{0};
 
+constexpr absl::string_view kRoundsPayload = "openrace/rounds-before-error";
+
 }  // namespace
+
+absl::Status WithRoundsBeforeError(absl::Status status, uint64_t rounds) {
+  if (!status.ok()) {
+    status.SetPayload(kRoundsPayload, absl::Cord(absl::StrCat(rounds)));
+  }
+  return status;
+}
+
+uint64_t RoundsBeforeError(const absl::Status& status) {
+  const absl::optional<absl::Cord> payload = status.GetPayload(kRoundsPayload);
+  uint64_t rounds = 0;
+  if (!payload || !absl::SimpleAtoi(std::string(*payload), &rounds)) return 0;
+  return rounds;
+}
+
+absl::StatusOr<std::string> Prober::RenewSandbox() {
+  return absl::UnimplementedError("this prober cannot renew its sandbox");
+}
 
 uint64_t RoundsRunInThisProcess() {
   return rounds_run_in_process.load(std::memory_order_relaxed);
@@ -84,7 +107,7 @@ absl::StatusOr<TrialResult> RealProber::RunMatching(const Scenario& scenario,
         }
         return true;
       });
-  if (!status.ok()) return status;
+  if (!status.ok()) return WithRoundsBeforeError(status, result.rounds);
   result.judge = oracle.stats();
   return result;
 }

@@ -11,6 +11,7 @@
 #define OPENRACE_HARNESS_JUDGE_TRIAL_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -84,7 +85,20 @@ class Prober {
   // The default ignores it (test fakes run no real time).
   virtual void set_deadline(absl::Time deadline) { (void)deadline; }
   virtual absl::Time deadline() const { return absl::InfiniteFuture(); }
+
+  // After a trial failed because its sandbox could no longer be reset
+  // (IsSandboxResetError, sandbox.h): moves the broken sandbox aside and
+  // makes a fresh one (Sandbox::Renew); returns where the broken one is
+  // kept. The default is UnimplementedError: a prober that cannot.
+  virtual absl::StatusOr<std::string> RenewSandbox();
 };
+
+// A trial that failed after some rounds ran says how many: the sandbox
+// broke after that many rounds of its scenario (0: before the first, in
+// the reset that the previous trial's rounds left for it). RealProber
+// marks its sandbox reset errors so; fakes may too.
+absl::Status WithRoundsBeforeError(absl::Status status, uint64_t rounds);
+uint64_t RoundsBeforeError(const absl::Status& status);
 
 // The real thing: the executor on a backend in a sandbox, judged by the
 // oracle.
@@ -106,6 +120,9 @@ class RealProber : public Prober {
 
   void set_deadline(absl::Time deadline) override { deadline_ = deadline; }
   absl::Time deadline() const override { return deadline_; }
+  absl::StatusOr<std::string> RenewSandbox() override {
+    return sandbox_.Renew();
+  }
 
  private:
   const Backend& backend_;

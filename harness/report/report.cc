@@ -163,11 +163,48 @@ absl::optional<NativeKind> ParseNativeKind(absl::string_view name) {
   return absl::nullopt;
 }
 
+namespace {
+
+void WriteCounts(JsonWriter& json, const CandidateCounts& c) {
+  json.Key("measured").Number(c.measured);
+  json.Key("unrunnable").Number(c.unrunnable);
+  json.Key("skipped").Number(c.skipped);
+  json.Key("skip_reasons").BeginObject();
+  for (const auto& [reason, count] : c.skip_reasons) json.Key(reason).Number(count);
+  json.EndObject();
+}
+
+// Why a minimization is partial, for report.md.
+std::string PartialReason(const FindingSummary& s) {
+  if (!s.unusable.empty()) {
+    return absl::StrCat("partial: the file system became unusable (",
+                        s.unusable, ")");
+  }
+  if (s.last_cycle.skipped > 0) {
+    std::string reasons;
+    for (const auto& [reason, count] : s.last_cycle.skip_reasons) {
+      absl::StrAppend(&reasons, reasons.empty() ? "" : "; ", count, " ", reason);
+    }
+    return absl::StrCat("partial: of the last cycle's candidates ",
+                        s.last_cycle.measured, " were measured, ",
+                        s.last_cycle.unrunnable, " could not run, and ",
+                        s.last_cycle.skipped, " were skipped (", reasons,
+                        ")");
+  }
+  return "partial: the time budget ran out before it was 1-minimal";
+}
+
+}  // namespace
+
 void FindingSummary::RecordMinimized(const MinimizeResult& result) {
   minimized = result.scenario;
   one_minimal = result.one_minimal;
   steps = result.steps;
   candidates_tried = result.candidates_tried;
+  candidates = result.candidates;
+  last_cycle = result.last_cycle;
+  sandbox_breaks = result.sandbox_breaks;
+  unusable = result.unusable;
   minimize_rounds = result.rounds_run;
   failures = result.failures;
   rounds = result.rounds;
@@ -194,6 +231,23 @@ std::string StatsJson(const FindingSummary& s) {
   json.EndArray();
   json.Key("occurrences").Number(s.occurrences);
   json.Key("candidates_tried").Number(s.candidates_tried);
+  json.Key("candidates").BeginObject();
+  WriteCounts(json, s.candidates);
+  json.Key("last_cycle").BeginObject();
+  WriteCounts(json, s.last_cycle);
+  json.EndObject();
+  json.EndObject();
+  json.Key("sandbox_breaks").BeginArray();
+  for (const SandboxBreak& b : s.sandbox_breaks) {
+    json.BeginObject();
+    json.Key("after").String(b.after);
+    json.Key("rounds").Number(b.rounds);
+    json.Key("error").String(b.error);
+    json.Key("kept").String(b.kept);
+    json.EndObject();
+  }
+  json.EndArray();
+  if (!s.unusable.empty()) json.Key("unusable").String(s.unusable);
   json.Key("minimize_rounds").Number(s.minimize_rounds);
   json.Key("rate").BeginObject();
   json.Key("failures").Number(s.failures);
@@ -351,10 +405,31 @@ std::string ReportMarkdown(const FindingSummary& s) {
     absl::StrAppend(&md, "Minimized in ", s.steps.size(), " step(s); ",
                     s.one_minimal
                         ? "no single further simplification reproduces."
-                        : "partial: the time budget ran out before it was "
-                          "1-minimal (`openrace minimize minimized.scn` "
-                          "goes on from here).",
+                        : absl::StrCat(PartialReason(s),
+                                       " (`openrace minimize minimized.scn` "
+                                       "goes on from here)."),
                     s.pinned ? " Its barriers pin the interleaving above." : "",
+                    "\n\n");
+    const CandidateCounts& c = s.candidates;
+    if (c.measured + c.unrunnable + c.skipped > 0) {
+      absl::StrAppend(&md, "Candidates: ", c.measured, " measured, ",
+                      c.unrunnable, " could not run, ", c.skipped,
+                      " skipped.\n\n");
+    }
+  }
+  if (!s.sandbox_breaks.empty()) {
+    md += "## Second symptom: the sandbox could no longer be reset\n\n";
+    for (const SandboxBreak& b : s.sandbox_breaks) {
+      absl::StrAppend(&md, "- after ", b.rounds, " round(s) of ", b.after,
+                      " the sandbox could no longer be reset: `", b.error,
+                      "`", b.kept.empty() ? "" : absl::StrCat("; kept as `",
+                                                             b.kept, "`"),
+                      "\n");
+    }
+    absl::StrAppend(&md, "\n", s.unusable.empty()
+                                  ? "Each time, a fresh sandbox took its place."
+                                  : absl::StrCat("Then the file system became "
+                                                 "unusable: ", s.unusable, "."),
                     "\n\n");
   }
   if (!s.repro_c.empty()) {
@@ -420,6 +495,27 @@ class StatsReader {
     absl::optional<uint64_t> n = value->AsUint64();
     if (!n) return Bad(key, "a count (a non-negative integer)");
     return *n;
+  }
+
+  absl::Status ReadCounts(const JsonValue& object, CandidateCounts* c) const {
+    for (auto [key, field] : {std::pair{"measured", &c->measured},
+                              std::pair{"unrunnable", &c->unrunnable},
+                              std::pair{"skipped", &c->skipped}}) {
+      absl::StatusOr<uint64_t> n = Count(object, key);
+      if (!n.ok()) return n.status();
+      *field = *n;
+    }
+    if (const JsonValue* reasons = Find(object, "skip_reasons")) {
+      if (reasons->kind() != JsonValue::Kind::kObject) {
+        return Bad("skip_reasons", "an object of counts");
+      }
+      for (const auto& [reason, value] : reasons->members()) {
+        absl::optional<uint64_t> n = value.AsUint64();
+        if (!n) return Bad("skip_reasons", "an object of counts");
+        c->skip_reasons[reason] = *n;
+      }
+    }
+    return absl::OkStatus();
   }
 
   absl::StatusOr<int64_t> Signed(const JsonValue& object,
@@ -580,6 +676,42 @@ class StatsReader {
       // The interval is a function of the counts: recomputed, not re-read
       // from its 6 printed digits.
       if (s.rounds > 0) s.rate = WilsonInterval(s.failures, s.rounds);
+    }
+    if (const JsonValue* candidates = Find(root_, "candidates")) {
+      if (absl::Status st = ReadCounts(*candidates, &s.candidates); !st.ok()) {
+        return st;
+      }
+      if (const JsonValue* cycle = Find(*candidates, "last_cycle")) {
+        if (absl::Status st = ReadCounts(*cycle, &s.last_cycle); !st.ok()) {
+          return st;
+        }
+      }
+    }
+    if (const JsonValue* breaks = Find(root_, "sandbox_breaks")) {
+      if (breaks->kind() != JsonValue::Kind::kArray) {
+        return Bad("sandbox_breaks", "a list");
+      }
+      for (const JsonValue& row : breaks->elements()) {
+        SandboxBreak b;
+        absl::StatusOr<uint64_t> rounds = Count(row, "rounds");
+        if (!rounds.ok()) return rounds.status();
+        b.rounds = *rounds;
+        for (auto [key, field] : {std::pair{"after", &b.after},
+                                  std::pair{"error", &b.error},
+                                  std::pair{"kept", &b.kept}}) {
+          const JsonValue* value = Find(row, key);
+          if (value == nullptr) continue;
+          if (!value->AsString()) {
+            return Bad("sandbox_breaks", "a list of {after, rounds, error, kept}");
+          }
+          *field = *value->AsString();
+        }
+        s.sandbox_breaks.push_back(std::move(b));
+      }
+    }
+    if (const JsonValue* unusable = Find(root_, "unusable")) {
+      if (!unusable->AsString()) return Bad("unusable", "a string");
+      s.unusable = *unusable->AsString();
     }
     if (const JsonValue* bisect = Find(root_, "bisect")) {
       if (bisect->kind() != JsonValue::Kind::kArray) return Bad("bisect", "a list");

@@ -59,6 +59,13 @@ struct FindingSummary {
   std::vector<std::string> orderings;  // what the pins order
   std::vector<std::string> steps;  // accepted simplifications
   uint64_t candidates_tried = 0;   // by the minimizer
+  CandidateCounts candidates;      // how the minimizer's candidates fared
+  CandidateCounts last_cycle;      // ... in its last cycle
+  // Sandboxes that could no longer be reset while minimizing: a second
+  // symptom of the file system (minimizer.h). Their scenarios are not
+  // kept in stats.json (`after` names them).
+  std::vector<SandboxBreak> sandbox_breaks;
+  std::string unusable;  // why the file system became unusable, if it did
   uint64_t minimize_rounds = 0;    // rounds the minimizer ran in all
   uint64_t failures = 0, rounds = 0;  // the final rate measurement
   RateInterval rate;
@@ -85,7 +92,11 @@ struct FindingSummary {
 
 // stats.json: signature, verdict, threads, ops (of the minimized
 // scenario, else of the found one), minimized ("1-minimal", "partial": the
-// time budget ran out first, or "no"), one_minimal, pinned, orderings,
+// time budget ran out first, a candidate of the last cycle was skipped, or
+// the file system became unusable; or "no"), one_minimal, pinned,
+// orderings, candidates {measured, unrunnable, skipped, skip_reasons
+// {reason: count}, last_cycle {the same}}, sandbox_breaks [{after, rounds,
+// error, kept}], unusable (when it became so),
 // occurrences, rate {failures, rounds, low, high} (rounds that showed the
 // bug: SameBug; the bisection's "as found" row is the same measurement),
 // bisect [{variation, failures, rounds}], steps, candidates_tried,

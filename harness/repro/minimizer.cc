@@ -16,6 +16,7 @@
 #include "harness/scenario/simplify.h"
 #include "harness/repro/bisect.h"
 #include "harness/repro/pin.h"
+#include "harness/run/sandbox.h"
 
 namespace openrace {
 namespace {
@@ -41,10 +42,19 @@ class Minimizer {
   absl::StatusOr<MinimizeResult> Run(const Scenario& start) {
     TrialsUntil(search_deadline_);
     MinimizeResult result;
+    result_ = &result;
     Scenario current = start;
     seen_.insert(absl::HashOf(PrintScenario(current)));
-    absl::StatusOr<Rate> measured = MeasureRate(current, &result);
+    absl::StatusOr<Rate> measured =
+        MeasureRate(current, "the scenario as found", &result);
     if (!measured.ok()) {
+      if (Unusable()) {
+        // Nothing measured: the scenario as found is the best there is.
+        Log(absl::StrCat("partial: the file system became unusable before "
+                         "the rate could be measured: ", result.unusable));
+        result.scenario = start;
+        return result;
+      }
       if (!OutOfTime()) return measured.status();
       // The budget ran out before the first failure: the scenario as
       // found is the best there is.
@@ -67,29 +77,47 @@ class Minimizer {
     // running out of time halfway proves nothing.
     bool exhausted = false;
     size_t next = 0;
-    while (!SearchOver()) {
+    while (!SearchOver() && !Unusable()) {
       std::vector<Candidate> candidates = Simplifications(current);
       const uint64_t rounds = RoundsToDetect(
           rate * options_.rate_fraction, options_.confidence,
           options_.candidate_max_rounds);
       bool accepted = false;
-      for (size_t k = 0; k < candidates.size() && !SearchOver(); ++k) {
+      result.last_cycle = CandidateCounts{};
+      for (size_t k = 0; k < candidates.size() && !SearchOver() && !Unusable();
+           ++k) {
         const size_t index = (next + k) % candidates.size();
         Candidate& candidate = candidates[index];
-        if (!seen_.insert(absl::HashOf(PrintScenario(candidate.scenario)))
-                 .second) {
-          continue;
-        }
+        const size_t hash = absl::HashOf(PrintScenario(candidate.scenario));
+        if (!seen_.insert(hash).second) continue;
         ++result.candidates_tried;
-        absl::StatusOr<TrialResult> trial = Count(candidate.scenario, rounds, 1);
+        const std::string label = absl::StrCat("candidate: ", candidate.step);
+        absl::StatusOr<TrialResult> trial =
+            Trial(candidate.scenario, label, rounds, 1);
         if (!trial.ok()) {
           // No space, no descriptors: nothing more can be judged here.
           if (IsEnvironmentError(trial.status())) return trial.status();
+          seen_.erase(hash);  // not judged: a later cycle tries it again
+          if (Unusable()) {
+            Skip(&result, "the file system became unusable");
+            break;
+          }
+          if (IsSandboxResetError(trial.status())) {
+            Skip(&result, "the sandbox broke while it ran, twice");
+            Log(absl::StrCat("skipped: ", candidate.step, ": ",
+                             trial.status().message()));
+            continue;
+          }
           // A candidate that cannot even be set up does not reproduce.
-          Log(absl::StrCat("skipped: ", candidate.step, ": ",
+          seen_.insert(hash);
+          ++result.candidates.unrunnable;
+          ++result.last_cycle.unrunnable;
+          Log(absl::StrCat("unrunnable: ", candidate.step, ": ",
                            trial.status().message()));
           continue;
         }
+        ++result.candidates.measured;
+        ++result.last_cycle.measured;
         result.rounds_run += trial->rounds;
         if (trial->failures == 0) continue;
         // It reproduced; keep it unless it clearly fails less often than
@@ -103,7 +131,7 @@ class Minimizer {
         last_ = Measurement{};
         absl::StatusOr<Rate> candidate_rate =
             SearchOver() ? absl::FailedPreconditionError("no time to measure")
-                        : MeasureRate(candidate.scenario, &result);
+                        : MeasureRate(candidate.scenario, label, &result);
         if (IsEnvironmentError(candidate_rate.status())) {
           return candidate_rate.status();
         }
@@ -142,26 +170,47 @@ class Minimizer {
         break;
       }
       if (!accepted) {
-        exhausted = !SearchOver();
+        exhausted = !SearchOver() && !Unusable();
         break;
       }
     }
-    result.one_minimal = exhausted;
-    Log(result.one_minimal
-            ? "1-minimal: no single simplification reproduces at a quarter "
-              "of the rate or more"
-            : "time budget spent before the scenario was 1-minimal");
+    // 1-minimal: a whole cycle judged, none reproduced. A candidate skipped
+    // in it was never measured, so nothing is claimed of it.
+    result.one_minimal = exhausted && result.last_cycle.skipped == 0;
+    const CandidateCounts& cycle = result.last_cycle;
+    if (result.one_minimal) {
+      Log(absl::StrFormat(
+          "1-minimal: no single simplification reproduces at a quarter of "
+          "the rate or more (%d candidates measured%s)",
+          cycle.measured,
+          cycle.unrunnable ? absl::StrCat(", ", cycle.unrunnable, " unrunnable")
+                           : ""));
+    } else {
+      std::string why = Unusable()  ? absl::StrCat("the file system became "
+                                                   "unusable: ", result.unusable)
+                        : exhausted ? "candidates of the last cycle were skipped"
+                                    : "the time budget ran out";
+      Log(absl::StrCat("partial: ", why, "; last cycle: ", cycle.measured,
+                       " measured, ", cycle.unrunnable, " unrunnable, ",
+                       cycle.skipped, " skipped", SkipReasons(cycle)));
+    }
 
     // The final rate, on fresh rounds, unless the budget is spent: then
     // the last measurement of the scenario stands.
     result.failures = current_measure.failures;
     result.rounds = current_measure.rounds;
-    if (!OutOfTime()) {
+    if (!OutOfTime() && !Unusable()) {
       // Half of what is left for the final measurement, half for the
       // pinned scenario's.
       TrialsUntil(options_.pin ? Now() + (deadline_ - Now()) / 2 : deadline_);
       absl::StatusOr<TrialResult> final_trial =
-          Count(current, options_.final_max_rounds, options_.final_failures);
+          Trial(current, "the minimized scenario", options_.final_max_rounds,
+                options_.final_failures);
+      if (!final_trial.ok() &&
+          (Unusable() || IsSandboxResetError(final_trial.status()))) {
+        // The last measurement of the scenario stands.
+        return Finish(std::move(current), std::move(result));
+      }
       if (!final_trial.ok()) return final_trial.status();
       result.rounds_run += final_trial->rounds;
       if (!final_trial->cut_short || final_trial->failures >= result.failures) {
@@ -174,6 +223,12 @@ class Minimizer {
         Pin(*final_trial, current, &result);
       }
     }
+    return Finish(std::move(current), std::move(result));
+  }
+
+ private:
+  // The result's scenario and rate, from what was measured last.
+  MinimizeResult Finish(Scenario current, MinimizeResult result) {
     if (result.pinned) current = result.scenario;
     result.rate = WilsonInterval(result.failures, result.rounds);
     const double final_rate =
@@ -187,7 +242,6 @@ class Minimizer {
     return result;
   }
 
- private:
   struct Measurement {
     uint64_t failures = 0;
     uint64_t rounds = 0;
@@ -223,6 +277,94 @@ class Minimizer {
       exact_only_ = true;
     }
     return prober_.Run(scenario, signature_, max_rounds, stop_after);
+  }
+
+  bool Unusable() const { return !result_->unusable.empty(); }
+
+  void Skip(MinimizeResult* result, const std::string& reason) {
+    result->candidates.Skip(reason);
+    result->last_cycle.Skip(reason);
+  }
+
+  static std::string SkipReasons(const CandidateCounts& counts) {
+    std::string text;
+    for (const auto& [reason, count] : counts.skip_reasons) {
+      absl::StrAppend(&text, text.empty() ? " (" : ", ", count, ": ", reason);
+    }
+    return text.empty() ? text : text + ")";
+  }
+
+  // Count, on a fresh sandbox when the last one can no longer be reset
+  // (minimizer.h). `label` says which scenario this is, for the record of
+  // a break. Fails with the sandbox's error when it broke while this
+  // scenario ran, twice, and when the file system became unusable
+  // (result_->unusable says why then).
+  absl::StatusOr<TrialResult> Trial(const Scenario& scenario,
+                                    const std::string& label,
+                                    uint64_t max_rounds, uint64_t stop_after) {
+    for (int attempt = 1;; ++attempt) {
+      absl::StatusOr<TrialResult> trial = Count(scenario, max_rounds, stop_after);
+      if (trial.ok() || !IsSandboxResetError(trial.status())) {
+        if (trial.ok() && trial->rounds > 0) {
+          last_run_ = LastRun{label, scenario, trial->rounds};
+          fresh_ = false;
+        }
+        return trial;
+      }
+      const uint64_t before = RoundsBeforeError(trial.status());
+      result_->rounds_run += before;
+      if (before > 0) fresh_ = false;
+      const std::string error(trial.status().message());
+      SandboxBreak broke;
+      broke.error = error;
+      if (before > 0) {
+        broke.after = label;
+        broke.scenario = scenario;
+        broke.rounds = before;
+      } else if (last_run_) {
+        // The reset after the previous trial's last round is this trial's
+        // first.
+        broke.after = last_run_->label;
+        broke.scenario = last_run_->scenario;
+        broke.rounds = last_run_->rounds;
+      } else if (fresh_) {
+        result_->unusable = absl::StrCat(
+            "a fresh sandbox could not be reset either, before any round "
+            "ran in it (", label, "): ", error);
+        Log(absl::StrCat("file system unusable: ", result_->unusable));
+        return trial.status();
+      } else {
+        broke.after = "a trial before minimizing";
+        broke.scenario = scenario;
+      }
+      last_run_.reset();
+      absl::StatusOr<std::string> kept = prober_.RenewSandbox();
+      if (kept.ok()) broke.kept = *kept;
+      Log(absl::StrCat("sandbox broken after ", broke.after, " (", broke.rounds,
+                       " rounds): ", error, kept.ok() ? "; kept as " : "",
+                       kept.ok() ? *kept : ""));
+      result_->sandbox_breaks.push_back(std::move(broke));
+      if (!kept.ok()) {
+        result_->unusable = absl::StrCat(
+            "the sandbox could not be reset (", error,
+            ") and no fresh one could be made: ", kept.status().message());
+        Log(absl::StrCat("file system unusable: ", result_->unusable));
+        return trial.status();
+      }
+      if (result_->sandbox_breaks.size() >= options_.max_sandbox_breaks) {
+        result_->unusable = absl::StrCat(
+            "the sandbox broke ", result_->sandbox_breaks.size(),
+            " times; the last: ", error);
+        Log(absl::StrCat("file system unusable: ", result_->unusable));
+        return trial.status();
+      }
+      fresh_ = true;
+      Log("going on in a fresh sandbox");
+      // Broke while this scenario ran, on a sandbox of its own twice now:
+      // not judged.
+      if (before > 0 && attempt >= 2) return trial.status();
+      if (attempt >= 3) return trial.status();
+    }
   }
 
   void KeepFailingRound(const TrialResult& trial, MinimizeResult* result) {
@@ -266,7 +408,8 @@ class Minimizer {
     }
     if (!seen_.insert(absl::HashOf(PrintScenario(pin.scenario))).second) return;
     absl::StatusOr<TrialResult> trial =
-        Count(pin.scenario, options_.final_max_rounds, options_.final_failures);
+        Trial(pin.scenario, "the pinned scenario", options_.final_max_rounds,
+              options_.final_failures);
     if (!trial.ok()) {
       Log(absl::StrCat("not pinned: ", trial.status().message()));
       return;
@@ -307,10 +450,11 @@ class Minimizer {
     RateInterval interval;
   };
   absl::StatusOr<Rate> MeasureRate(const Scenario& scenario,
+                                   const std::string& label,
                                    MinimizeResult* result) {
     last_ = Measurement{};
-    absl::StatusOr<TrialResult> trial =
-        Count(scenario, options_.measure_max_rounds, options_.measure_failures);
+    absl::StatusOr<TrialResult> trial = Trial(
+        scenario, label, options_.measure_max_rounds, options_.measure_failures);
     if (!trial.ok()) return trial.status();
     result->rounds_run += trial->rounds;
     last_ = Measurement{trial->failures, trial->rounds};
@@ -333,6 +477,16 @@ class Minimizer {
   absl::flat_hash_set<size_t> seen_;
   bool exact_only_ = false;
   Measurement last_;
+  MinimizeResult* result_ = nullptr;
+  // The trial that ran last on the sandbox: what a reset failing before
+  // the next trial's first round is evidence about.
+  struct LastRun {
+    std::string label;
+    Scenario scenario;
+    uint64_t rounds = 0;
+  };
+  absl::optional<LastRun> last_run_;
+  bool fresh_ = false;  // the sandbox was renewed and no round ran in it yet
 };
 
 }  // namespace

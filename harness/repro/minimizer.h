@@ -20,6 +20,25 @@
 // 1-minimal) or the time budget is spent, and says which. No candidate is
 // tried twice (by hash of its printed text).
 //
+// It says what it measured: each candidate is measured (its rounds ran
+// and were judged), unrunnable (its trial could not be set up, e.g. a
+// shared handle that no longer opens: it cannot show the bug, as judged as
+// one that ran clean), or skipped (not judged: its sandbox broke, or the
+// file system became unusable). The result is 1-minimal only when a whole
+// cycle of candidates was judged and none reproduced; a skipped candidate
+// in that cycle makes it "partial", with the counts and reasons.
+//
+// A sandbox that can no longer be reset (IsSandboxResetError, sandbox.h:
+// EIO on removing what a round made, say) is evidence about the file
+// system, not about the candidate: the minimizer records it (after which
+// scenario, after how many of its rounds, which call and status), has the
+// prober move the broken sandbox aside and make a fresh one
+// (Prober::RenewSandbox), and runs the trial again there. It stops only
+// when a fresh sandbox fails too (before any round ran on it), when none
+// can be made, or after `max_sandbox_breaks`: then the file system became
+// unusable (`unusable` says why), and the result is the best scenario so
+// far, partial — not an error.
+//
 // Then it measures the final rate on fresh rounds, keeping the traces of
 // the failing ones, and pins the interleaving they show (pin.h): the
 // pinned scenario is measured the same way and kept when its rate is no
@@ -44,6 +63,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -74,17 +94,53 @@ struct MinimizeOptions {
   double rate_fraction = 0.25;  // a candidate as bad as this share of p
   uint64_t final_failures = 20;  // the final rate: until this many failures
   uint64_t final_max_rounds = 400000;  // or this many rounds
+  // Broken sandboxes moved aside before the file system counts as unusable.
+  uint64_t max_sandbox_breaks = 20;
   // Called with each line of the log as it happens (accepted steps, rates).
   std::function<void(const std::string&)> log;
 };
 
+// How the candidates fared (minimizer.h above).
+struct CandidateCounts {
+  uint64_t measured = 0;
+  uint64_t unrunnable = 0;
+  uint64_t skipped = 0;
+  // Why skipped: "the sandbox broke while it ran", ... with counts.
+  std::map<std::string, uint64_t> skip_reasons;
+  void Skip(const std::string& reason) {
+    ++skipped;
+    ++skip_reasons[reason];
+  }
+};
+
+// A sandbox that could no longer be reset: a second symptom of the file
+// system, for the finding.
+struct SandboxBreak {
+  // The scenario that ran last on it, said for the log ("the scenario as
+  // found", "candidate: drop thread 2", "the minimized scenario"), and
+  // itself; `rounds` of it had run when the reset failed.
+  std::string after;
+  Scenario scenario;
+  uint64_t rounds = 0;
+  std::string error;  // the call and its status: "remove /x/src: ... (EIO)"
+  std::string kept;   // where the broken sandbox is now; empty: nowhere
+};
+
 struct MinimizeResult {
   Scenario scenario;       // rounds set to reproduce with p >= 0.99
-  bool one_minimal = false;  // false: the budget ran out first
+  // False: the budget ran out first, a candidate of the last cycle was
+  // skipped, or the file system became unusable.
+  bool one_minimal = false;
   bool pinned = false;       // `scenario` is the pinned one
   std::vector<std::string> orderings;  // what the pins order (pin.h)
   std::vector<std::string> steps;  // accepted simplifications, in order
   uint64_t candidates_tried = 0;
+  CandidateCounts candidates;  // over the whole search
+  CandidateCounts last_cycle;  // the last cycle of candidates tried
+  std::vector<SandboxBreak> sandbox_breaks;
+  // Set when the file system became unusable (a fresh sandbox failed too):
+  // why; the result is then the best scenario so far.
+  std::string unusable;
   uint64_t rounds_run = 0;   // over every trial, measuring included
   uint64_t failures = 0;     // the final measurement
   uint64_t rounds = 0;

@@ -2,7 +2,10 @@
 
 #include <random>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "harness/run/sandbox.h"
 #include "harness/scenario/scenario_text.h"
 #include "harness/scenario/simplify.h"
 #include "harness/scenario/validate.h"
@@ -436,6 +439,192 @@ TEST(MinimizerTest, NoCandidateIsTriedTwice) {
   // first measurement + the final one.
   EXPECT_EQ(static_cast<uint64_t>(prober.trials),
             result->candidates_tried + result->steps.size() + 2);
+}
+
+
+// The sandbox breaks as a file system that starts refusing removals does:
+// after every `every` trials, the reset before the next trial's first
+// round fails (EIO), until the sandbox is renewed; with `permanent`, a
+// renewed sandbox breaks at once too (the file system is unusable).
+class BreakingProber : public FakeProber {
+ public:
+  BreakingProber(double rate, int every, bool permanent)
+      : FakeProber(rate), every_(every), permanent_(permanent) {}
+
+  absl::StatusOr<TrialResult> Run(const Scenario& scenario,
+                                  const absl::optional<Signature>& want,
+                                  uint64_t max_rounds,
+                                  uint64_t stop_after) override {
+    if (broken_) {
+      ++refused;
+      return WithRoundsBeforeError(
+          SandboxResetError("remove /tmp/x/openrace-1-abcdef/src: "
+                            "Input/output error (EIO)"),
+          0);
+    }
+    if (++ran_ % every_ == 0) broken_ = true;  // its last reset will fail
+    return FakeProber::Run(scenario, want, max_rounds, stop_after);
+  }
+
+  absl::StatusOr<std::string> RenewSandbox() override {
+    ++renewed;
+    broken_ = permanent_;
+    return absl::StrCat("/tmp/x/openrace-broken-1-", renewed);
+  }
+
+  int refused = 0;
+  int renewed = 0;
+
+ private:
+  const int every_;
+  const bool permanent_;
+  int ran_ = 0;
+  bool broken_ = false;
+};
+
+bool LogHas(const std::vector<std::string>& log, absl::string_view prefix) {
+  for (const std::string& line : log) {
+    if (absl::StartsWith(line, prefix)) return true;
+  }
+  return false;
+}
+
+TEST(MinimizerTest, KeepsGoingOnFreshSandboxesWhenResetsFail) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  BreakingProber prober(0.02, /*every=*/7, /*permanent=*/false);
+  std::vector<std::string> log;
+  MinimizeOptions options;
+  options.max_sandbox_breaks = 1000;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  // It broke, was renewed each time, and every candidate was still
+  // measured (again, on the fresh sandbox): the claim is earned.
+  EXPECT_GT(prober.renewed, 2);
+  EXPECT_EQ(result->sandbox_breaks.size(), static_cast<size_t>(prober.renewed));
+  EXPECT_TRUE(result->unusable.empty()) << result->unusable;
+  EXPECT_TRUE(result->one_minimal);
+  EXPECT_EQ(result->last_cycle.skipped, 0u);
+  EXPECT_EQ(result->candidates.skipped, 0u);
+  EXPECT_EQ(result->scenario.threads.size(), 2u) << result->scenario;
+  EXPECT_TRUE(FakeProber::HasBug(result->scenario));
+  for (const SandboxBreak& b : result->sandbox_breaks) {
+    // The reset that failed was the one after the previous trial's rounds.
+    EXPECT_GT(b.rounds, 0u) << b.after;
+    EXPECT_FALSE(b.after.empty());
+    EXPECT_TRUE(absl::StrContains(b.error, "(EIO)")) << b.error;
+    EXPECT_TRUE(absl::StartsWith(b.kept, "/tmp/x/openrace-broken-1-")) << b.kept;
+  }
+  EXPECT_TRUE(LogHas(log, "sandbox broken after "));
+  EXPECT_TRUE(LogHas(log, "going on in a fresh sandbox"));
+  EXPECT_TRUE(LogHas(log, "1-minimal:"));
+}
+
+TEST(MinimizerTest, AFreshSandboxFailingTooMakesTheFileSystemUnusable) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  BreakingProber prober(0.02, /*every=*/12, /*permanent=*/true);
+  std::vector<std::string> log;
+  MinimizeOptions options;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  // Not an error: the best scenario so far, said to be partial.
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(prober.renewed, 1);
+  EXPECT_EQ(prober.refused, 2);  // the broken one, then the fresh one
+  ASSERT_EQ(result->sandbox_breaks.size(), 1u);
+  EXPECT_TRUE(absl::StrContains(result->unusable, "fresh sandbox"))
+      << result->unusable;
+  EXPECT_FALSE(result->one_minimal);
+  EXPECT_TRUE(FakeProber::HasBug(result->scenario));
+  EXPECT_TRUE(ValidateScenario(result->scenario).ok());
+  EXPECT_LT(CountCalls(result->scenario), CountCalls(*big));  // steps kept
+  EXPECT_TRUE(LogHas(log, "partial: the file system became unusable"));
+  EXPECT_FALSE(LogHas(log, "1-minimal"));
+}
+
+TEST(MinimizerTest, UnusableBeforeTheFirstMeasurementGivesTheScenarioAsFound) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  BreakingProber prober(0.02, /*every=*/1, /*permanent=*/true);
+  MinimizeOptions options;
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  // The first trial ran; its reset failed, and so did a fresh sandbox's.
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->unusable.empty());
+  EXPECT_FALSE(result->one_minimal);
+  Scenario shown = result->scenario;
+  shown.rounds = big->rounds;  // set for the rate measured
+  EXPECT_EQ(shown, *big);
+}
+
+// One candidate of the minimal scenario breaks the sandbox whenever it
+// runs, after a few of its rounds; every other runs clean.
+class PoisonedProber : public FakeProber {
+ public:
+  PoisonedProber(double rate, std::string poison)
+      : FakeProber(rate), poison_(std::move(poison)) {}
+  absl::StatusOr<TrialResult> Run(const Scenario& scenario,
+                                  const absl::optional<Signature>& want,
+                                  uint64_t max_rounds,
+                                  uint64_t stop_after) override {
+    if (PrintScenario(scenario) == poison_) {
+      ++poisoned;
+      return WithRoundsBeforeError(
+          SandboxResetError("remove src/x: Input/output error (EIO)"), 3);
+    }
+    return FakeProber::Run(scenario, want, max_rounds, stop_after);
+  }
+  absl::StatusOr<std::string> RenewSandbox() override {
+    return std::string("/tmp/x/openrace-broken-1-1");
+  }
+  int poisoned = 0;
+
+ private:
+  std::string poison_;
+};
+
+TEST(MinimizerTest, ASkippedCandidateInTheLastCycleMakesItPartial) {
+  absl::StatusOr<Scenario> big = ParseScenario(kBig);
+  ASSERT_TRUE(big.ok());
+  // Where the minimizer ends when nothing breaks...
+  FakeProber clean(0.02);
+  absl::StatusOr<MinimizeResult> whole =
+      Minimize(*big, Seed(), clean, MinimizeOptions{});
+  ASSERT_TRUE(whole.ok());
+  ASSERT_TRUE(whole->one_minimal);
+  Scenario minimal = whole->scenario;
+  minimal.rounds = big->rounds;  // as the search runs it
+  const std::vector<Candidate> last = Simplifications(minimal);
+  ASSERT_FALSE(last.empty());
+  // ...and one of that scenario's candidates cannot be measured.
+  PoisonedProber prober(0.02, PrintScenario(last.back().scenario));
+  std::vector<std::string> log;
+  MinimizeOptions options;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*big, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_GE(prober.poisoned, 2);  // tried, and again on a fresh sandbox
+  EXPECT_FALSE(result->one_minimal);
+  EXPECT_TRUE(result->unusable.empty());
+  EXPECT_EQ(result->last_cycle.skipped, 1u);
+  EXPECT_EQ(result->last_cycle.measured + result->last_cycle.unrunnable + 1,
+            last.size());
+  EXPECT_EQ(result->last_cycle.skip_reasons.at(
+                "the sandbox broke while it ran, twice"),
+            1u);
+  ASSERT_FALSE(result->sandbox_breaks.empty());
+  EXPECT_EQ(result->sandbox_breaks.front().after,
+            absl::StrCat("candidate: ", last.back().step));
+  EXPECT_EQ(result->sandbox_breaks.front().rounds, 3u);
+  EXPECT_EQ(result->sandbox_breaks.front().scenario, last.back().scenario);
+  EXPECT_FALSE(LogHas(log, "1-minimal"));
+  EXPECT_TRUE(LogHas(log, "partial: candidates of the last cycle were skipped"));
 }
 
 }  // namespace

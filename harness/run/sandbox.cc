@@ -9,7 +9,46 @@
 #include "absl/types/optional.h"
 #include "harness/run/sandbox.h"
 
+#include "absl/strings/cord.h"
+#include "harness/run/outcome.h"
+
 namespace openrace {
+namespace {
+
+constexpr absl::string_view kResetPayload = "openrace/sandbox-reset";
+
+}  // namespace
+
+bool IsSandboxResetError(const absl::Status& status) {
+  return status.GetPayload(kResetPayload).has_value();
+}
+
+absl::Status SandboxResetError(absl::string_view message) {
+  absl::Status status = absl::FailedPreconditionError(message);
+  status.SetPayload(kResetPayload, absl::Cord("1"));
+  return status;
+}
+
+absl::Status Sandbox::Reset(absl::FunctionRef<absl::Status()> reset) {
+  absl::Status status = reset_fault_ ? reset_fault_() : absl::OkStatus();
+  if (status.ok()) status = reset();
+  if (!status.ok() && !IsEnvironmentError(status)) {
+    status.SetPayload(kResetPayload, absl::Cord("1"));
+  }
+  return status;
+}
+
+absl::Status Sandbox::Build(const std::vector<TreeEntry>& tree) {
+  return Reset([&] { return BuildNative(tree); });
+}
+
+absl::Status Sandbox::Clear() {
+  return Reset([&] { return ClearNative(); });
+}
+
+absl::Status Sandbox::Remove(const std::vector<std::string>& paths) {
+  return Reset([&] { return RemoveNative(paths); });
+}
 
 absl::optional<int64_t> SandboxOwnerPid(absl::string_view name) {
   if (!absl::ConsumePrefix(&name, "openrace-")) return absl::nullopt;

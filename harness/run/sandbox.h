@@ -26,10 +26,12 @@
 #define OPENRACE_HARNESS_RUN_SANDBOX_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -65,6 +67,28 @@ class Sandbox {
   // Removes everything inside the sandbox, keeping the sandbox itself.
   absl::Status Clear();
 
+  // Build, Clear and Remove(paths) reset the sandbox between rounds; when
+  // one fails for a reason other than the environment (outcome.h: no
+  // space, no descriptors), say EIO on removing a directory, the sandbox
+  // can no longer be reset, and the error says so: IsSandboxResetError.
+  //
+  // Renew moves this sandbox aside, never removing anything in it, as
+  // `openrace-broken-<pid>-<n>` (the first n free) in the same parent —
+  // a name the sweep leaves alone — and makes a fresh sandbox in its place
+  // and the current directory; root() changes. It returns where the broken
+  // one is now kept. When it cannot be moved (the file system refuses the
+  // rename too), it stays under its own name and that is returned, with
+  // the fresh one made all the same. Fails when no fresh one can be made.
+  // Not on Windows yet (UnimplementedError).
+  absl::StatusOr<std::string> Renew();
+
+  // Tests: called before every reset (Build, Clear, Remove(paths)); a
+  // non-OK status stands for that reset's failure, as if the file system
+  // had answered it.
+  void set_reset_fault_for_testing(std::function<absl::Status()> fault) {
+    reset_fault_ = std::move(fault);
+  }
+
   // Removes the entry at each of `paths` (relative to the sandbox,
   // '/'-separated, their parents directories of the tree that no symbolic
   // link replaced: tree_restore.h), a directory with everything in it; a
@@ -73,6 +97,13 @@ class Sandbox {
   absl::Status Remove(const std::vector<std::string>& paths);
 
  private:
+  // The platform's resets (sandbox_posix.cc, sandbox_windows.cc); the
+  // public ones (sandbox.cc) mark their errors.
+  absl::Status BuildNative(const std::vector<TreeEntry>& tree);
+  absl::Status ClearNative();
+  absl::Status RemoveNative(const std::vector<std::string>& paths);
+  absl::Status Reset(absl::FunctionRef<absl::Status()> reset);
+
   Sandbox(std::string root, std::string previous_cwd)
       : root_(std::move(root)), previous_cwd_(std::move(previous_cwd)) {}
   std::string root_;
@@ -80,7 +111,14 @@ class Sandbox {
   bool removed_ = false;
   int lock_fd_ = -1;  // POSIX: the root, open and flock()ed while it lives
   std::unique_ptr<EmergencyCleanup> emergency_;
+  std::function<absl::Status()> reset_fault_;
 };
+
+// Whether `status` is a reset's failure that is not the environment's
+// (Sandbox::Renew above): the sandbox is broken, not the scenario.
+bool IsSandboxResetError(const absl::Status& status);
+// Such an error (for probers that fake a sandbox, and their tests).
+absl::Status SandboxResetError(absl::string_view message);
 
 // What SweepStaleSandboxes did.
 struct SweepResult {

@@ -47,9 +47,15 @@ absl::Status ErrnoError(absl::string_view what, int error) {
     return EnvironmentErrorFor(
         Outcome{StatusClass::kOther, error, NativeKind::kErrno}, what);
   }
-  return absl::Status(error == ENOENT ? absl::StatusCode::kNotFound
-                                      : absl::StatusCode::kFailedPrecondition,
-                      absl::StrCat(what, ": ", strerror(error)));
+  // "remove /x/src: Input/output error (EIO)": the call and its status, as
+  // a report quotes them.
+  return absl::Status(
+      error == ENOENT ? absl::StatusCode::kNotFound
+                      : absl::StatusCode::kFailedPrecondition,
+      absl::StrCat(what, ": ", strerror(error), " (",
+                   NativeCodeName(Outcome{StatusClass::kOther, error,
+                                          NativeKind::kErrno}),
+                   ")"));
 }
 
 // Closes a descriptor when it goes out of scope.
@@ -321,6 +327,38 @@ absl::StatusOr<std::string> CurrentDirectory() {
   return std::string(buffer);
 }
 
+// A fresh sandbox directory in `resolved` (an absolute path without
+// symbolic links), made the current directory, with its lock held.
+struct NewRoot {
+  std::string path;
+  Fd lock;
+};
+
+absl::StatusOr<NewRoot> MakeRoot(const std::string& resolved) {
+  absl::BitGen gen;
+  std::string root;
+  for (int attempt = 0;; ++attempt) {
+    root = absl::StrFormat("%s/openrace-%d-%06x",
+                           resolved == "/" ? "" : resolved,
+                           getpid(), absl::Uniform<uint32_t>(gen, 0, 1u << 24));
+    if (mkdir(root.c_str(), 0700) == 0) break;
+    if (errno != EEXIST || attempt == 100) {
+      return ErrnoError(absl::StrCat("mkdir ", root), errno);
+    }
+  }
+  // Held open and locked while the sandbox lives: a sweep from another
+  // process (even one in another pid namespace, where this pid means
+  // nothing) sees the lock and leaves the sandbox alone.
+  Fd lock(open(root.c_str(), kDirOpenFlags));
+  if (lock.get() < 0 || chdir(root.c_str()) != 0) {
+    const absl::Status error = ErrnoError(absl::StrCat("chdir ", root), errno);
+    rmdir(root.c_str());
+    return error;
+  }
+  (void)flock(lock.get(), LOCK_EX | LOCK_NB);  // best effort (see the sweep)
+  return NewRoot{std::move(root), std::move(lock)};
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(
@@ -348,27 +386,10 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(
   absl::StatusOr<std::string> previous_cwd = CurrentDirectory();
   if (!previous_cwd.ok()) return previous_cwd.status();
 
-  absl::BitGen gen;
-  std::string root;
-  for (int attempt = 0;; ++attempt) {
-    root = absl::StrFormat("%s/openrace-%d-%06x",
-                           absl::string_view(resolved) == "/" ? "" : resolved,
-                           getpid(), absl::Uniform<uint32_t>(gen, 0, 1u << 24));
-    if (mkdir(root.c_str(), 0700) == 0) break;
-    if (errno != EEXIST || attempt == 100) {
-      return ErrnoError(absl::StrCat("mkdir ", root), errno);
-    }
-  }
-  // Held open and locked while the sandbox lives: a sweep from another
-  // process (even one in another pid namespace, where this pid means
-  // nothing) sees the lock and leaves the sandbox alone.
-  Fd lock(open(root.c_str(), kDirOpenFlags));
-  if (lock.get() < 0 || chdir(root.c_str()) != 0) {
-    const absl::Status error = ErrnoError(absl::StrCat("chdir ", root), errno);
-    rmdir(root.c_str());
-    return error;
-  }
-  (void)flock(lock.get(), LOCK_EX | LOCK_NB);  // best effort (see the sweep)
+  absl::StatusOr<NewRoot> made = MakeRoot(resolved);
+  if (!made.ok()) return made.status();
+  std::string root = std::move(made->path);
+  Fd lock = std::move(made->lock);
   std::unique_ptr<Sandbox> sandbox(
       new Sandbox(std::move(root), *std::move(previous_cwd)));
   sandbox->lock_fd_ = lock.Release();
@@ -399,7 +420,49 @@ absl::Status Sandbox::Remove() {
   return status;
 }
 
-absl::Status Sandbox::Clear() {
+absl::StatusOr<std::string> Sandbox::Renew() {
+  if (removed_) return absl::FailedPreconditionError("the sandbox is gone");
+  const size_t slash = root_.rfind('/');
+  const std::string parent = slash == 0 ? "/" : root_.substr(0, slash);
+  // Out of it first: the broken tree is left as it is, for whoever looks.
+  (void)chdir(parent.c_str());
+  std::string kept = root_;
+  absl::Status moved = absl::OkStatus();
+  for (int n = 1;; ++n) {
+    const std::string name = absl::StrFormat(
+        "%s/openrace-broken-%d-%d", slash == 0 ? "" : parent, getpid(), n);
+    struct stat st;
+    if (lstat(name.c_str(), &st) == 0) continue;  // rename would replace it
+    if (rename(root_.c_str(), name.c_str()) == 0) {
+      kept = name;
+    } else {
+      moved = ErrnoError(absl::StrCat("rename ", root_, " to ", name), errno);
+    }
+    break;
+  }
+  // Never removed now: not by this object, nor by an interrupt.
+  emergency_.reset();
+  if (lock_fd_ >= 0) close(lock_fd_);
+  lock_fd_ = -1;
+  absl::StatusOr<NewRoot> made = MakeRoot(parent);
+  if (!made.ok()) {
+    removed_ = true;  // nothing of ours is left to remove
+    return absl::Status(made.status().code(),
+                        absl::StrCat("no fresh sandbox: ",
+                                     made.status().message()));
+  }
+  root_ = std::move(made->path);
+  lock_fd_ = made->lock.Release();
+  const std::string path = root_;
+  emergency_ = std::make_unique<EmergencyCleanup>(
+      [path] { (void)RemovePath(path); });
+  if (!moved.ok()) {
+    return absl::StrCat(kept, " (not moved aside: ", moved.message(), ")");
+  }
+  return kept;
+}
+
+absl::Status Sandbox::ClearNative() {
   const Fd root(open(root_.c_str(), kDirOpenFlags));
   if (root.get() < 0) return ErrnoError(absl::StrCat("open ", root_), errno);
   return EmptyTree(root.get(), root_);
@@ -445,7 +508,7 @@ absl::StatusOr<SweepResult> SweepStaleSandboxes(absl::string_view parent_dir) {
   return result;
 }
 
-absl::Status Sandbox::Remove(const std::vector<std::string>& paths) {
+absl::Status Sandbox::RemoveNative(const std::vector<std::string>& paths) {
   // A descriptor for this call only, so that the sandbox holds none between
   // calls (a run must leave the descriptor table as it found it). O_PATH
   // where there is one: nothing is read through it.
@@ -482,8 +545,8 @@ absl::Status Sandbox::Remove(const std::vector<std::string>& paths) {
   return absl::OkStatus();
 }
 
-absl::Status Sandbox::Build(const std::vector<TreeEntry>& tree) {
-  if (absl::Status s = Clear(); !s.ok()) return s;
+absl::Status Sandbox::BuildNative(const std::vector<TreeEntry>& tree) {
+  if (absl::Status s = ClearNative(); !s.ok()) return s;
   const Fd root(open(root_.c_str(), kDirOpenFlags));
   if (root.get() < 0) return ErrnoError(absl::StrCat("open ", root_), errno);
   for (const TreeEntry& entry : tree) {

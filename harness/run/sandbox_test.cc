@@ -397,5 +397,51 @@ TEST_F(SweepTest, AMissingParentIsAnError) {
   EXPECT_FALSE(SweepStaleSandboxes(parent_.path() + "/missing").ok());
 }
 
+
+// A reset that fails (here the hook stands for EIO from the file system)
+// says so; Renew keeps the broken tree aside under a name the sweep leaves
+// alone and gives a fresh, working sandbox.
+TEST(SandboxTest, ABrokenSandboxIsMovedAsideAndRenewed) {
+  ScratchDir scratch;
+  absl::StatusOr<std::unique_ptr<Sandbox>> sandbox = Sandbox::Create(scratch.path());
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  Sandbox& box = **sandbox;
+  const std::vector<TreeEntry> tree = {{EntryKind::kDirectory, "src"},
+                                       {EntryKind::kFile, "src/x"}};
+  ASSERT_TRUE(box.Build(tree).ok());
+  int resets = 0;
+  box.set_reset_fault_for_testing([&]() -> absl::Status {
+    if (++resets > 2) {
+      return absl::FailedPreconditionError("remove src/x: Input/output error (EIO)");
+    }
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(box.Clear().ok());
+  ASSERT_TRUE(box.Build(tree).ok());  // the third reset fails
+  EXPECT_FALSE(IsSandboxResetError(absl::OkStatus()));
+  const absl::Status broken = box.Remove(std::vector<std::string>{"src/x"});
+  ASSERT_FALSE(broken.ok());
+  EXPECT_TRUE(IsSandboxResetError(broken)) << broken;
+  const std::string old_root = box.root();
+  absl::StatusOr<std::string> kept = box.Renew();
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(*kept, absl::StrFormat("%s/openrace-broken-%d-1",
+                                   fs::canonical(scratch.path()).string(), getpid()));
+  EXPECT_FALSE(fs::exists(old_root));
+  EXPECT_TRUE(fs::exists(*kept + "/src"));  // nothing of it removed
+  EXPECT_NE(box.root(), old_root);
+  EXPECT_TRUE(fs::is_directory(box.root()));
+  EXPECT_EQ(fs::current_path(), fs::path(box.root()));
+  box.set_reset_fault_for_testing(nullptr);
+  EXPECT_TRUE(box.Build(tree).ok());
+  // The sweep never takes the broken one.
+  absl::StatusOr<SweepResult> swept = SweepStaleSandboxes(scratch.path());
+  ASSERT_TRUE(swept.ok());
+  EXPECT_TRUE(fs::exists(*kept + "/src"));
+  EXPECT_TRUE(box.Remove().ok());
+  EXPECT_TRUE(fs::exists(*kept));
+  fs::remove_all(*kept);
+}
+
 }  // namespace
 }  // namespace openrace

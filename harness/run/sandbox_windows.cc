@@ -213,7 +213,7 @@ absl::Status Sandbox::Remove() {
   removed_ = true;
   // The current directory must move out first: Windows keeps it open.
   SetCurrentDirectoryW(ToWide(previous_cwd_).c_str());
-  absl::Status status = Clear();
+  absl::Status status = ClearNative();
   if (status.ok()) {
     if (const DWORD error =
             RemoveEntry(Verbatim(root_), FILE_ATTRIBUTE_DIRECTORY);
@@ -223,6 +223,11 @@ absl::Status Sandbox::Remove() {
   }
   emergency_.reset();
   return status;
+}
+
+absl::StatusOr<std::string> Sandbox::Renew() {
+  return absl::UnimplementedError(
+      "a broken sandbox is not yet moved aside on Windows");
 }
 
 absl::StatusOr<SweepResult> SweepStaleSandboxes(absl::string_view parent_dir) {
@@ -268,9 +273,9 @@ absl::StatusOr<SweepResult> SweepStaleSandboxes(absl::string_view parent_dir) {
   return result;
 }
 
-absl::Status Sandbox::Clear() { return RemoveContents(Verbatim(root_)); }
+absl::Status Sandbox::ClearNative() { return RemoveContents(Verbatim(root_)); }
 
-absl::Status Sandbox::Remove(const std::vector<std::string>& paths) {
+absl::Status Sandbox::RemoveNative(const std::vector<std::string>& paths) {
   for (const std::string& relative : paths) {
     const std::wstring path = Verbatim(
         absl::StrCat(root_, "\\", absl::StrReplaceAll(relative, {{"/", "\\"}})));
@@ -292,8 +297,8 @@ absl::Status Sandbox::Remove(const std::vector<std::string>& paths) {
   return absl::OkStatus();
 }
 
-absl::Status Sandbox::Build(const std::vector<TreeEntry>& tree) {
-  if (absl::Status s = Clear(); !s.ok()) return s;
+absl::Status Sandbox::BuildNative(const std::vector<TreeEntry>& tree) {
+  if (absl::Status s = ClearNative(); !s.ok()) return s;
   for (const TreeEntry& entry : tree) {
     const std::wstring path =
         Verbatim(absl::StrCat(root_, "\\", absl::StrReplaceAll(entry.path, {{"/", "\\"}})));

@@ -70,12 +70,90 @@ class Minimizer {
     Log(absl::StrFormat("start: %zu threads, %zu calls, rate %.3g per round",
                         current.threads.size(), CountCalls(current), rate));
 
+    // Pass 1; then, when the pins changed the scenario, pass 2 on the
+    // pinned one: with barriers ordering the calls, a call that only
+    // delayed another (and so made the overlap likely) is no longer
+    // needed, and the search can drop it.
+    for (int pass = 1;; ++pass) {
+      const size_t steps_before = result.steps.size();
+      bool exhausted = false;
+      absl::Status searched =
+          Search(&current, &rate, &current_measure, &result, &exhausted);
+      if (!searched.ok()) return searched;
+      if (pass > 1 && result.steps.size() == steps_before) {
+        // Nothing dropped: the pinned scenario and its measurement stand.
+        return Finish(std::move(current), std::move(result));
+      }
+      result.pinned = false;
+      result.orderings.clear();
+      result.failing_round.reset();
+      result.failing.reset();
+      bool repinned = false;
+
+      // The final rate, on fresh rounds, unless the budget is spent: then
+      // the last measurement of the scenario stands.
+      result.failures = current_measure.failures;
+      result.rounds = current_measure.rounds;
+      if (!OutOfTime() && !Unusable()) {
+        // Half of what is left for the final measurement, half for the
+        // pinned scenario's.
+        TrialsUntil(options_.pin ? Now() + (deadline_ - Now()) / 2 : deadline_);
+        absl::StatusOr<TrialResult> final_trial =
+            Trial(current, "the minimized scenario", options_.final_max_rounds,
+                  options_.final_failures);
+        if (!final_trial.ok() &&
+            (Unusable() || IsSandboxResetError(final_trial.status()))) {
+          // The last measurement of the scenario stands.
+          return Finish(std::move(current), std::move(result));
+        }
+        if (!final_trial.ok()) return final_trial.status();
+        result.rounds_run += final_trial->rounds;
+        if (!final_trial->cut_short || final_trial->failures >= result.failures) {
+          result.failures = final_trial->failures;
+          result.rounds = final_trial->rounds;
+        }
+        KeepFailingRound(*final_trial, &result);
+        TrialsUntil(deadline_);
+        if (options_.pin && !OutOfTime()) {
+          repinned = Pin(*final_trial, current, &result);
+        }
+      }
+      if (pass > 1 || !repinned || !result.one_minimal || SearchOver() ||
+          Unusable()) {
+        break;
+      }
+      Log("searching again: the pins order the calls now");
+      current = result.scenario;
+      rate = double(result.failures) / result.rounds;
+      current_measure = Measurement{result.failures, result.rounds};
+    }
+    return Finish(std::move(current), std::move(result));
+  }
+
+ private:
+  struct Measurement {
+    uint64_t failures = 0;
+    uint64_t rounds = 0;
+  };
+
+  // Tries the simplifications of `current` until none reproduces at the
+  // share of the rate (`exhausted`), the search time is spent or the file
+  // system became unusable; each accepted one becomes `current`, with its
+  // rate and measurement. Fails on an environment error only.
+  absl::Status Search(Scenario* current_out, double* rate_out,
+                      Measurement* measure_out, MinimizeResult* result_out,
+                      bool* exhausted_out) {
+    Scenario& current = *current_out;
+    double& rate = *rate_out;
+    Measurement& current_measure = *measure_out;
+    MinimizeResult& result = *result_out;
+    bool& exhausted = *exhausted_out;
+    TrialsUntil(search_deadline_);
     // The candidates of each scenario are tried in a cycle that starts
     // where the last accepted one was: the ones before it were just refused
     // for the parent and most likely still are, so they go last. The result
     // is 1-minimal only when a whole cycle was tried and none reproduced;
     // running out of time halfway proves nothing.
-    bool exhausted = false;
     size_t next = 0;
     while (!SearchOver() && !Unusable()) {
       std::vector<Candidate> candidates = Simplifications(current);
@@ -195,38 +273,9 @@ class Minimizer {
                        cycle.skipped, " skipped", SkipReasons(cycle)));
     }
 
-    // The final rate, on fresh rounds, unless the budget is spent: then
-    // the last measurement of the scenario stands.
-    result.failures = current_measure.failures;
-    result.rounds = current_measure.rounds;
-    if (!OutOfTime() && !Unusable()) {
-      // Half of what is left for the final measurement, half for the
-      // pinned scenario's.
-      TrialsUntil(options_.pin ? Now() + (deadline_ - Now()) / 2 : deadline_);
-      absl::StatusOr<TrialResult> final_trial =
-          Trial(current, "the minimized scenario", options_.final_max_rounds,
-                options_.final_failures);
-      if (!final_trial.ok() &&
-          (Unusable() || IsSandboxResetError(final_trial.status()))) {
-        // The last measurement of the scenario stands.
-        return Finish(std::move(current), std::move(result));
-      }
-      if (!final_trial.ok()) return final_trial.status();
-      result.rounds_run += final_trial->rounds;
-      if (!final_trial->cut_short || final_trial->failures >= result.failures) {
-        result.failures = final_trial->failures;
-        result.rounds = final_trial->rounds;
-      }
-      KeepFailingRound(*final_trial, &result);
-      TrialsUntil(deadline_);
-      if (options_.pin && !OutOfTime()) {
-        Pin(*final_trial, current, &result);
-      }
-    }
-    return Finish(std::move(current), std::move(result));
+    return absl::OkStatus();
   }
 
- private:
   // The result's scenario and rate, from what was measured last.
   MinimizeResult Finish(Scenario current, MinimizeResult result) {
     if (result.pinned) current = result.scenario;
@@ -241,11 +290,6 @@ class Minimizer {
     result.scenario = std::move(current);
     return result;
   }
-
-  struct Measurement {
-    uint64_t failures = 0;
-    uint64_t rounds = 0;
-  };
 
   absl::Time Now() const {
     return options_.clock ? options_.clock() : absl::Now();
@@ -374,10 +418,11 @@ class Minimizer {
   }
 
   // Pins the interleaving the final measurement's failing rounds show, and
-  // keeps the pinned scenario when it fails at least as often.
-  void Pin(const TrialResult& final_trial, const Scenario& current,
+  // keeps the pinned scenario when it fails at least as often. True when
+  // the scenario kept is a new one (not when its barriers pinned already).
+  bool Pin(const TrialResult& final_trial, const Scenario& current,
            MinimizeResult* result) {
-    if (final_trial.traces.empty() || result->failures == 0) return;
+    if (final_trial.traces.empty() || result->failures == 0) return false;
     // The call that failed most often in those rounds.
     std::map<std::pair<size_t, size_t>, size_t> votes;
     for (const Finding& f : final_trial.trace_findings) ++votes[{f.thread, f.op}];
@@ -404,15 +449,15 @@ class Minimizer {
         Log("pinned already: its barriers order what the failing rounds "
             "showed");
       }
-      return;
+      return false;
     }
-    if (!seen_.insert(absl::HashOf(PrintScenario(pin.scenario))).second) return;
+    if (!seen_.insert(absl::HashOf(PrintScenario(pin.scenario))).second) return false;
     absl::StatusOr<TrialResult> trial =
         Trial(pin.scenario, "the pinned scenario", options_.final_max_rounds,
               options_.final_failures);
     if (!trial.ok()) {
       Log(absl::StrCat("not pinned: ", trial.status().message()));
-      return;
+      return false;
     }
     result->rounds_run += trial->rounds;
     const double unpinned_low =
@@ -425,7 +470,7 @@ class Minimizer {
           "unpinned %.3g",
           pinned, trial->failures, trial->rounds,
           double(result->failures) / result->rounds));
-      return;
+      return false;
     }
     for (const std::string& ordering : pin.orderings) {
       Log(absl::StrCat("pinned: ", ordering));
@@ -441,6 +486,7 @@ class Minimizer {
     result->failing_round.reset();
     result->failing.reset();
     KeepFailingRound(*trial, result);
+    return true;
   }
 
   // Rounds until a few failures, or the budget: the failures per round,

@@ -43,8 +43,12 @@
 // the failing ones, and pins the interleaving they show (pin.h): the
 // pinned scenario is measured the same way and kept when its rate is no
 // lower (its point estimate at least the unpinned one's 95 % lower
-// bound). The scenario's `rounds` is set to what reproduces the final rate
-// with probability 0.99.
+// bound). When the pins changed the scenario, the search runs once more
+// on the pinned one: with barriers ordering the calls, a call that only
+// delayed another (making the overlap likely) is no longer needed; when
+// that search drops anything, the final measurement and the pinning are
+// done again on what it left. The scenario's `rounds` is set to what
+// reproduces the final rate with probability 0.99.
 //
 // The budget: the minimizer stops at min(now + budget, deadline) on its
 // clock, and stops searching for simplifications after `search_share` of

@@ -237,6 +237,70 @@ thread
   EXPECT_TRUE(logged);
 }
 
+// Like TracingProber, and the reopen overlaps the hold often only when
+// something comes before it in its thread: a barrier, or any call that
+// delays it (the bug is 100 times rarer without).
+class DelayProber : public TracingProber {
+ protected:
+  double RateOf(const Scenario& s) const override {
+    for (const ThreadProgram& t : s.threads) {
+      for (size_t i = 0; i < t.ops.size(); ++i) {
+        const Op& op = t.ops[i];
+        if (op.kind == OpKind::kOpen && op.result.empty()) {
+          return i > 0 ? 0.5 : 0.005;
+        }
+      }
+    }
+    return 0.5;
+  }
+};
+
+// A call that only delays the reopen cannot go before the pinning (the
+// bug becomes rare without it); once a barrier orders the hold before the
+// reopen, it is needless, and the search after the pinning drops it.
+TEST(MinimizerTest, ACallThatOnlyDelaysIsDroppedOnceTheCallsArePinned) {
+  absl::StatusOr<Scenario> found = ParseScenario(R"(openrace-scenario 1
+rounds 100
+dir src
+dir src/a
+file src/a/foo.h
+file src/a/bar.h
+thread
+  h0 = open cwd:src/a/foo.h
+  close h0
+thread
+  stat cwd:src/a/bar.h
+  open cwd:src/a/foo.h
+)");
+  ASSERT_TRUE(found.ok()) << found.status();
+  DelayProber prober;
+  std::vector<std::string> log;
+  MinimizeOptions options;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<MinimizeResult> result =
+      Minimize(*found, Seed(), prober, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->pinned) << result->scenario;
+  EXPECT_TRUE(result->one_minimal);
+  for (const ThreadProgram& t : result->scenario.threads) {
+    for (const Op& op : t.ops) {
+      EXPECT_NE(op.kind, OpKind::kStat) << result->scenario;
+    }
+  }
+  EXPECT_TRUE(FakeProber::HasBug(result->scenario));
+  EXPECT_GT(result->failures, 0u);
+  // The delay went in the second search, not the first.
+  bool searched_again = false, dropped_before = false, dropped_after = false;
+  for (const std::string& line : log) {
+    searched_again |= line.rfind("searching again", 0) == 0;
+    const bool drop = line.rfind("accepted: drop thread 2 op 1 ", 0) == 0;
+    (searched_again ? dropped_after : dropped_before) |= drop;
+  }
+  EXPECT_TRUE(searched_again);
+  EXPECT_FALSE(dropped_before);
+  EXPECT_TRUE(dropped_after);
+}
+
 // Like FakeProber, but the bug is 40 times rarer without a spin offset.
 class SpinSensitiveProber : public FakeProber {
  public:

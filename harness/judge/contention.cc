@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_join.h"
 #include "harness/scenario/validate.h"
 #include "harness/scenario/variations.h"
@@ -51,14 +52,51 @@ ContentionMeter::ContentionMeter(const Scenario& scenario) {
       targets.push_back(std::move(target));
     }
   }
+  // Each call's partners: the other threads' calls on the same entry, then
+  // on its siblings, at most kMaxPartners of each, those nearest to it in
+  // program order first (in a round, calls at about the same place in
+  // their threads are the ones that meet). The pairs would otherwise grow
+  // with the square of the calls (the generator's largest scenarios have
+  // 131,000); the meter only steers how many rounds a scenario gets.
+  absl::flat_hash_map<std::string, std::vector<size_t>> by_path, by_parent;
+  for (size_t k = 0; k < targets.size(); ++k) {
+    by_path[targets[k].path].push_back(k);
+    by_parent[targets[k].parent].push_back(k);
+  }
+  const auto by_op = [&](size_t a, size_t b) {
+    return targets[a].at.op < targets[b].at.op;
+  };
+  for (auto& [path, group] : by_path) std::stable_sort(group.begin(), group.end(), by_op);
+  for (auto& [path, group] : by_parent) std::stable_sort(group.begin(), group.end(), by_op);
   for (const Target& call : targets) {
-    for (const Target& other : targets) {
-      if (other.at.thread == call.at.thread) continue;
-      const bool same = other.path == call.path;
-      if (!same && other.parent != call.parent) continue;
-      pairs_.push_back(Pair{call.at, other.at, same, other.holds && same,
-                            other.close_op});
-    }
+    const auto add = [&](const std::vector<size_t>& group, bool same) {
+      // Outward from the call's place in the group, nearer side first.
+      size_t hi = std::lower_bound(group.begin(), group.end(), call.at.op,
+                                   [&](size_t k, size_t op) {
+                                     return targets[k].at.op < op;
+                                   }) -
+                  group.begin();
+      size_t lo = hi, partners = 0;
+      // And at most kMaxScanned looked at: a sibling group may hold
+      // thousands of calls of the same thread or on the same entry.
+      for (size_t scanned = 0;
+           partners < kMaxPartners && scanned < kMaxScanned &&
+           (lo > 0 || hi < group.size());
+           ++scanned) {
+        const bool take_hi =
+            lo == 0 || (hi < group.size() &&
+                        targets[group[hi]].at.op - call.at.op <=
+                            call.at.op - targets[group[lo - 1]].at.op);
+        const Target& other = targets[take_hi ? group[hi++] : group[--lo]];
+        if (other.at.thread == call.at.thread) continue;
+        if (!same && other.path == call.path) continue;  // added already
+        pairs_.push_back(Pair{call.at, other.at, same, other.holds && same,
+                              other.close_op});
+        ++partners;
+      }
+    };
+    add(by_path[call.path], true);
+    add(by_parent[call.parent], false);
   }
 }
 

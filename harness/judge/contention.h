@@ -52,6 +52,8 @@ class ContentionMeter {
     bool holds = false;
     size_t close_op = 0;
   };
+  static constexpr size_t kMaxPartners = 16;  // per call and kind (.cc)
+  static constexpr size_t kMaxScanned = 1024;
   std::vector<Pair> pairs_;  // grouped by `call`
 };
 

@@ -57,5 +57,33 @@ TEST(ContentionMeterTest, SiblingsContendOnlyWhileBothRun) {
   EXPECT_EQ(meter.Count(trace), 0u);
 }
 
+// The generator's largest scenarios (64 threads of 2,047 calls) on one
+// file: every call has a partner, and the meter stays small (a pair per
+// two calls would be 17 billion of them).
+TEST(ContentionMeterTest, TheLargestScenariosOnOneFileAreMeasured) {
+  Scenario scenario;
+  scenario.tree = {testing_util::Dir("a")};
+  RoundTrace trace;
+  for (int t = 0; t < 64; ++t) {
+    ThreadProgram thread;
+    trace.records.emplace_back();
+    for (int i = 0; i < 2047; ++i) {
+      thread.ops.push_back(PathOp(OpKind::kStat, Cwd("a/x")));
+      trace.records.back().push_back(Ran(10 * i, 10 * i + 5));
+    }
+    scenario.threads.push_back(std::move(thread));
+  }
+  const ContentionMeter meter(scenario);
+  EXPECT_EQ(meter.Count(trace), 64u * 2047u);
+  // Apart in time, none contends.
+  for (int t = 0; t < 64; ++t) {
+    for (int i = 0; i < 2047; ++i) {
+      trace.records[t][i] = Ran((int64_t{t} * 2047 + i) * 10,
+                                (int64_t{t} * 2047 + i) * 10 + 5);
+    }
+  }
+  EXPECT_EQ(meter.Count(trace), 0u);
+}
+
 }  // namespace
 }  // namespace openrace

@@ -97,7 +97,7 @@ class Search {
  public:
   Search(const FsModel& model, absl::Span<const HistoryCall> calls,
          uint64_t budget)
-      : model_(model), calls_(calls), budget_(budget),
+      : model_(model), calls_(calls), budget_(budget * kCallsPerNode),
         placed_((calls.size() + 63) / 64, 0) {
     by_start_.resize(calls.size());
     for (uint32_t i = 0; i < calls.size(); ++i) by_start_[i] = i;
@@ -109,6 +109,11 @@ class Search {
 
   SearchResult Run() {
     SearchResult result;
+    if (calls_.size() > kMaxSearchCalls) {
+      // Deeper than the search may recurse: unjudged, like a spent budget.
+      result.kind = SearchResult::Kind::kBudget;
+      return result;
+    }
     if (Dfs(model_.initial(), calls_.size())) {
       result.kind = SearchResult::Kind::kLinearizable;
       result.order = order_;
@@ -128,11 +133,14 @@ class Search {
 
   bool Dfs(const FsState& s, size_t remaining) {
     if (remaining == 0) return true;
-    if (nodes_ >= budget_) {
+    if (work_ >= budget_) {
       bounded_ = true;
       return false;
     }
     ++nodes_;
+    // A node scans every call: in a history longer than kCallsPerNode it
+    // costs as many nodes' budget as it does time.
+    work_ += std::max<uint64_t>(calls_.size(), kCallsPerNode);
     int64_t min_end = std::numeric_limits<int64_t>::max();
     for (uint32_t i = 0; i < calls_.size(); ++i) {
       if (!Placed(i)) min_end = std::min(min_end, calls_[i].end);
@@ -192,6 +200,7 @@ class Search {
   std::vector<uint8_t> branches_;
   absl::flat_hash_set<Key> visited_;
   uint64_t nodes_ = 0;
+  uint64_t work_ = 0;  // calls scanned, in nodes of kCallsPerNode
   bool bounded_ = false;
 };
 

@@ -62,6 +62,12 @@ struct SearchResult {
   uint64_t nodes = 0;
 };
 
+// The budget is in nodes of a history of up to kCallsPerNode calls; a
+// node of a longer history costs calls / kCallsPerNode of it (each node
+// scans every call). A history of more than kMaxSearchCalls calls is not
+// searched (the search recurses once per call): kBudget, unjudged.
+inline constexpr uint64_t kCallsPerNode = 64;
+inline constexpr size_t kMaxSearchCalls = 8192;
 SearchResult Linearize(const FsModel& model,
                        absl::Span<const HistoryCall> calls,
                        uint64_t node_budget);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
+#include "harness/judge/linearize.h"
 #include "harness/scenario/scenario_text.h"
 #include "harness/scenario/validate.h"
 
@@ -824,6 +825,25 @@ TEST(OracleTest, SearchBoundLeavesTheRoundUnjudged) {
   EXPECT_TRUE(findings.empty());
   EXPECT_GT(oracle.stats().unjudged[static_cast<int>(Unjudged::kSearchBound)],
             0u);
+}
+
+TEST(OracleTest, AHistoryTooLongToSearchIsUnjudged) {
+  // Three threads of 3,000 stats of one missing file, every one answered
+  // ok: no order explains it, but the history is longer than the search
+  // may recurse (kMaxSearchCalls), so the round is unjudged, not a finding.
+  std::string text = "openrace-scenario 1\ndir d\n";
+  for (int t = 0; t < 3; ++t) {
+    absl::StrAppend(&text, "thread\n");
+    for (int i = 0; i < 3000; ++i) absl::StrAppend(&text, "  stat cwd:d/x\n");
+  }
+  const Scenario s = Parse(text);
+  ASSERT_GT(3 * 3000u, kMaxSearchCalls);
+  Oracle oracle(s, Semantics::kPosix);
+  std::vector<Finding> findings;
+  oracle.Judge(Sequential(s), &findings);
+  EXPECT_TRUE(findings.empty());
+  EXPECT_EQ(oracle.stats().unjudged[static_cast<int>(Unjudged::kSearchBound)],
+            3 * 3000u);
 }
 
 TEST(SignatureTest, PrintsAndParsesBack) {

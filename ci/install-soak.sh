@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the soak campaigns on real file-system stacks need
 # (ci/soak.sh, ci/targets/*.sh), on top of ci/install.sh: mkfs for ext4 and
-# xfs, FUSE and the two FUSE file systems, unshare/setsid/mount, pgrep,
+# xfs, FUSE and the FUSE file systems (bindfs, fuse-overlayfs, rclone's
+# mount of a local directory), unshare/setsid/mount, pgrep,
 # and jq (for reading summary.json by hand; the scripts use grep/sed).
 # Kept apart from ci/install.sh so that the normal test path stays fast.
 # Idempotent; safe to run as root on a fresh Debian bookworm machine.
@@ -9,6 +10,6 @@ set -euo pipefail
 
 exec "$(dirname "$0")/install.sh" \
   e2fsprogs xfsprogs \
-  fuse3 bindfs fuse-overlayfs \
+  fuse3 bindfs fuse-overlayfs rclone \
   util-linux mount procps \
   jq

@@ -5,7 +5,8 @@
 #   ci/soak.sh DURATION [STACK...]
 #
 # DURATION is per stack (openrace's --time: 20s, 2m, 10m). Stacks (default
-# all): tmpfs ext4 xfs overlayfs bind bindfs fuse-overlayfs. Needs root.
+# all): tmpfs ext4 xfs overlayfs bind bindfs fuse-overlayfs rclone. Needs
+# root.
 #
 # Installs what it needs (ci/install.sh, ci/install-soak.sh), builds
 # openrace if there is none (ci/build.sh), runs the campaigns and prints a
@@ -22,6 +23,8 @@
 #                               the same scenarios)
 #   OPENRACE_SOAK_MINIMIZE_TIME budget to minimize one finding (default 60s;
 #                               it adds to DURATION when there is a finding)
+#   OPENRACE_SOAK_RCLONE_CACHE  rclone's --vfs-cache-mode for stack rclone:
+#                               writes (default), off, minimal, full
 #
 # Exit status: 1 if any stack reported a finding (a false alarm of the
 # oracle, or a real file-system bug: investigate it); else 2 if a stack that
@@ -30,7 +33,7 @@
 # its reason and does not fail the soak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all_stacks=(tmpfs ext4 xfs overlayfs bind bindfs fuse-overlayfs)
+all_stacks=(tmpfs ext4 xfs overlayfs bind bindfs fuse-overlayfs rclone)
 
 usage() {
   echo "usage: ci/soak.sh DURATION [STACK...]   stacks: ${all_stacks[*]}" >&2

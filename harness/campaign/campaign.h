@@ -128,6 +128,9 @@ struct CampaignResult {
   std::map<std::string, uint64_t> occurrences;  // every finding in OUT
   std::map<std::string, std::string> variants;  // variant -> its finding
   JudgeStats judge;  // what the oracle judged, over the scenarios run
+  // Non-empty when the sandbox could not be removed at the end: why (the
+  // call and its error; the remains are left under `dir`).
+  std::string sandbox_left;
 };
 
 // The shares of the time left that a new finding may spend (see above).

@@ -4,8 +4,12 @@
 
 #include "harness/campaign/campaign.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -93,6 +97,52 @@ TEST_F(CampaignLoopTest, WithoutATimeTheScenarioCountEndsTheRun) {
   absl::StatusOr<CampaignResult> result = RunCampaign(options);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->scenarios, 3u);
+}
+
+// A sandbox the file system will not let go of at the end (rclone answers
+// rmdir with EIO) is the file system's doing: the run and its result stand,
+// and the result says why the remains are left. Stood in for by an
+// immutable file (chattr +i, which even root cannot remove); skipped where
+// chattr or the file system does not support it.
+TEST_F(CampaignLoopTest, ASandboxTheFileSystemKeepsIsReportedNotAFailedRun) {
+  const fs::path stuck_flag = root_ / "stuck-made";
+  fs::path stuck;
+  CampaignOptions options;
+  options.dir = (root_ / "dir").string();
+  options.out = (root_ / "out").string();
+  options.scenarios = 1;
+  options.minimize = false;
+  options.generator.rounds = 2;
+  options.generator.mutations = false;
+  options.scenario_finished = [&](uint64_t, const ScenarioTally&) {
+    for (const fs::directory_entry& e : fs::directory_iterator(options.dir)) {
+      if (e.path().filename().string().rfind("openrace-", 0) != 0) continue;
+      stuck = e.path() / "stuck";
+      std::ofstream(stuck) << "x";
+      if (std::system(absl::StrCat("chattr +i '", stuck.string(),
+                                   "' 2>/dev/null")
+                          .c_str()) == 0) {
+        std::ofstream(stuck_flag) << "x";
+      }
+    }
+  };
+  std::vector<std::string> logged;
+  options.log = [&](const std::string& line) { logged.push_back(line); };
+  absl::StatusOr<CampaignResult> result = RunCampaign(options);
+  const bool made = fs::exists(stuck_flag);
+  if (made) {
+    (void)std::system(
+        absl::StrCat("chattr -i '", stuck.string(), "' 2>/dev/null").c_str());
+  }
+  if (!made) GTEST_SKIP() << "chattr +i is not supported here";
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->scenarios, 1u);
+  EXPECT_NE(result->sandbox_left.find("stuck"), std::string::npos)
+      << result->sandbox_left;
+  ASSERT_FALSE(logged.empty());
+  EXPECT_NE(logged.back().find("would not remove the sandbox"),
+            std::string::npos)
+      << logged.back();
 }
 
 }  // namespace

@@ -32,6 +32,8 @@ std::string SummaryJson(const CampaignOptions& options,
   json.Key("calls_per_second")
       .Double(r.calls / std::max(1e-9, absl::ToDoubleSeconds(r.elapsed)));
   json.Key("interrupted").Bool(r.interrupted);
+  // Only when the file system would not let the sandbox be removed.
+  if (!r.sandbox_left.empty()) json.Key("sandbox_left").String(r.sandbox_left);
   // The oracle: calls in the rounds' histories (retries included), those
   // it could not judge and why, and the searches it needed.
   json.Key("judged_calls").Number(r.judge.calls - r.judge.UnjudgedCalls());

@@ -47,6 +47,7 @@ class PosixDialect final : public CDialect {
         "  - it is EINVAL, except where POSIX itself answers EINVAL (removing or",
         "    renaming \".\" or \"..\", renaming a directory into itself, O_CREAT",
         "    with O_DIRECTORY), or",
+        "  - it is EIO: an I/O error is never a legal answer to these calls, or",
         "  - the call must succeed: the scenario does not change the tree, and",
         "    the call opens or stats an entry of the tree in a form POSIX",
         "    accepts (every component before the last is a directory, no",

@@ -111,7 +111,7 @@ static void count_failure(struct op_stats *s, int err, int retry_succeeded)
     if (retry_succeeded)
         s->transient++;
     if (s->judgement == UNEXPECTED_IF_ANY_FAILURE ||
-        (s->judgement == UNEXPECTED_IF_EINVAL && err == EINVAL)) {
+        (s->judgement == UNEXPECTED_IF_EINVAL && (err == EINVAL || err == EIO))) {
         s->unexpected++;
         atomic_store(&round_failed, 1);
     }

@@ -1,24 +1,39 @@
 #!/usr/bin/env bash
 # Soak: an openrace campaign on each real file-system stack, one after the
-# other, each built in a private mount namespace by ci/targets/<stack>.sh.
+# other, each built in a private mount namespace by ci/targets/<stack>.sh,
+# once per generator setting.
 #
 #   ci/soak.sh DURATION [STACK...]
 #
-# DURATION is per stack (openrace's --time: 20s, 2m, 10m). Stacks (default
-# all): tmpfs ext4 xfs overlayfs bind bindfs fuse-overlayfs rclone. Needs
-# root.
+# DURATION is per stack and setting (openrace's --time: 20s, 2m, 10m).
+# Stacks (default: all that healthy file systems must pass): tmpfs ext4 xfs
+# overlayfs bind bindfs fuse-overlayfs mergerfs unionfs-fuse gocryptfs
+# ntfs-3g sshfs. Run by name only: rclone (1.60.1 has a known bug,
+# findings/rclone-1.60.1/). Needs root.
+#
+# Generator settings (OPENRACE_SOAK_SETTINGS, default "default large"):
+#   default  the generator's defaults (4 threads, 6 calls, depth 3)
+#   large    16 threads, 32 calls each, depth 8: the largest at which the
+#            oracle still judges every call (the search's bounds leave
+#            larger histories unjudged; measured in the issue notes)
+#   max      the largest the command line accepts (64 threads, 2047 calls,
+#            depth 32): a test of robustness and the budget; its long
+#            histories are mostly unjudged (search_bound)
 #
 # Installs what it needs (ci/install.sh, ci/install-soak.sh), builds
 # openrace if there is none (ci/build.sh), runs the campaigns and prints a
-# table: stack, status, scenarios, calls, calls/s, findings; then, for each
-# finding, where its found.scn and report.md are.
+# table: stack, setting, status, scenarios, calls, judged and unjudged
+# calls, calls/s, findings; then the unjudged calls by reason, and for
+# each finding where its found.scn and report.md are.
 #
 # Environment:
 #   OPENRACE                    use this binary; do not install or build
 #   OPENRACE_BUILD_DIR          build directory (default: build)
 #   OPENRACE_SOAK_OUT           results (default: soak-out/<date-time>);
-#                               OUT/<stack>/ holds summary.json, stack.txt
-#                               and the findings; OUT/<stack>.log the log
+#                               OUT/<setting>/<stack>/ holds summary.json,
+#                               stack.txt and the findings;
+#                               OUT/<setting>/<stack>.log the log
+#   OPENRACE_SOAK_SETTINGS      generator settings, in order (see above)
 #   OPENRACE_SOAK_SEED          campaign seed (default 1: every stack runs
 #                               the same scenarios)
 #   OPENRACE_SOAK_MINIMIZE_TIME budget to minimize one finding (default 60s;
@@ -33,12 +48,30 @@
 # its reason and does not fail the soak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all_stacks=(tmpfs ext4 xfs overlayfs bind bindfs fuse-overlayfs rclone)
+all_stacks=(tmpfs ext4 xfs overlayfs bind bindfs fuse-overlayfs
+            mergerfs unionfs-fuse gocryptfs ntfs-3g sshfs)
+by_name_stacks=(rclone)
 
 usage() {
-  echo "usage: ci/soak.sh DURATION [STACK...]   stacks: ${all_stacks[*]}" >&2
+  echo "usage: ci/soak.sh DURATION [STACK...]   stacks: ${all_stacks[*]};" \
+       "by name only: ${by_name_stacks[*]}" >&2
   exit 2
 }
+# The `openrace run` flags of generator setting $1; fails on an unknown one.
+setting_flags() {
+  case $1 in
+    default) echo "" ;;
+    large) echo "--max-threads 16 --max-ops 32 --max-depth 8" ;;
+    max) echo "--max-threads 64 --max-ops 2047 --max-depth 32" ;;
+    *) return 1 ;;
+  esac
+}
+read -r -a settings <<< "${OPENRACE_SOAK_SETTINGS:-default large}"
+for g in "${settings[@]}"; do
+  setting_flags "$g" > /dev/null ||
+    { echo "ci/soak.sh: unknown setting '$g' in OPENRACE_SOAK_SETTINGS (default, large, max)" >&2; usage; }
+done
+((${#settings[@]})) || { echo "ci/soak.sh: OPENRACE_SOAK_SETTINGS is empty" >&2; usage; }
 [ $# -ge 1 ] || usage
 duration=$1
 shift
@@ -70,16 +103,17 @@ out=${OPENRACE_SOAK_OUT:-soak-out/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 seed=${OPENRACE_SOAK_SEED:-1}
-echo "soak: $duration per stack, seed $seed, stacks: ${stacks[*]}; results in $out"
+echo "soak: $duration per stack and setting, seed $seed, settings: ${settings[*]}, stacks: ${stacks[*]}; results in $out"
 
 # The value of top-level key $1 in summary.json $2 (one key per line, as
 # openrace writes it; plain grep/sed, no jq or python needed).
 json_value() {
   grep -E "^ *\"$1\": " "$2" | head -1 | sed -E 's/^ *"[^"]*": *//; s/,? *$//'
 }
-# "signature count" lines of the findings object of summary.json $1.
-json_findings() {
-  { tr -d '\n' < "$1"; echo; } | sed -E 's/.*"findings": *\{([^}]*)\}.*/\1/' |
+# "name count" lines of the object at key $1 of summary.json $2 (the
+# findings by signature, the unjudged calls by reason).
+json_counts() {
+  { tr -d '\n' < "$2"; echo; } | sed -E "s/.*\"$1\": *\\{([^}]*)\\}.*/\\1/" |
     tr ',' '\n' | sed -nE 's/^ *"([^"]+)": *([0-9]+) *$/\1 \2/p'
 }
 
@@ -91,65 +125,80 @@ on_signal() {
   [ -z "$target" ] || kill -TERM "$target" 2> /dev/null || true
 }
 trap on_signal INT TERM
-for s in "${stacks[@]}"; do
-  if ((interrupted)); then
-    rows+=("$s|not run (interrupted)|-|-|-|-")
-    continue
-  fi
-  echo
-  echo "=== $s ($duration) ==="
-  rm -rf "${out:?}/$s"
-  # In the background and in its own session, so that INT/TERM here is
-  # passed on to it once, as TERM (a stack stops cleanly on the first, at
-  # once on the second). Its output goes to the log, shown by tail.
-  : > "$out/$s.log"  # before tail looks for it
-  setsid "ci/targets/$s.sh" "$duration" "$out" "$seed" >> "$out/$s.log" 2>&1 &
-  target=$!
-  tail -n +1 --pid="$target" -f "$out/$s.log" &
-  while :; do
-    status=0
-    wait "$target" || status=$?
-    kill -0 "$target" 2> /dev/null || break
+for g in "${settings[@]}"; do
+  mkdir -p "$out/$g"
+  for s in "${stacks[@]}"; do
+    if ((interrupted)); then
+      rows+=("$s|$g|not run (interrupted)|-|-|-|-|-|-")
+      continue
+    fi
+    echo
+    echo "=== $s, setting $g ($duration) ==="
+    rm -rf "${out:?}/$g/$s"
+    # In the background and in its own session, so that INT/TERM here is
+    # passed on to it once, as TERM (a stack stops cleanly on the first, at
+    # once on the second). Its output goes to the log, shown by tail.
+    log=$out/$g/$s.log
+    : > "$log"  # before tail looks for it
+    OPENRACE_SOAK_EXTRA_ARGS="$(setting_flags "$g") ${OPENRACE_SOAK_EXTRA_ARGS:-}" \
+      setsid "ci/targets/$s.sh" "$duration" "$out/$g" "$seed" >> "$log" 2>&1 &
+    target=$!
+    tail -n +1 --pid="$target" -f "$log" &
+    while :; do
+      status=0
+      wait "$target" || status=$?
+      kill -0 "$target" 2> /dev/null || break
+    done
+    target=""
+    wait  # for tail, which ends within a second of the target
+    summary=$out/$g/$s/summary.json
+    scenarios=- calls=- judged=- unjudged=- rate=- findings=-
+    if [ "$status" -eq 0 ] || [ "$status" -eq 1 ] || [ "$status" -eq 130 ]; then
+      scenarios=$(json_value scenarios "$summary")
+      calls=$(json_value calls "$summary")
+      judged=$(json_value judged_calls "$summary")
+      unjudged=$(json_value unjudged_calls "$summary")
+      rate=$(printf '%.0f' "$(json_value calls_per_second "$summary")")
+      findings=0
+      while read -r sig n; do
+        [ -n "$sig" ] || continue
+        findings=$((findings + n))
+      done < <(json_counts findings "$summary")
+    fi
+    case $status in
+      0) state=ran ;;
+      1) state="ran, FINDINGS"; any_finding=1 ;;
+      77) state="skipped: $(cat "$out/$g/$s/skipped" 2> /dev/null || echo '?')" ;;
+      130) state="stopped early"; [ "$findings" = 0 ] || any_finding=1 ;;
+      *) state="SETUP FAILED (exit $status; see $g/$s.log)"; any_setup_failure=1 ;;
+    esac
+    ((interrupted)) && state="$state (interrupted)"
+    rows+=("$s|$g|$state|$scenarios|$calls|$judged|$unjudged|$rate|$findings")
   done
-  target=""
-  wait  # for tail, which ends within a second of the target
-  summary=$out/$s/summary.json
-  scenarios=- calls=- rate=- findings=-
-  if [ "$status" -eq 0 ] || [ "$status" -eq 1 ] || [ "$status" -eq 130 ]; then
-    scenarios=$(json_value scenarios "$summary")
-    calls=$(json_value calls "$summary")
-    rate=$(printf '%.0f' "$(json_value calls_per_second "$summary")")
-    findings=0
-    while read -r sig n; do
-      [ -n "$sig" ] || continue
-      findings=$((findings + n))
-    done < <(json_findings "$summary")
-  fi
-  case $status in
-    0) state=ran ;;
-    1) state="ran, FINDINGS"; any_finding=1 ;;
-    77) state="skipped: $(cat "$out/$s/skipped" 2> /dev/null || echo '?')" ;;
-    130) state="stopped early"; [ "$findings" = 0 ] || any_finding=1 ;;
-    *) state="SETUP FAILED (exit $status; see $s.log)"; any_setup_failure=1 ;;
-  esac
-  ((interrupted)) && state="$state (interrupted)"
-  rows+=("$s|$state|$scenarios|$calls|$rate|$findings")
 done
 
 {
   echo
-  echo "soak: $duration per stack, seed $seed ($out)"
-  printf '%-15s %-45s %10s %12s %8s %8s\n' stack status scenarios calls calls/s findings
+  echo "soak: $duration per stack and setting, seed $seed ($out)"
+  format='%-15s %-8s %-38s %9s %11s %11s %9s %8s %8s\n'
+  # shellcheck disable=SC2059  # the format is ours
+  printf "$format" stack setting status scenarios calls judged unjudged calls/s findings
   for row in "${rows[@]}"; do
-    IFS='|' read -r s state scenarios calls rate findings <<< "$row"
-    printf '%-15s %-45s %10s %12s %8s %8s\n' "$s" "$state" "$scenarios" "$calls" "$rate" "$findings"
+    IFS='|' read -r s g state scenarios calls judged unjudged rate findings <<< "$row"
+    # shellcheck disable=SC2059
+    printf "$format" "$s" "$g" "$state" "$scenarios" "$calls" "$judged" "$unjudged" "$rate" "$findings"
   done
-  for s in "${stacks[@]}"; do
-    [ -f "$out/$s/summary.json" ] || continue
-    while read -r sig n; do
-      [ -n "$sig" ] || continue
-      echo "finding on $s: $sig ($n scenario(s)): $out/$s/$sig/found.scn, $out/$s/$sig/report.md"
-    done < <(json_findings "$out/$s/summary.json")
+  for g in "${settings[@]}"; do
+    for s in "${stacks[@]}"; do
+      summary=$out/$g/$s/summary.json
+      [ -f "$summary" ] || continue
+      reasons=$(json_counts unjudged "$summary" | paste -sd ' ' -)
+      [ -z "$reasons" ] || echo "unjudged on $s ($g), by reason: $reasons"
+      while read -r sig n; do
+        [ -n "$sig" ] || continue
+        echo "finding on $s ($g): $sig ($n scenario(s)): $out/$g/$s/$sig/found.scn, $out/$g/$s/$sig/report.md"
+      done < <(json_counts findings "$summary")
+    done
   done
 } | tee "$out/table.txt"
 

@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "harness/base/platform.h"
 #include "harness/repro/stats.h"
+#include "harness/run/sandbox.h"
 #include "harness/scenario/validate.h"
 #include "harness/scenario/variations.h"
 
@@ -124,14 +125,33 @@ absl::StatusOr<std::vector<BisectRow>> Bisect(const Scenario& scenario,
   // An environment error (outcome.h) ends the bisection: no variation
   // after it could be judged either.
   absl::Status environment;
+  bool unusable = false;  // no fresh sandbox could be made: rows so far
   auto measure = [&](Prober& prober, const std::string& name,
                      const Scenario& s) {
-    if (InterruptRequested() || !environment.ok()) return;
+    if (InterruptRequested() || !environment.ok() || unusable) return;
     if (out_of_time()) {
       log(absl::StrCat("skipped: ", name, ": the time budget is spent"));
       return;
     }
     absl::StatusOr<TrialResult> trial = prober.RunMatching(s, match, rounds, 0);
+    if (IsSandboxResetError(trial.status())) {
+      // The file system broke the sandbox (as in minimizer.h): the broken
+      // tree goes aside, and the variation runs once more in a fresh one;
+      // when no fresh one can be made, nothing after it can run either.
+      absl::StatusOr<std::string> kept = prober.RenewSandbox();
+      if (!kept.ok()) {
+        log(absl::StrCat("stopped at ", name,
+                         ": the file system became unusable: ",
+                         trial.status().message(), "; no fresh sandbox: ",
+                         kept.status().message()));
+        unusable = true;
+        return;
+      }
+      log(absl::StrCat("sandbox broken while ", name, " ran (",
+                       trial.status().message(), "); kept at ", *kept,
+                       ", going on in a fresh sandbox"));
+      trial = prober.RunMatching(s, match, rounds, 0);
+    }
     if (IsEnvironmentError(trial.status())) {
       environment = trial.status();
       return;

@@ -13,6 +13,11 @@
 // prober (a sandbox on another volume) when one is given. A round counts
 // when it shows the same bug: SameBug() — the same op kind, status and
 // native code; the anchor and the verdict may change, that is the point.
+// A variation that cannot run is logged and left out. One during which
+// the file system broke the sandbox (IsSandboxResetError) runs once more
+// in a fresh one (Prober::RenewSandbox, the broken tree kept aside); when
+// no fresh one can be made, the bisection ends with the rows so far and
+// says why in the log.
 //
 // The failing op of a minimized scenario is found by running it once more
 // (FindFirstFailure), which also keeps that round's trace for the timeline

@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "harness/run/sandbox.h"
 #include "harness/testing/parse.h"
 #include "harness/testing/seed_scenario.h"
 #include "harness/scenario/scenario_text.h"
@@ -336,6 +337,77 @@ TEST(BisectTest, AVariationThatCannotRunIsLoggedAndLeftOut) {
   EXPECT_NE(Row(*rows, "one thread"), nullptr);
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0], "skipped: directory handle anchor: cannot open d_bisect");
+}
+
+// The sandbox breaks (its reset fails with EIO) while one variation runs;
+// with `renewable`, a fresh sandbox works, else the file system is
+// unusable from there on.
+class BreakingSandboxProber : public HeldRelativeProber {
+ public:
+  explicit BreakingSandboxProber(bool renewable)
+      : HeldRelativeProber(0.05), renewable_(renewable) {}
+  absl::StatusOr<TrialResult> RunMatching(const Scenario& scenario,
+                                          FindingMatch match,
+                                          uint64_t max_rounds,
+                                          uint64_t stop_after) override {
+    if (broken_ || (!scenario.shared.empty() && !broke_once_)) {
+      broke_once_ = broken_ = true;
+      return SandboxResetError("remove src/x: Input/output error (EIO)");
+    }
+    return HeldRelativeProber::RunMatching(scenario, match, max_rounds,
+                                           stop_after);
+  }
+  absl::StatusOr<std::string> RenewSandbox() override {
+    ++renewed;
+    if (!renewable_) return absl::UnavailableError("mkdir: Input/output error");
+    broken_ = false;
+    return std::string("/tmp/x/openrace-broken-1-1");
+  }
+  int renewed = 0;
+
+ private:
+  const bool renewable_;
+  bool broken_ = false;
+  bool broke_once_ = false;
+};
+
+TEST(BisectTest, ABrokenSandboxIsRenewedAndTheVariationRunsAgain) {
+  const Scenario s = Parse(kSeed);
+  BreakingSandboxProber main(/*renewable=*/true);
+  std::vector<std::string> log;
+  BisectOptions options;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<std::vector<BisectRow>> rows =
+      Bisect(s, At(1, 1), Seed(), main, nullptr, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(main.renewed, 1);
+  // The variation that broke it was measured in the fresh sandbox, and
+  // every later one too.
+  EXPECT_NE(Row(*rows, "directory handle anchor"), nullptr);
+  EXPECT_NE(Row(*rows, "one thread"), nullptr);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_TRUE(absl::StartsWith(
+      log[0], "sandbox broken while directory handle anchor ran (remove "
+              "src/x: Input/output error (EIO)); kept at "
+              "/tmp/x/openrace-broken-1-1"))
+      << log[0];
+}
+
+TEST(BisectTest, AFileSystemThatBreaksEveryFreshSandboxEndsWithTheRowsSoFar) {
+  const Scenario s = Parse(kSeed);
+  BreakingSandboxProber main(/*renewable=*/false);
+  std::vector<std::string> log;
+  BisectOptions options;
+  options.log = [&](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<std::vector<BisectRow>> rows =
+      Bisect(s, At(1, 1), Seed(), main, nullptr, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_NE(Row(*rows, "as found"), nullptr);
+  EXPECT_EQ(Row(*rows, "directory handle anchor"), nullptr);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_TRUE(absl::StartsWith(log[0], "stopped at directory handle anchor: "
+                                       "the file system became unusable"))
+      << log[0];
 }
 
 // The report's rate and the table's first row are one measurement: given

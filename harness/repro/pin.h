@@ -9,7 +9,10 @@
 //      order ("before", "after") that 3 in 4 failing rounds show, and none
 //      the opposite, is one the failure may need (a call's recorded end
 //      lags its effect, so an ordered pair can show as overlapping); an
-//      overlap must show in every failing round.
+//      overlap must show in every failing round. Failing that, an order
+//      that at least one round shows, none contradicts, and 3 in 4 show
+//      or overlap with the earlier call of the order starting first (a
+//      thread preempted before its clock read lags by a whole call).
 //   2. Each becomes a pin: "X before F" (the held open must be held when
 //      F starts), "F before X" (the hold must last until F has ended: the
 //      close comes after), or "X with F" (released together, so they

@@ -111,6 +111,28 @@ std::vector<Case> Cases() {
         "(open cwd:src/foo.h) starts",
         "thread 1 op 2 (open cwd:src/foo.h) ends before thread 2 op 4 "
         "(close h0) starts"}},
+      // On a loaded machine the holding thread is preempted between its
+      // open and its clock read, and the lag covers the whole reopen: two
+      // rounds in four show the order, two an overlap in which the held
+      // open started first. Neither contradicts the order: pinned.
+      {"AnOrderHiddenByPreemptedEndsIsStillPinned",
+       kDemo,
+       {0, 0},
+       {
+           {{{500, 900}, kBarrier, kBarrier},
+            {{100, 450}, kBarrier, kBarrier, {1000, 1100}}},
+           {{{300, 700}, kBarrier, kBarrier},
+            {{50, 280}, kBarrier, kBarrier, {800, 850}}},
+           {{{200, 600}, kBarrier, kBarrier},
+            {{100, 5000}, kBarrier, kBarrier, {5100, 5150}}},
+           {{{400, 800}, kBarrier, kBarrier},
+            {{100, 900}, kBarrier, kBarrier, {1000, 1050}}},
+       },
+       kDemoPinned,
+       {"thread 2 op 1 (h0 = open cwd:src/foo.h) ends before thread 1 op 2 "
+        "(open cwd:src/foo.h) starts",
+        "thread 1 op 2 (open cwd:src/foo.h) ends before thread 2 op 4 "
+        "(close h0) starts"}},
       // Two calls of thread 2 end before the failing one: pinning the
       // later one orders the earlier one too, so it gets no barrier.
       {"APinImpliedByAnotherIsDropped",

@@ -34,6 +34,27 @@ int Step(const FsModel& model, const HistoryCall& c, const FsState& s,
   }
   const Prediction p = model.Predict(s, *c.op, c.new_id);
   const bool ok = c.status == StatusClass::kOk;
+  if (c.mode == CallMode::kOptional) {
+    // It did nothing yet, or what the model says (its status is not
+    // judged). A handle it names whose open
+    // lies outside the prefix too was not open yet; any other effect the
+    // model cannot compute loses the state, which explains the prefix.
+    out[0] = s;
+    if (p.unknown == Unjudged::kUnboundHandle) return 1;
+    if (p.unknown == Unjudged::kNone || p.exact_if_status) {
+      if (p.status != StatusClass::kOk) return 1;
+      out[1] = s;
+      FsModel::Apply(p.effect, &out[1]);
+      return 2;
+    }
+    out[1] = s;
+    if (p.effect_unknown) {
+      FsModel::Lose(&out[1]);
+    } else {
+      FsModel::Apply(p.effect, &out[1]);
+    }
+    return 2;
+  }
   if (c.mode == CallMode::kRelaxed) {
     // It did nothing (a handle it names may be open all the same: calls
     // through it are then unknown) ...
@@ -240,9 +261,95 @@ bool Replay(const FsModel& model, absl::Span<const HistoryCall> calls,
   return true;
 }
 
+namespace {
+
+// FindCulprits' search of one history, described in linearize.h.
+Culprits FindCulpritsIn(const FsModel& model,
+                        absl::Span<const HistoryCall> calls,
+                        uint64_t node_budget);
+
+// The history up to `horizon`: the calls that started by then as they are;
+// the calls that may change the state and started later, but before one
+// of them ended, are optional (they may have come first, with their
+// effect, whatever status they got: a failure there may be the anomaly);
+// the rest are ignored. A thread's earlier calls start earlier, so every
+// kept call's `previous` is kept too, and no kept call names a handle
+// that a later one opens.
+std::vector<HistoryCall> Prefix(absl::Span<const HistoryCall> calls,
+                                int64_t horizon) {
+  int64_t reach = std::numeric_limits<int64_t>::min();
+  for (const HistoryCall& c : calls) {
+    if (c.start <= horizon) reach = std::max(reach, c.end);
+  }
+  std::vector<HistoryCall> prefix(calls.begin(), calls.end());
+  for (HistoryCall& c : prefix) {
+    if (c.start <= horizon || c.mode == CallMode::kIgnored) continue;
+    c.mode = c.start < reach && c.op->mutates ? CallMode::kOptional
+                                              : CallMode::kIgnored;
+  }
+  return prefix;
+}
+
+// The shortest prefix by start time (Prefix) that is not linearizable,
+// found by bisection between the empty history (linearizable) and the
+// whole one (not): where a round shows two anomalies, the culprits of the
+// first are looked for there, not a call whose relaxation loses the state
+// both depend on (a handle's open: every call through it then is unknown).
+// A prefix whose search runs out of budget counts as not linearizable;
+// FindCulprits then falls back on the whole history.
+std::vector<HistoryCall> EarliestAnomaly(const FsModel& model,
+                                         absl::Span<const HistoryCall> calls,
+                                         uint64_t node_budget,
+                                         uint64_t* nodes) {
+  std::vector<int64_t> starts;
+  for (const HistoryCall& c : calls) starts.push_back(c.start);
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  // starts[hi] ends a prefix that is not linearizable; a prefix that ends
+  // before starts[lo] is (lo == 0: the empty one).
+  size_t lo = 0, hi = starts.empty() ? 0 : starts.size() - 1;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    const SearchResult r =
+        Linearize(model, Prefix(calls, starts[mid]), node_budget);
+    *nodes += r.nodes;
+    if (r.kind == SearchResult::Kind::kLinearizable) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (starts.empty() || hi + 1 == starts.size()) {
+    return std::vector<HistoryCall>(calls.begin(), calls.end());
+  }
+  return Prefix(calls, starts[hi]);
+}
+
+}  // namespace
+
 Culprits FindCulprits(const FsModel& model,
                       absl::Span<const HistoryCall> calls,
                       uint64_t node_budget) {
+  uint64_t nodes = 0;
+  const std::vector<HistoryCall> prefix =
+      EarliestAnomaly(model, calls, node_budget, &nodes);
+  Culprits result = FindCulpritsIn(model, prefix, node_budget);
+  if (result.calls.empty() &&
+      !std::equal(prefix.begin(), prefix.end(), calls.begin(), calls.end(),
+                  [](const HistoryCall& a, const HistoryCall& b) {
+                    return a.mode == b.mode;
+                  })) {
+    result = FindCulpritsIn(model, calls, node_budget);
+  }
+  result.nodes += nodes;
+  return result;
+}
+
+namespace {
+
+Culprits FindCulpritsIn(const FsModel& model,
+                        absl::Span<const HistoryCall> calls,
+                        uint64_t node_budget) {
   Culprits result;
   // Operations: a try and its retry (which comes right after it).
   struct Unit {
@@ -314,5 +421,7 @@ Culprits FindCulprits(const FsModel& model,
   }
   return result;
 }
+
+}  // namespace
 
 }  // namespace openrace

@@ -41,6 +41,8 @@ enum class CallMode : uint8_t {
   kIgnored,  // an environment status: any status, and the call did nothing
   kRelaxed,  // any status; the call did what the model says, or nothing
              // (a hung call, or a culprit candidate)
+  kOptional,  // a call outside a prefix of the history: any status; it
+              // did what the model says, or nothing yet (FindCulprits)
 };
 
 struct HistoryCall {
@@ -91,6 +93,10 @@ struct Culprits {
   uint64_t nodes = 0;
 };
 
+// The culprits are looked for in the shortest prefix of the history (the
+// calls that started by some time, and the successes that may have come
+// before them) that no order explains, so that the first of two anomalies
+// is named; failing that, in the whole history.
 // Candidates are operations: a call with its retry, if it has one. Those
 // that failed are tried first, then the later started; the first whose
 // relaxation explains the history is the culprit, and then the call of it

@@ -846,6 +846,42 @@ TEST(OracleTest, AHistoryTooLongToSearchIsUnjudged) {
             3 * 3000u);
 }
 
+TEST(OracleTest, OfTwoAnomaliesTheFirstIsNamedNotTheOpenBothDependOn) {
+  // Two stats of an existing file fail ENOENT: two anomalies, so no one of
+  // them explains the round alone. Relaxing the open of h0 would: its
+  // handle unknown, the create through it loses the state, and every call
+  // after it is explained. The first anomaly is named instead.
+  Scenario s = Parse(R"(openrace-scenario 1
+dir d
+file d/f
+thread
+  h0 = open cwd:d options=directory
+  open h0:x access=read|write disp=open_if
+  close h0
+thread
+  stat cwd:d/f
+  stat cwd:d/f
+)");
+  RoundTrace trace = Sequential(s);
+  auto span = [&](size_t t, size_t op, int64_t start, int64_t end) {
+    trace.records[t][op].start_ns = start;
+    trace.records[t][op].end_ns = end;
+  };
+  span(0, 0, 0, 10);
+  span(0, 1, 20, 30);
+  span(0, 2, 40, 50);
+  span(1, 0, 25, 45);
+  span(1, 1, 60, 70);
+  Fail(trace, 1, 0, kEnoent, kEnoent);
+  Fail(trace, 1, 1, kEnoent, kEnoent);
+  std::vector<Finding> findings = Judge(s, trace);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].signature.ToString(),
+            "stat-not_found-ENOENT-unexpected-cwd");
+  EXPECT_EQ(findings[0].thread, 1u);
+  EXPECT_EQ(findings[0].op, 0u);
+}
+
 TEST(SignatureTest, PrintsAndParsesBack) {
   for (const char* text : {"open-invalid_parameter-EINVAL-transient-cwd",
                            "mkdir-not_found-ENOENT-unexpected-abs",

@@ -7,12 +7,15 @@
 #  2. `openrace run` with the default generator: calls/s (OUT/summary.json),
 #     and its ratio to (1) (target >= 0.5);
 #  3. `openrace campaign --jobs 1` and `--jobs 2`: calls/s and their ratio
-#     (target >= 1.7 on 2 CPUs);
-#  4. with perf (linux-perf): `openrace run` again under `perf record`,
-#     and the share of its CPU samples inside the calls under test (the
-#     backend's PreparedCall::Call and the closes of scenario handles; target
-#     >= 0.5), beside the shares of putting the tree back (Sandbox), the
-#     oracle (Oracle::) and waiting (futex, CpuRelax, sched_yield).
+#     (target >= 1.7 on 2 CPUs), and beside them the calls that met another
+#     thread's call or live handle on a related path (contended_per_second:
+#     the calls that can show a concurrency bug);
+#  4. with perf (linux-perf): `openrace run` and `openrace campaign --jobs
+#     <CPUs>` again under `perf record`, and the share of their CPU samples
+#     inside the calls under test (the backend's PreparedCall::Call and the
+#     closes of scenario handles; target >= 0.5), beside the shares of
+#     putting the tree back (Sandbox), the oracle (Oracle::) and waiting
+#     (futex, CpuRelax, sched_yield).
 # Then the median of each figure over the repetitions.
 #   ci/bench_throughput.sh [BUILD_DIR]
 # OPENRACE_BENCH_TIME (default 10, seconds per run), OPENRACE_BENCH_REPEAT
@@ -35,9 +38,10 @@ gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -o "$work/report_reproducer" \
   ci/bench/report_reproducer.c
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-rate_of() { sed -n 's/^ *"calls_per_second": \([0-9.e+]*\),\{0,1\}$/\1/p' "$1" | head -n 1; }
+rate_of() { sed -n "s/^ *\"${2:-calls}_per_second\": \([0-9.e+]*\),\{0,1\}\$/\1/p" "$1" | head -n 1; }
 
-# openrace run|campaign ARGS... into OUT; prints its calls/s.
+# openrace run|campaign ARGS... into OUT; prints its calls/s and its
+# contended calls/s (calls that met another thread's on a related path).
 campaign_rate() {  # OUT COMMAND ARGS...
   local out=$1; shift
   rm -rf "$out" "$dir/c"; mkdir -p "$dir/c"
@@ -48,7 +52,7 @@ campaign_rate() {  # OUT COMMAND ARGS...
   if [ "$status" -gt 1 ] || [ -z "$rate" ]; then
     cat "$out.stderr" >&2; echo "FAIL: openrace $* gave no calls_per_second (exit $status)" >&2; exit 1
   fi
-  echo "$rate"
+  echo "$rate $(rate_of "$out/summary.json" contended)"
 }
 
 # The shares of perf samples (all threads of `openrace run`): inside the
@@ -57,11 +61,11 @@ have_perf=0
 if command -v perf > /dev/null && perf record -o "$work/probe.data" -- true > /dev/null 2>&1; then
   have_perf=1
 fi
-cpu_shares() {  # prints "calls restore oracle waiting spin other"
+cpu_shares() {  # COMMAND ARGS...; prints "calls restore oracle waiting spin other"
   rm -rf "$work/perf-out" "$dir/c"; mkdir -p "$dir/c"
   perf record -q -F 199 --call-graph dwarf,8192 -o "$work/perf.data" -- \
-    "$openrace" run --dir "$dir/c" --out "$work/perf-out" --time "${seconds}s" \
-    --seed 1 --no-minimize > /dev/null 2>&1 || true
+    "$openrace" "$@" --dir "$dir/c" --out "$work/perf-out" --time "${seconds}s" \
+    --seed 1 > /dev/null 2>&1 || true
   # A sample's stack, innermost frame first, is classified by the first of:
   # in a call under test (a PreparedCall::Call, or the close of a scenario
   # handle); putting the tree back; the oracle; waiting (a futex, a spin
@@ -109,20 +113,31 @@ for ((i = 1; i <= repeat; i++)); do
   repro=$(sed -n 's/.* in \([0-9.]*\) s (\([0-9]*\) opens)$/\2 \1/p' "$work/repro.txt" |
           awk '{ printf "%.0f", $1 / $2 }')
   [ -n "$repro" ] || { cat "$work/repro.txt" >&2; echo "FAIL: the report's reproducer gave no rate" >&2; exit 1; }
-  run=$(campaign_rate "$work/run" run --no-minimize)
-  jobs1=$(campaign_rate "$work/jobs1" campaign --jobs 1)
-  jobs2=$(campaign_rate "$work/jobs2" campaign --jobs 2)
-  shares="- - - - - -"
-  [ "$have_perf" = 1 ] && shares=$(cpu_shares)
-  read -r calls restore oracle waiting spin other <<< "$shares"
+  read -r run run_met <<< "$(campaign_rate "$work/run" run --no-minimize)"
+  read -r jobs1 jobs1_met <<< "$(campaign_rate "$work/jobs1" campaign --jobs 1)"
+  read -r jobs2 jobs2_met <<< "$(campaign_rate "$work/jobs2" campaign --jobs 2)"
   printf "  #%d reproducer %6.0f opens/s | run %6.0f calls/s, ratio %s | jobs 1 %6.0f, jobs 2 %6.0f, ratio %s\n" \
     "$i" "$repro" "$run" "$(ratio "$run" "$repro")" "$jobs1" "$jobs2" "$(ratio "$jobs2" "$jobs1")"
-  printf "     CPU of run: in calls %s, restoring the tree %s, oracle %s, waiting %s, spin offsets and clock %s, other %s\n" \
-    "$calls" "$restore" "$oracle" "$waiting" "$spin" "$other"
+  printf "     contended calls/s (met another thread's): run %6.0f | jobs 1 %6.0f, jobs 2 %6.0f, ratio %s\n" \
+    "$run_met" "$jobs1_met" "$jobs2_met" "$(ratio "$jobs2_met" "$jobs1_met")"
+  # The CPU of `run` (one process on every CPU) and of `campaign --jobs
+  # $cpus` (one worker per CPU, each pinned to its own).
+  for what in run campaign; do
+    shares="- - - - - -"
+    if [ "$have_perf" = 1 ]; then
+      if [ "$what" = run ]; then shares=$(cpu_shares run --no-minimize)
+      else shares=$(cpu_shares campaign --jobs "$cpus"); fi
+    fi
+    read -r calls restore oracle waiting spin other <<< "$shares"
+    printf "     CPU of %-8s in calls %s, restoring the tree %s, oracle %s, waiting %s, spin offsets and clock %s, other %s\n" \
+      "$what:" "$calls" "$restore" "$oracle" "$waiting" "$spin" "$other"
+    echo "$calls" >> "$work/calls_share_$what"
+  done
   echo "$(ratio "$run" "$repro")" >> "$work/run_ratio"
   echo "$(ratio "$jobs2" "$jobs1")" >> "$work/jobs_ratio"
-  echo "$calls" >> "$work/calls_share"
+  echo "$(ratio "$jobs2_met" "$jobs1_met")" >> "$work/jobs_met_ratio"
 done
-printf "  median: run/reproducer %s (target >= 0.5), jobs 2 / jobs 1 %s (target >= 1.7 on 2 CPUs), CPU share in calls %s (target >= 0.5)\n" \
-  "$(median < "$work/run_ratio")" "$(median < "$work/jobs_ratio")" \
-  "$( [ "$have_perf" = 1 ] && median < "$work/calls_share" || echo "not measured: no usable perf (ci/install.sh linux-perf)")"
+share_of() { [ "$have_perf" = 1 ] && median < "$work/calls_share_$1" || echo "not measured: no usable perf (ci/install.sh linux-perf)"; }
+printf "  median: run/reproducer %s (target >= 0.5), jobs 2 / jobs 1 %s (target >= 1.7 on 2 CPUs; contended calls %s), CPU share in calls: run %s, campaign %s (target >= 0.5)\n" \
+  "$(median < "$work/run_ratio")" "$(median < "$work/jobs_ratio")" "$(median < "$work/jobs_met_ratio")" \
+  "$(share_of run)" "$(share_of campaign)"

@@ -32,6 +32,22 @@ void CpuRelax();
 // threads that wait for each other fit on them.
 int UsableCpus();
 
+// Keeps this process to share `share` (from 0) of `shares` of the CPUs it
+// may run on: with C CPUs and shares <= C, the C / shares CPUs from
+// share * C / shares on; with more shares than CPUs, CPU share mod C. Call
+// it before starting threads (on Linux a thread inherits its creator's
+// mask). Returns the CPUs now usable, or 0 when the mask could not be set
+// (the process keeps every CPU).
+int KeepToCpuShare(uint64_t share, uint64_t shares);
+
+// The CPUs of that share, as indices [first, last) into the `cpus` CPUs
+// the process may run on (shares > 0, cpus > 0).
+inline std::pair<uint64_t, uint64_t> CpuShare(uint64_t share, uint64_t shares,
+                                              uint64_t cpus) {
+  if (shares > cpus) return {share % cpus, share % cpus + 1};
+  return {share * cpus / shares, (share + 1) * cpus / shares};
+}
+
 // Sleeps while `word` holds `seen` (it may also return spuriously; callers
 // re-check); WakeAllWaiters(word), after changing it, wakes every sleeper.
 // A 32-bit word, so that it is the kernel's own wait word: a futex on Linux

@@ -221,6 +221,23 @@ int UsableCpus() {
   return online > 0 ? static_cast<int>(online) : 1;
 }
 
+int KeepToCpuShare(uint64_t share, uint64_t shares) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (shares == 0 || sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+  std::vector<int> cpus;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
+  }
+  if (cpus.empty()) return 0;
+  const auto [first, last] = CpuShare(share, shares, cpus.size());
+  cpu_set_t mine;
+  CPU_ZERO(&mine);
+  for (uint64_t i = first; i < last; ++i) CPU_SET(cpus[i], &mine);
+  if (sched_setaffinity(0, sizeof mine, &mine) != 0) return 0;
+  return static_cast<int>(last - first);
+}
+
 static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
                   std::atomic<uint32_t>::is_always_lock_free,
               "the futex word must be the plain 32-bit word");

@@ -293,6 +293,25 @@ int UsableCpus() {
   return active > 0 ? static_cast<int>(active) : 1;
 }
 
+int KeepToCpuShare(uint64_t share, uint64_t shares) {
+  // The processors of the process's own group only (up to 64).
+  DWORD_PTR process = 0, system = 0;
+  if (shares == 0 ||
+      !GetProcessAffinityMask(GetCurrentProcess(), &process, &system)) {
+    return 0;
+  }
+  std::vector<int> cpus;
+  for (int cpu = 0; cpu < static_cast<int>(8 * sizeof process); ++cpu) {
+    if (process & (DWORD_PTR{1} << cpu)) cpus.push_back(cpu);
+  }
+  if (cpus.empty()) return 0;
+  const auto [first, last] = CpuShare(share, shares, cpus.size());
+  DWORD_PTR mine = 0;
+  for (uint64_t i = first; i < last; ++i) mine |= DWORD_PTR{1} << cpus[i];
+  if (!SetProcessAffinityMask(GetCurrentProcess(), mine)) return 0;
+  return static_cast<int>(last - first);
+}
+
 static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
                   std::atomic<uint32_t>::is_always_lock_free,
               "WaitOnAddress needs the atomic to be the plain word");

@@ -205,6 +205,7 @@ class Campaign {
     ++result_.scenarios;
     result_.rounds += trial->rounds;
     result_.calls += trial->calls;
+    result_.contended += trial->contended;
     result_.judge.Merge(trial->judge);
     // One finding per signature per scenario.
     std::vector<Signature> seen;
@@ -220,6 +221,7 @@ class Campaign {
       ScenarioTally tally;
       tally.rounds = trial->rounds;
       tally.calls = trial->calls;
+      tally.contended = trial->contended;
       tally.outcomes = &trial->outcomes;
       tally.own_occurrences = &store_.own_occurrences();
       options_.scenario_finished(index, tally);

@@ -76,6 +76,7 @@ struct CampaignProgress {
 struct ScenarioTally {
   uint64_t rounds = 0;
   uint64_t calls = 0;
+  uint64_t contended = 0;  // calls that met another thread's (contention.h)
   const OutcomeHistogram* outcomes = nullptr;
   // This writer's occurrence counts after the scenario, by signature.
   const std::map<std::string, uint64_t>* own_occurrences = nullptr;
@@ -120,6 +121,7 @@ struct CampaignResult {
   uint64_t scenarios = 0;
   uint64_t rounds = 0;
   uint64_t calls = 0;
+  uint64_t contended = 0;  // calls that met another thread's (contention.h)
   absl::Duration elapsed;
   bool interrupted = false;
   uint64_t finding_events = 0;  // scenarios x signatures that failed

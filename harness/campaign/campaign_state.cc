@@ -49,6 +49,7 @@ std::string PrintCheckpoint(const ShardCheckpoint& c) {
   absl::StrAppend(&text, "scenarios ", c.scenarios, "\n");
   absl::StrAppend(&text, "rounds ", c.rounds, "\n");
   absl::StrAppend(&text, "calls ", c.calls, "\n");
+  absl::StrAppend(&text, "contended ", c.contended, "\n");
   absl::StrAppend(&text, "beat ", c.beat, "\n");
   absl::StrAppend(&text, "pid ", c.pid, "\n");
   for (const auto& [key, n] : c.statuses) {
@@ -97,6 +98,8 @@ absl::StatusOr<ShardCheckpoint> ParseCheckpoint(absl::string_view text) {
       c.rounds = n;
     } else if (w[0] == "calls" && w.size() == 2) {
       c.calls = n;
+    } else if (w[0] == "contended" && w.size() == 2) {
+      c.contended = n;
     } else if (w[0] == "beat" && w.size() == 2) {
       c.beat = n;
     } else if (w[0] == "pid" && w.size() == 2) {
@@ -124,6 +127,7 @@ CampaignTotals SumCheckpoints(absl::Span<const ShardCheckpoint> shards) {
     totals.scenarios += c.scenarios;
     totals.rounds += c.rounds;
     totals.calls += c.calls;
+    totals.contended += c.contended;
     for (const auto& [key, n] : c.statuses) totals.statuses[key] += n;
   }
   return totals;
@@ -182,6 +186,11 @@ std::string CampaignSummaryJson(const CampaignSummary& s) {
   json.Key("calls").Number(s.totals.calls);
   json.Key("seconds").Double(seconds);
   json.Key("calls_per_second").Double(s.totals.calls / std::max(1e-9, seconds));
+  // The calls that met another thread's call or live handle on a related
+  // path (contention.h): the ones that can show a concurrency bug.
+  json.Key("contended_calls").Number(s.totals.contended);
+  json.Key("contended_per_second")
+      .Double(s.totals.contended / std::max(1e-9, seconds));
   json.Key("interrupted").Bool(s.interrupted);
   json.Key("finished").Bool(s.finished);
   json.Key("updated").String(

@@ -38,6 +38,7 @@ struct ShardCheckpoint {
   uint64_t scenarios = 0;
   uint64_t rounds = 0;
   uint64_t calls = 0;
+  uint64_t contended = 0;  // calls that met another thread's (contention.h)
   uint64_t beat = 0;     // counts up while the worker makes progress
   int64_t pid = 0;       // the worker that wrote it
   std::map<std::string, uint64_t> statuses;     // OutcomeHistogramKey -> n
@@ -69,6 +70,7 @@ struct CampaignTotals {
   uint64_t scenarios = 0;
   uint64_t rounds = 0;
   uint64_t calls = 0;
+  uint64_t contended = 0;
   std::map<std::string, uint64_t> statuses;
 };
 CampaignTotals SumCheckpoints(absl::Span<const ShardCheckpoint> shards);

@@ -36,6 +36,7 @@ ShardCheckpoint Sample() {
   c.scenarios = 13;
   c.rounds = 2600;
   c.calls = 91234;
+  c.contended = 4321;
   c.beat = 77;
   c.pid = 4242;
   c.statuses = {{"ok", 90000}, {"ENOENT", 1200}, {"EINVAL", 34}};
@@ -87,12 +88,14 @@ TEST(SumTest, CountersAndStatusesAddUp) {
   b.scenarios = 2;
   b.rounds = 400;
   b.calls = 766;
+  b.contended = 79;
   b.statuses = {{"ok", 700}, {"EEXIST", 66}};
   const ShardCheckpoint shards[] = {a, b};
   const CampaignTotals totals = SumCheckpoints(shards);
   EXPECT_EQ(totals.scenarios, 15u);
   EXPECT_EQ(totals.rounds, 3000u);
   EXPECT_EQ(totals.calls, 92000u);
+  EXPECT_EQ(totals.contended, 4400u);
   EXPECT_EQ(totals.statuses.at("ok"), 90700u);
   EXPECT_EQ(totals.statuses.at("EEXIST"), 66u);
   EXPECT_EQ(totals.statuses.at("ENOENT"), 1200u);
@@ -122,6 +125,7 @@ TEST(SummaryJsonTest, HasRunsKeysAndTheCampaignsOwn) {
   s.seed = 3;
   s.jobs = 2;
   s.totals.calls = 1000;
+  s.totals.contended = 200;
   s.totals.statuses = {{"ok", 990}, {"ENOENT", 10}};
   s.elapsed = absl::Seconds(4);
   s.findings = {{"open-invalid_parameter-EINVAL-transient-cwd", 2}};
@@ -133,6 +137,7 @@ TEST(SummaryJsonTest, HasRunsKeysAndTheCampaignsOwn) {
   for (const char* key :
        {"\"seed\": 3", "\"jobs\": 2", "\"scenarios\"", "\"rounds\"",
         "\"calls\": 1000", "\"seconds\"", "\"calls_per_second\": 250",
+        "\"contended_calls\": 200", "\"contended_per_second\": 50",
         "\"interrupted\": false", "\"finished\": false", "\"out\"",
         "\"new_findings\"", "\"open-invalid_parameter-EINVAL-transient-cwd\": 2",
         "\"ENOENT\": 10", "\"restarts\": 1", "\"what\": \"signal 6 (SIGABRT)\"",

@@ -234,6 +234,7 @@ std::vector<std::string> Supervisor::WorkerArgs(uint64_t shard) const {
       absl::StrCat("--rounds=", c_.generator.rounds),
       c_.generator.mutations ? "--mutations" : "--nomutations",
       c_.minimize ? "--minimize" : "--nominimize",
+      options_.pin_cpus ? "--pin_cpus" : "--nopin_cpus",
   };
   args.insert(args.end(), flags.begin(), flags.end());
   if (!c_.backend.empty()) args.push_back("--backend=" + c_.backend);

@@ -75,6 +75,7 @@ struct SupervisorOptions {
   uint64_t jobs = 2;
   uint64_t worker_rss_limit = uint64_t{2} << 30;  // bytes
   absl::Duration worker_timeout = absl::Seconds(60);
+  bool pin_cpus = true;  // each worker keeps to its share of the CPUs
   // The program and first arguments of a worker; the campaign's flags
   // follow. Required.
   std::vector<std::string> worker_command;

@@ -23,6 +23,7 @@ int RunCampaignCommand(const CampaignCommand& command) {
   options.campaign = command.campaign;
   options.jobs = command.jobs;
   options.worker_rss_limit = command.worker_rss_limit;
+  options.pin_cpus = command.pin_cpus;
   options.worker_timeout = command.worker_timeout;
   const std::string self = SelfExecutablePath();
   if (self.empty()) {

@@ -148,8 +148,12 @@ int RunCampaignWorker(CampaignWorkerCommand command) {
   c.out = out;
   c.shards = jobs;
   // The workers share the machine's CPUs (the supervisor starts one per CPU
-  // by default); each counts on its share.
-  c.cpus = static_cast<int>(std::max<uint64_t>(1, UsableCpus() / jobs));
+  // by default); each counts on its share, and keeps to it when pinned:
+  // its threads then hand the CPU to each other instead of waking each
+  // other across CPUs that another worker is using (no thread runs yet).
+  const int pinned = command.pin_cpus ? KeepToCpuShare(shard, jobs) : 0;
+  c.cpus = pinned > 0 ? pinned
+                      : static_cast<int>(std::max<uint64_t>(1, UsableCpus() / jobs));
   c.first_index = checkpoint.next;
   c.writer = absl::StrCat("shard-", shard);
   c.own_occurrences = checkpoint.occurrences;
@@ -172,6 +176,7 @@ int RunCampaignWorker(CampaignWorkerCommand command) {
     ++checkpoint.scenarios;
     checkpoint.rounds += tally.rounds;
     checkpoint.calls += tally.calls;
+    checkpoint.contended += tally.contended;
     for (const auto& [key, n] : tally.outcomes->ByKey()) {
       checkpoint.statuses[key] += n;
     }

@@ -31,6 +31,11 @@ std::string SummaryJson(const CampaignOptions& options,
   json.Key("seconds").Double(absl::ToDoubleSeconds(r.elapsed));
   json.Key("calls_per_second")
       .Double(r.calls / std::max(1e-9, absl::ToDoubleSeconds(r.elapsed)));
+  // The calls that met another thread's call or live handle on a related
+  // path (contention.h): the ones that can show a concurrency bug.
+  json.Key("contended_calls").Number(r.contended);
+  json.Key("contended_per_second")
+      .Double(r.contended / std::max(1e-9, absl::ToDoubleSeconds(r.elapsed)));
   json.Key("interrupted").Bool(r.interrupted);
   // Only when the file system would not let the sandbox be removed.
   if (!r.sandbox_left.empty()) json.Key("sandbox_left").String(r.sandbox_left);

@@ -43,6 +43,7 @@ struct CampaignCommand {
   uint64_t jobs = 2;
   uint64_t worker_rss_limit = uint64_t{2} << 30;  // bytes
   absl::Duration worker_timeout = absl::Seconds(60);
+  bool pin_cpus = true;  // each worker keeps to its share of the CPUs
   bool json = false;
 };
 int RunCampaignCommand(const CampaignCommand& command);
@@ -53,6 +54,7 @@ struct CampaignWorkerCommand {
   CampaignOptions campaign;
   uint64_t jobs = 1;
   uint64_t shard = 0;
+  bool pin_cpus = true;  // keep to CPU share `shard` of `jobs`
 };
 int RunCampaignWorker(CampaignWorkerCommand command);
 

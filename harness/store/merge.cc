@@ -33,8 +33,8 @@ constexpr char kMinimized[] = "minimized.scn";
 // summed. (An input may be an earlier merge: its merged_inputs is not a
 // total either.)
 constexpr absl::string_view kNotTotals[] = {
-    "seed", "calls_per_second", "interrupted", "out", "new_findings",
-    "findings", "merged_inputs"};
+    "seed", "calls_per_second", "contended_per_second", "interrupted", "out",
+    "new_findings", "findings", "merged_inputs"};
 
 // What one input contributed, as the ledger keeps it.
 struct Contribution {
@@ -261,6 +261,10 @@ std::string SummaryJson(const std::string& merged,
   const double seconds = totals["seconds"].real;
   json.Key("calls_per_second")
       .Double(seconds > 0 ? totals["calls"].real / seconds : 0);
+  if (totals.count("contended_calls")) {
+    json.Key("contended_per_second")
+        .Double(seconds > 0 ? totals["contended_calls"].real / seconds : 0);
+  }
   json.Key("interrupted").Bool(interrupted);
   json.Key("out").String(merged);
   json.Key("new_findings").BeginArray();

@@ -4,6 +4,11 @@
 #     path, (b) the seed pattern on two threads, each beside a plain C loop
 #     of openat+close on the same file in the same run (target for (a):
 #     at least 0.7 of the plain loop);
+#  1b. the oracle (oracle_benchmark): microseconds to judge a round, kept
+#     orders in use and the worst single round with none, beside the
+#     round's own time, on the seed pattern and on generated scenarios of
+#     2, 4 and 8 threads (target on the seed pattern: at most 0.2 of a
+#     round);
 #  2. the minimizer: rounds and wall time to minimize a 6-thread, 24-call
 #     scenario holding the seed pattern, under the planted-bug emulator at
 #     p = 0.001 (target: under 3 minutes on 2 cores);
@@ -50,6 +55,16 @@ echo "== executor throughput (median of 5)"
       printf "  (a) one thread, one path    %12.0f calls/s  ratio %.2f (target >= 0.70)\n", rate["BM_OpenCloseOneThread"], rate["BM_OpenCloseOneThread"] / plain
       printf "  (b) seed pattern, 2 threads %12.0f calls/s  ratio %.2f, reopen while held in %.3f of rounds\n", rate["BM_SeedPatternTwoThreads"], rate["BM_SeedPatternTwoThreads"] / plain, overlap["BM_SeedPatternTwoThreads"]
       printf "  (c) two threads released   %12.0f calls/s  their calls met in %.3f of rounds\n", rate["BM_ReleaseTwoThreads"], overlap["BM_ReleaseTwoThreads"]
+    }'
+
+echo "== the oracle's cost per round, beside the round's own time (target on the seed pattern: share <= 0.20)"
+"$(bin oracle_benchmark)" --benchmark_min_time=0.5 --benchmark_format=csv 2>/dev/null |
+  awk -F, '
+    /^name,/ { for (i = 1; i <= NF; i++) { header[i] = $i; gsub(/"/, "", header[i]) }; next }
+    header[1] == "name" {
+      name = $1; gsub(/"/, "", name); sub(/\/manual_time$/, "", name)
+      for (i = 1; i <= NF; i++) v[header[i]] = $i
+      printf "  %-22s judged %8.2f us/round (worst round, fresh oracle %8.2f us), round %8.2f us, share %.4f\n", name, v["judge_us"], v["worst_us"], v["round_us"], v["share"]
     }'
 
 echo "== minimizing a 6-thread, 24-call scenario at p = 0.001"

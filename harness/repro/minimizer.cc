@@ -65,10 +65,10 @@ class Minimizer {
       result.rate = WilsonInterval(result.failures, result.rounds);
       return result;
     }
-    double rate = measured->value;
-    Measurement current_measure = last_;
+    Standing standing{std::move(current), measured->value, last_};
     Log(absl::StrFormat("start: %zu threads, %zu calls, rate %.3g per round",
-                        current.threads.size(), CountCalls(current), rate));
+                        standing.scenario.threads.size(),
+                        CountCalls(standing.scenario), standing.rate));
 
     // Pass 1; then, when the pins changed the scenario, pass 2 on the
     // pinned one: with barriers ordering the calls, a call that only
@@ -76,13 +76,11 @@ class Minimizer {
     // needed, and the search can drop it.
     for (int pass = 1;; ++pass) {
       const size_t steps_before = result.steps.size();
-      bool exhausted = false;
-      absl::Status searched =
-          Search(&current, &rate, &current_measure, &result, &exhausted);
+      absl::Status searched = Search(&standing, &result);
       if (!searched.ok()) return searched;
       if (pass > 1 && result.steps.size() == steps_before) {
         // Nothing dropped: the pinned scenario and its measurement stand.
-        return Finish(std::move(current), std::move(result));
+        return Finish(std::move(standing.scenario), std::move(result));
       }
       result.pinned = false;
       result.orderings.clear();
@@ -92,19 +90,20 @@ class Minimizer {
 
       // The final rate, on fresh rounds, unless the budget is spent: then
       // the last measurement of the scenario stands.
-      result.failures = current_measure.failures;
-      result.rounds = current_measure.rounds;
+      result.failures = standing.measure.failures;
+      result.rounds = standing.measure.rounds;
       if (!OutOfTime() && !Unusable()) {
         // Half of what is left for the final measurement, half for the
         // pinned scenario's.
         TrialsUntil(options_.pin ? Now() + (deadline_ - Now()) / 2 : deadline_);
         absl::StatusOr<TrialResult> final_trial =
-            Trial(current, "the minimized scenario", options_.final_max_rounds,
+            Trial(standing.scenario, "the minimized scenario",
+                  options_.final_max_rounds,
                   options_.final_failures);
         if (!final_trial.ok() &&
             (Unusable() || IsSandboxResetError(final_trial.status()))) {
           // The last measurement of the scenario stands.
-          return Finish(std::move(current), std::move(result));
+          return Finish(std::move(standing.scenario), std::move(result));
         }
         if (!final_trial.ok()) return final_trial.status();
         result.rounds_run += final_trial->rounds;
@@ -115,7 +114,7 @@ class Minimizer {
         KeepFailingRound(*final_trial, &result);
         TrialsUntil(deadline_);
         if (options_.pin && !OutOfTime()) {
-          repinned = Pin(*final_trial, current, &result);
+          repinned = Pin(*final_trial, standing.scenario, &result);
         }
       }
       if (pass > 1 || !repinned || !result.one_minimal || SearchOver() ||
@@ -123,11 +122,11 @@ class Minimizer {
         break;
       }
       Log("searching again: the pins order the calls now");
-      current = result.scenario;
-      rate = double(result.failures) / result.rounds;
-      current_measure = Measurement{result.failures, result.rounds};
+      standing = Standing{result.scenario,
+                          double(result.failures) / result.rounds,
+                          Measurement{result.failures, result.rounds}};
     }
-    return Finish(std::move(current), std::move(result));
+    return Finish(std::move(standing.scenario), std::move(result));
   }
 
  private:
@@ -136,18 +135,25 @@ class Minimizer {
     uint64_t rounds = 0;
   };
 
-  // Tries the simplifications of `current` until none reproduces at the
-  // share of the rate (`exhausted`), the search time is spent or the file
-  // system became unusable; each accepted one becomes `current`, with its
-  // rate and measurement. Fails on an environment error only.
-  absl::Status Search(Scenario* current_out, double* rate_out,
-                      Measurement* measure_out, MinimizeResult* result_out,
-                      bool* exhausted_out) {
-    Scenario& current = *current_out;
-    double& rate = *rate_out;
-    Measurement& current_measure = *measure_out;
+  // The scenario the search stands on, with the rate and the measurement
+  // that accepted it.
+  struct Standing {
+    Scenario scenario;
+    double rate = 0;
+    Measurement measure;
+  };
+
+  // Tries the simplifications of the standing scenario until none
+  // reproduces at the share of the rate (then the result is 1-minimal),
+  // the search time is spent or the file system became unusable; each
+  // accepted one becomes the standing scenario, with its rate and
+  // measurement. Fails on an environment error only.
+  absl::Status Search(Standing* standing, MinimizeResult* result_out) {
+    Scenario& current = standing->scenario;
+    double& rate = standing->rate;
+    Measurement& current_measure = standing->measure;
     MinimizeResult& result = *result_out;
-    bool& exhausted = *exhausted_out;
+    bool exhausted = false;
     TrialsUntil(search_deadline_);
     // The candidates of each scenario are tried in a cycle that starts
     // where the last accepted one was: the ones before it were just refused

@@ -36,9 +36,9 @@ int Step(const FsModel& model, const HistoryCall& c, const FsState& s,
   const bool ok = c.status == StatusClass::kOk;
   if (c.mode == CallMode::kOptional) {
     // It did nothing yet, or what the model says (its status is not
-    // judged). A handle it names whose open
-    // lies outside the prefix too was not open yet; any other effect the
-    // model cannot compute loses the state, which explains the prefix.
+    // judged). A handle it names whose open lies outside the prefix too
+    // was not open yet; any other effect the model cannot compute loses
+    // the state, which explains the prefix.
     out[0] = s;
     if (p.unknown == Unjudged::kUnboundHandle) return 1;
     if (p.unknown == Unjudged::kNone || p.exact_if_status) {

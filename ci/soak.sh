@@ -152,12 +152,13 @@ for g in "${settings[@]}"; do
     target=""
     wait  # for tail, which ends within a second of the target
     summary=$out/$g/$s/summary.json
-    scenarios=- calls=- judged=- unjudged=- rate=- findings=-
+    scenarios=- calls=- judged=- unjudged=- ends=- rate=- findings=-
     if [ "$status" -eq 0 ] || [ "$status" -eq 1 ] || [ "$status" -eq 130 ]; then
       scenarios=$(json_value scenarios "$summary")
       calls=$(json_value calls "$summary")
       judged=$(json_value judged_calls "$summary")
       unjudged=$(json_value unjudged_calls "$summary")
+      ends=$(json_value end_states_judged "$summary")
       rate=$(printf '%.0f' "$(json_value calls_per_second "$summary")")
       findings=0
       while read -r sig n; do
@@ -173,20 +174,21 @@ for g in "${settings[@]}"; do
       *) state="SETUP FAILED (exit $status; see $g/$s.log)"; any_setup_failure=1 ;;
     esac
     ((interrupted)) && state="$state (interrupted)"
-    rows+=("$s|$g|$state|$scenarios|$calls|$judged|$unjudged|$rate|$findings")
+    rows+=("$s|$g|$state|$scenarios|$calls|$judged|$unjudged|$ends|$rate|$findings")
   done
 done
 
 {
   echo
   echo "soak: $duration per stack and setting, seed $seed ($out)"
-  format='%-15s %-8s %-38s %9s %11s %11s %9s %8s %8s\n'
+  # "end states": rounds whose end state was read back and judged.
+  format='%-15s %-8s %-38s %9s %11s %11s %9s %10s %8s %8s\n'
   # shellcheck disable=SC2059  # the format is ours
-  printf "$format" stack setting status scenarios calls judged unjudged calls/s findings
+  printf "$format" stack setting status scenarios calls judged unjudged "end states" calls/s findings
   for row in "${rows[@]}"; do
-    IFS='|' read -r s g state scenarios calls judged unjudged rate findings <<< "$row"
+    IFS='|' read -r s g state scenarios calls judged unjudged ends rate findings <<< "$row"
     # shellcheck disable=SC2059
-    printf "$format" "$s" "$g" "$state" "$scenarios" "$calls" "$judged" "$unjudged" "$rate" "$findings"
+    printf "$format" "$s" "$g" "$state" "$scenarios" "$calls" "$judged" "$unjudged" "$ends" "$rate" "$findings"
   done
   for g in "${settings[@]}"; do
     for s in "${stacks[@]}"; do

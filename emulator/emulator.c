@@ -129,13 +129,18 @@
  *                   instead (O_CREAT, O_EXCL and O_TRUNC dropped) and
  *                   succeeds, with probability p: an exclusive create that
  *                   is not atomic. Logged with errno=none.
+ *   rename-lost     a relative rename()/renameat() (anchor allowed: the
+ *                   source's) under the root of an existing source answers
+ *                   success and does nothing, with probability p: a lost
+ *                   update, which no status shows (only the state the round
+ *                   leaves, or a later call, does). Logged with errno=none.
  *
  * ---------------------------------------------------------------------------
  * Interposed functions
  * ---------------------------------------------------------------------------
  *   open, open64, openat, openat64, __open_2, __open64_2, __openat_2,
  *   __openat64_2 (the _FORTIFY_SOURCE entry points), creat, creat64,
- *   mkdir, mkdirat, and for bookkeeping close, close_range, closefrom, dup2,
+ *   mkdir, mkdirat, rename, renameat, and for bookkeeping close, close_range, closefrom, dup2,
  *   dup3. The real functions come from dlsym(RTLD_NEXT); a call that arrives
  *   before they are resolved, or while dlsym itself is running, goes
  *   straight to the system call. Calls before the library's constructor has
@@ -202,7 +207,7 @@ enum sym {
   S_OPEN, S_OPEN64, S_OPENAT, S_OPENAT64,
   S_OPEN_2, S_OPEN64_2, S_OPENAT_2, S_OPENAT64_2,
   S_CREAT, S_CREAT64,
-  S_MKDIR, S_MKDIRAT,
+  S_MKDIR, S_MKDIRAT, S_RENAME, S_RENAMEAT,
   S_CLOSE, S_CLOSE_RANGE, S_CLOSEFROM, S_DUP2, S_DUP3,
   S_COUNT
 };
@@ -211,7 +216,7 @@ static const char *const sym_names[S_COUNT] = {
   "open", "open64", "openat", "openat64",
   "__open_2", "__open64_2", "__openat_2", "__openat64_2",
   "creat", "creat64",
-  "mkdir", "mkdirat",
+  "mkdir", "mkdirat", "rename", "renameat",
   "close", "close_range", "closefrom", "dup2", "dup3",
 };
 
@@ -237,6 +242,8 @@ typedef int (*openat2_fn)(int, const char *, int);
 typedef int (*creat_fn)(const char *, mode_t);
 typedef int (*mkdir_fn)(const char *, mode_t);
 typedef int (*mkdirat_fn)(int, const char *, mode_t);
+typedef int (*rename_fn)(const char *, const char *);
+typedef int (*renameat_fn)(int, const char *, int, const char *);
 typedef int (*close_fn)(int);
 typedef int (*close_range_fn)(unsigned int, unsigned int, int);
 typedef void (*closefrom_fn)(int);
@@ -277,6 +284,16 @@ static int call_real_mkdirat(enum sym s, int dirfd, const char *path, mode_t mod
   return (int)syscall(SYS_mkdirat, dirfd, path, mode);
 }
 
+static int call_real_renameat(enum sym s, int fromfd, const char *from, int tofd,
+                              const char *to) {
+  void *f = real(s);
+  if (f != NULL) {
+    if (s == S_RENAME) return ((rename_fn)f)(from, to);
+    return ((renameat_fn)f)(fromfd, from, tofd, to);
+  }
+  return (int)syscall(SYS_renameat2, fromfd, from, tofd, to, 0);
+}
+
 static int call_real_close(int fd) {
   void *f = real(S_CLOSE);
   if (f != NULL) return ((close_fn)f)(fd);
@@ -286,7 +303,10 @@ static int call_real_close(int fd) {
 /* ------------------------------------------------------------------------ */
 /* Configuration                                                             */
 
-enum { RULE_HELD = 1, RULE_MKDIR = 2, RULE_ANY = 4, RULE_SIBLING = 8, RULE_EXCL = 16 };
+enum {
+  RULE_HELD = 1, RULE_MKDIR = 2, RULE_ANY = 4, RULE_SIBLING = 8, RULE_EXCL = 16,
+  RULE_RENAME_LOST = 32
+};
 enum { ANCHOR_CWD = 1, ANCHOR_DIRFD = 2 };
 
 static struct {
@@ -374,6 +394,7 @@ static int parse_rules(const char *s, int *out) {
     else if (n == 12 && memcmp(p, "any-relative", 12) == 0) rules |= RULE_ANY;
     else if (n == 21 && memcmp(p, "sibling-create-enoent", 21) == 0) rules |= RULE_SIBLING;
     else if (n == 16 && memcmp(p, "excl-create-wins", 16) == 0) rules |= RULE_EXCL;
+    else if (n == 11 && memcmp(p, "rename-lost", 11) == 0) rules |= RULE_RENAME_LOST;
     else return 0;
     if (!comma) break;
     p = comma + 1;
@@ -916,7 +937,7 @@ static void configure(void) {
   if (v != NULL && !parse_rules(v, &cfg.rules)) {
     bad_value("OPENRACE_EMULATOR_RULES", v,
               "is not a comma-separated list of held-relative, mkdir-relative, any-relative, "
-              "sibling-create-enoent, excl-create-wins");
+              "sibling-create-enoent, excl-create-wins, rename-lost");
     ok = 0;
   }
 
@@ -1061,6 +1082,32 @@ EMU_EXPORT int mkdir(const char *path, mode_t mode) {
 
 EMU_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode) {
   return emu_mkdirat(S_MKDIRAT, dirfd, path, mode);
+}
+
+/* rename-lost: an existing source, under the root, by a relative path. */
+static int emu_renameat(enum sym s, int fromfd, const char *from, int tofd, const char *to) {
+  LAUNDER(from);
+  if (from == NULL || !active() || t_resolving || !(cfg.rules & RULE_RENAME_LOST) ||
+      !anchor_allowed(fromfd, from))
+    return call_real_renameat(s, fromfd, from, tofd, to);
+  int saved = errno;
+  struct stat st;
+  if (draw() && fstatat(fromfd, from, &st, AT_SYMLINK_NOFOLLOW) == 0 && under_root(fromfd, from)) {
+    atomic_fetch_add_explicit(&injections, 1, memory_order_relaxed);
+    log_injection("rename-lost", sym_names[s], from, "none");
+    errno = saved;
+    return 0;
+  }
+  errno = saved;
+  return call_real_renameat(s, fromfd, from, tofd, to);
+}
+
+EMU_EXPORT int rename(const char *from, const char *to) {
+  return emu_renameat(S_RENAME, AT_FDCWD, from, AT_FDCWD, to);
+}
+
+EMU_EXPORT int renameat(int fromfd, const char *from, int tofd, const char *to) {
+  return emu_renameat(S_RENAMEAT, fromfd, from, tofd, to);
 }
 
 static void forget_log_fd(int lo, int hi) {

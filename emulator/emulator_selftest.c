@@ -495,6 +495,27 @@ static void case_excl(void) {
   CHECK(injections() == 1, "expected 1 injection, counted %llu", injections());
 }
 
+/* rules=rename-lost, p=1. */
+static void case_rename_lost(void) {
+  char abs_f[PATH_MAX], abs_g[PATH_MAX];
+  path_join(abs_f, g_root, "f");
+  path_join(abs_g, g_root, "lost-g");
+  CHECK(chdir(g_root) == 0, "chdir");
+  struct stat st;
+  /* A relative rename of an existing source answers 0 and does nothing. */
+  EXPECT_OK(rename("f", "lost-g"), "rename(f, lost-g)");
+  CHECK(stat("f", &st) == 0 && stat("lost-g", &st) != 0, "the lost rename moved f");
+  EXPECT_OK(renameat(AT_FDCWD, "f", AT_FDCWD, "lost-g"), "renameat(f, lost-g)");
+  CHECK(stat("lost-g", &st) != 0, "the lost renameat moved f");
+  CHECK(injections() == 2, "expected 2 injections, counted %llu", injections());
+  /* A missing source fails as usual; an absolute one is renamed. */
+  EXPECT_ERR(rename("missing", "lost-g"), ENOENT, "rename(missing)");
+  EXPECT_OK(rename(abs_f, abs_g), "rename(absolute f)");
+  CHECK(stat(abs_g, &st) == 0, "the absolute rename did not move f");
+  EXPECT_OK(rename(abs_g, abs_f), "rename(absolute lost-g back)");
+  CHECK(injections() == 2, "expected 2 injections, counted %llu", injections());
+}
+
 /* rules=sibling-create-enoent, p=1: thread b creates (and removes) files
  * in s/ while this thread opens the existing s/f. */
 struct sib_arg {
@@ -572,6 +593,7 @@ static int run_case(const char *name) {
   else if (strcmp(name, "seq") == 0) case_seq();
   else if (strcmp(name, "mkdir") == 0) case_mkdir();
   else if (strcmp(name, "excl") == 0) case_excl();
+  else if (strcmp(name, "rename-lost") == 0) case_rename_lost();
   else if (strcmp(name, "sibling") == 0) case_sibling();
   else CHECK(0, "unknown case '%s'", name);
   return 0;
@@ -811,6 +833,9 @@ int main(int argc, char **argv) {
         NULL, 0);
   spawn("excl-create-wins", "excl",
         (struct setting[]){{"OPENRACE_EMULATOR_P", "1"}, {"OPENRACE_EMULATOR_RULES", "excl-create-wins"}, {0, 0}},
+        NULL, 0);
+  spawn("rename-lost", "rename-lost",
+        (struct setting[]){{"OPENRACE_EMULATOR_P", "1"}, {"OPENRACE_EMULATOR_RULES", "rename-lost"}, {0, 0}},
         NULL, 0);
   spawn("sibling-create-enoent", "sibling",
         (struct setting[]){{"OPENRACE_EMULATOR_P", "1"}, {"OPENRACE_EMULATOR_RULES", "sibling-create-enoent"}, {0, 0}},

@@ -16,6 +16,7 @@
 #include "harness/base/json.h"
 #include "harness/base/provenance.h"
 #include "harness/cli/flags.h"
+#include "harness/store/corpus_entry.h"
 
 
 namespace openrace {
@@ -385,8 +386,8 @@ Finish DeclareCorpus(FlagSet& f) {
   f.String("name", &add->name, "NAME", "the file name, without .scn")
       .Default("from the signature");
   f.String("emulator-rule", &add->emulator_rule, "RULE",
-           "the finding was planted by this emulator rule (held-relative, "
-           "mkdir-relative, any-relative, sibling-create-enoent, excl-create-wins)")
+           absl::StrCat("the finding was planted by this emulator rule (",
+                        EmulatorRuleList(), ")"))
       .Default("none: a real bug, whose scenario must replay clean");
   return [add](const Positional& args, const FlagSet& flags)
              -> absl::StatusOr<Invocation> {

@@ -50,6 +50,8 @@ std::string SummaryJson(const CampaignOptions& options,
         .Number(r.judge.unjudged[reason]);
   }
   json.EndObject();
+  // Rounds whose end state was read back and judged (lost updates).
+  json.Key("end_states_judged").Number(r.judge.end_states);
   json.Key("oracle_searches").Number(r.judge.searches);
   json.Key("oracle_search_nodes").Number(r.judge.search_nodes);
   json.Key("oracle_us_per_round")

@@ -570,34 +570,42 @@ void FsModel::Lose(FsState* state) {
   std::fill(state->handles.begin(), state->handles.end(), kUnknownInode);
 }
 
+std::string FsModel::PathOf(const FsState& state, InodeId id) const {
+  std::vector<absl::string_view> parts;
+  for (InodeId cur = id; cur != kRootInode;) {
+    const FsEntry* e = EntryOf(state, cur);
+    if (e == nullptr) return absl::StrCat("<removed ", cur, ">");
+    parts.push_back(names_[e->name]);
+    cur = e->parent;
+  }
+  std::reverse(parts.begin(), parts.end());
+  return parts.empty() ? std::string(".") : absl::StrJoin(parts, "/");
+}
+
+std::vector<TreeEntry> FsModel::Tree(const FsState& state) const {
+  std::vector<TreeEntry> tree;
+  tree.reserve(state.entries.size());
+  for (const FsEntry& e : state.entries) {
+    tree.push_back({e.kind, PathOf(state, e.id)});
+  }
+  std::sort(tree.begin(), tree.end(),
+            [](const TreeEntry& a, const TreeEntry& b) { return a.path < b.path; });
+  return tree;
+}
+
 std::string FsModel::Describe(const FsState& state) const {
   if (state.lost) return "(lost)";
-  auto path_of = [&](InodeId id) {
-    std::vector<std::string> parts;
-    for (InodeId cur = id; cur != kRootInode;) {
-      const FsEntry* e = EntryOf(state, cur);
-      if (e == nullptr) {
-        parts.push_back(absl::StrCat("<removed ", cur, ">"));
-        break;
-      }
-      parts.push_back(names_[e->name]);
-      cur = e->parent;
-    }
-    std::reverse(parts.begin(), parts.end());
-    return parts.empty() ? std::string(".") : absl::StrJoin(parts, "/");
-  };
   std::vector<std::string> lines;
-  for (const FsEntry& e : state.entries) {
+  for (const TreeEntry& e : Tree(state)) {
     lines.push_back(absl::StrCat(
-        e.kind == EntryKind::kDirectory ? "dir " : "file ", path_of(e.id)));
+        e.kind == EntryKind::kDirectory ? "dir " : "file ", e.path));
   }
-  std::sort(lines.begin(), lines.end());
   for (size_t i = 0; i < state.handles.size(); ++i) {
     const InodeId h = state.handles[i];
     if (h == kNoInode) continue;
     lines.push_back(absl::StrCat(
         "handle ", i, " -> ",
-        h == kUnknownInode ? std::string("?") : path_of(h)));
+        h == kUnknownInode ? std::string("?") : PathOf(state, h)));
   }
   return absl::StrJoin(lines, "; ");
 }

@@ -160,7 +160,11 @@ class FsModel {
   static void Apply(const Effect& effect, FsState* state);
   static void Lose(FsState* state);
 
-  // "dir a (1); file a/f (2); h1 -> a": for test messages and debugging.
+  // The entries of `state` as Sandbox::List shows a sandbox: by path,
+  // parents first. Empty for a lost state.
+  std::vector<TreeEntry> Tree(const FsState& state) const;
+
+  // "dir a; file a/f; handle 0 -> a": for test messages and debugging.
   std::string Describe(const FsState& state) const;
 
  private:
@@ -176,6 +180,8 @@ class FsModel {
   Prediction PredictDelete(const FsState& state, const ModelOp& op) const;
   Prediction PredictRename(const FsState& state, const ModelOp& op) const;
   bool TooLong(int32_t name) const;
+  // "a/f", "." for the root.
+  std::string PathOf(const FsState& state, InodeId id) const;
 
   std::vector<std::string> names_;
   std::vector<InodeId> shared_;  // shared handle -> its directory

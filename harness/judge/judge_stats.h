@@ -58,6 +58,8 @@ struct JudgeStats {
   // an earlier round fit it), and the search nodes they visited.
   uint64_t searches = 0;
   uint64_t search_nodes = 0;
+  // Rounds whose end state was read back and judged (RoundTrace::end_tree).
+  uint64_t end_states = 0;
   // Time spent in Judge, all rounds together.
   uint64_t judge_ns = 0;
 
@@ -72,6 +74,7 @@ struct JudgeStats {
     for (int r = 0; r < kUnjudgedCount; ++r) unjudged[r] += other.unjudged[r];
     searches += other.searches;
     search_nodes += other.search_nodes;
+    end_states += other.end_states;
     judge_ns += other.judge_ns;
   }
 };

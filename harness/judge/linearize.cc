@@ -19,8 +19,39 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/types/optional.h"
 
 namespace openrace {
+
+EndState::EndState(const FsModel& model,
+                   const absl::flat_hash_set<std::string>& places,
+                   absl::Span<const TreeEntry> listing)
+    : model_(model), places_(places) {
+  for (const TreeEntry& e : listing) {
+    if (Covered(e.path)) observed_.push_back(e);
+  }
+}
+
+bool EndState::Covered(absl::string_view path) const {
+  // At or below a place: the path, or one of its prefixes, is one.
+  for (size_t slash = path.find('/'); slash != absl::string_view::npos;
+       slash = path.find('/', slash + 1)) {
+    if (places_.contains(path.substr(0, slash))) return true;
+  }
+  return places_.contains(path);
+}
+
+bool EndState::Matches(const FsState& state) const {
+  if (state.lost) return true;
+  size_t k = 0;
+  for (const TreeEntry& e : model_.Tree(state)) {
+    if (!Covered(e.path)) continue;
+    if (k == observed_.size() || !(observed_[k] == e)) return false;
+    ++k;
+  }
+  return k == observed_.size();
+}
+
 namespace {
 
 // The states that may follow placing `c` in `s` (at most two), or none when
@@ -117,8 +148,9 @@ struct Key {
 class Search {
  public:
   Search(const FsModel& model, absl::Span<const HistoryCall> calls,
-         uint64_t budget)
-      : model_(model), calls_(calls), budget_(budget * kCallsPerNode),
+         uint64_t budget, const EndState* end)
+      : model_(model), calls_(calls), end_(end),
+        budget_(budget * kCallsPerNode),
         placed_((calls.size() + 63) / 64, 0) {
     by_start_.resize(calls.size());
     for (uint32_t i = 0; i < calls.size(); ++i) by_start_[i] = i;
@@ -153,7 +185,7 @@ class Search {
   void Clear(uint32_t i) { placed_[i / 64] &= ~(uint64_t{1} << (i % 64)); }
 
   bool Dfs(const FsState& s, size_t remaining) {
-    if (remaining == 0) return true;
+    if (remaining == 0) return end_ == nullptr || end_->Matches(s);
     if (work_ >= budget_) {
       bounded_ = true;
       return false;
@@ -213,6 +245,7 @@ class Search {
 
   const FsModel& model_;
   absl::Span<const HistoryCall> calls_;
+  const EndState* end_;
   const uint64_t budget_;
   std::vector<uint64_t> placed_;
   std::vector<uint32_t> by_start_;
@@ -229,8 +262,8 @@ class Search {
 
 SearchResult Linearize(const FsModel& model,
                        absl::Span<const HistoryCall> calls,
-                       uint64_t node_budget) {
-  return Search(model, calls, node_budget).Run();
+                       uint64_t node_budget, const EndState* end) {
+  return Search(model, calls, node_budget, end).Run();
 }
 
 bool RespectsRealTime(absl::Span<const HistoryCall> calls,
@@ -247,9 +280,10 @@ bool RespectsRealTime(absl::Span<const HistoryCall> calls,
 bool Replay(const FsModel& model, absl::Span<const HistoryCall> calls,
             absl::Span<const uint32_t> order,
             absl::Span<const uint8_t> branches,
-            std::vector<Unjudged>* unjudged) {
+            std::vector<Unjudged>* unjudged, FsState* final) {
   unjudged->assign(calls.size(), Unjudged::kNone);
-  FsState s = model.initial();
+  FsState& s = *final;
+  s = model.initial();
   FsState next[2];
   for (size_t k = 0; k < order.size(); ++k) {
     const uint32_t i = order[k];
@@ -266,7 +300,7 @@ namespace {
 // FindCulprits' search of one history, described in linearize.h.
 Culprits FindCulpritsIn(const FsModel& model,
                         absl::Span<const HistoryCall> calls,
-                        uint64_t node_budget);
+                        uint64_t node_budget, const EndState* end);
 
 // The history up to `horizon`: the calls that started by then as they are;
 // the calls that may change the state and started later, but before one
@@ -296,11 +330,12 @@ std::vector<HistoryCall> Prefix(absl::Span<const HistoryCall> calls,
 // first are looked for there, not a call whose relaxation loses the state
 // both depend on (a handle's open: every call through it then is unknown).
 // A prefix whose search runs out of budget counts as not linearizable;
-// FindCulprits then falls back on the whole history.
-std::vector<HistoryCall> EarliestAnomaly(const FsModel& model,
-                                         absl::Span<const HistoryCall> calls,
-                                         uint64_t node_budget,
-                                         uint64_t* nodes) {
+// FindCulprits then falls back on the whole history. Returns nullopt when
+// the shortest such prefix is the whole history (prefixes are never held
+// to the end state: only the whole history ends there).
+absl::optional<std::vector<HistoryCall>> EarliestAnomaly(
+    const FsModel& model, absl::Span<const HistoryCall> calls,
+    uint64_t node_budget, uint64_t* nodes) {
   std::vector<int64_t> starts;
   for (const HistoryCall& c : calls) starts.push_back(c.start);
   std::sort(starts.begin(), starts.end());
@@ -319,9 +354,7 @@ std::vector<HistoryCall> EarliestAnomaly(const FsModel& model,
       hi = mid;
     }
   }
-  if (starts.empty() || hi + 1 == starts.size()) {
-    return std::vector<HistoryCall>(calls.begin(), calls.end());
-  }
+  if (starts.empty() || hi + 1 == starts.size()) return absl::nullopt;
   return Prefix(calls, starts[hi]);
 }
 
@@ -329,17 +362,14 @@ std::vector<HistoryCall> EarliestAnomaly(const FsModel& model,
 
 Culprits FindCulprits(const FsModel& model,
                       absl::Span<const HistoryCall> calls,
-                      uint64_t node_budget) {
+                      uint64_t node_budget, const EndState* end) {
   uint64_t nodes = 0;
-  const std::vector<HistoryCall> prefix =
+  const absl::optional<std::vector<HistoryCall>> prefix =
       EarliestAnomaly(model, calls, node_budget, &nodes);
-  Culprits result = FindCulpritsIn(model, prefix, node_budget);
-  if (result.calls.empty() &&
-      !std::equal(prefix.begin(), prefix.end(), calls.begin(), calls.end(),
-                  [](const HistoryCall& a, const HistoryCall& b) {
-                    return a.mode == b.mode;
-                  })) {
-    result = FindCulpritsIn(model, calls, node_budget);
+  Culprits result;
+  if (prefix) result = FindCulpritsIn(model, *prefix, node_budget, nullptr);
+  if (result.calls.empty()) {
+    result = FindCulpritsIn(model, calls, node_budget, end);
   }
   result.nodes += nodes;
   return result;
@@ -349,7 +379,7 @@ namespace {
 
 Culprits FindCulpritsIn(const FsModel& model,
                         absl::Span<const HistoryCall> calls,
-                        uint64_t node_budget) {
+                        uint64_t node_budget, const EndState* end) {
   Culprits result;
   // Operations: a try and its retry (which comes right after it).
   struct Unit {
@@ -379,7 +409,7 @@ Culprits FindCulpritsIn(const FsModel& model,
       if (firsts) relaxed[u->first].mode = CallMode::kRelaxed;
       if (retries && u->retry >= 0) relaxed[u->retry].mode = CallMode::kRelaxed;
     }
-    const SearchResult r = Linearize(model, relaxed, node_budget);
+    const SearchResult r = Linearize(model, relaxed, node_budget, end);
     for (const Unit* u : set) {
       relaxed[u->first].mode = calls[u->first].mode;
       if (u->retry >= 0) relaxed[u->retry].mode = calls[u->retry].mode;

@@ -26,8 +26,11 @@
 #define OPENRACE_HARNESS_JUDGE_LINEARIZE_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "harness/judge/fs_model.h"
 #include "harness/judge/judge_stats.h"
@@ -56,6 +59,31 @@ struct HistoryCall {
   InodeId new_id = kFirstCreatedInode;  // the id of an entry it creates
 };
 
+// The state a round left, read back from the file system
+// (RoundTrace::end_tree), as one partition of the round's calls sees it:
+// the entries at or below its places (the sandbox-relative paths its
+// calls' walks visit, every prefix of one among them). Partitions' places
+// are unrelated, so each judges its own part of the listing; entries no
+// partition's place covers are not judged. A complete order must end in a
+// state whose entries there are these, kinds included (a lost state ends
+// anywhere): a rename or unlink that answered success but did nothing, a
+// create that left nothing, an entry that appeared are then not
+// linearizable.
+class EndState {
+ public:
+  // `places`: the partition's places; `listing`: the whole sandbox's.
+  EndState(const FsModel& model, const absl::flat_hash_set<std::string>& places,
+           absl::Span<const TreeEntry> listing);
+  bool Matches(const FsState& state) const;
+  const std::vector<TreeEntry>& observed() const { return observed_; }
+
+ private:
+  bool Covered(absl::string_view path) const;
+  const FsModel& model_;
+  const absl::flat_hash_set<std::string>& places_;
+  std::vector<TreeEntry> observed_;  // the listing's entries Covered
+};
+
 struct SearchResult {
   enum class Kind : uint8_t { kLinearizable, kNotLinearizable, kBudget };
   Kind kind = Kind::kNotLinearizable;
@@ -70,9 +98,10 @@ struct SearchResult {
 // searched (the search recurses once per call): kBudget, unjudged.
 inline constexpr uint64_t kCallsPerNode = 64;
 inline constexpr size_t kMaxSearchCalls = 8192;
+// With `end`, an order is complete only when its final state matches it.
 SearchResult Linearize(const FsModel& model,
                        absl::Span<const HistoryCall> calls,
-                       uint64_t node_budget);
+                       uint64_t node_budget, const EndState* end = nullptr);
 
 // True when `order` (a permutation of the calls) respects real time.
 bool RespectsRealTime(absl::Span<const HistoryCall> calls,
@@ -81,11 +110,11 @@ bool RespectsRealTime(absl::Span<const HistoryCall> calls,
 // Runs the model along a witness (`order`, `branches` as Linearize gave
 // them); returns false when some call does not get its status. Sets
 // (*unjudged)[i] to why call i could not be judged on the way
-// (Unjudged::kNone when it was).
+// (Unjudged::kNone when it was), and `*final` to the state it ends in.
 bool Replay(const FsModel& model, absl::Span<const HistoryCall> calls,
             absl::Span<const uint32_t> order,
             absl::Span<const uint8_t> branches,
-            std::vector<Unjudged>* unjudged);
+            std::vector<Unjudged>* unjudged, FsState* final);
 
 struct Culprits {
   std::vector<uint32_t> calls;  // empty: no set of one or two explains it
@@ -102,10 +131,11 @@ struct Culprits {
 // relaxation explains the history is the culprit, and then the call of it
 // that explains alone (the try, else the retry) is named — the try when
 // only both together do. Only when no single operation explains it are
-// pairs tried (histories of up to 32 operations).
+// pairs tried (histories of up to 32 operations). With `end`, the whole
+// history must also end there (a prefix is never held to it).
 Culprits FindCulprits(const FsModel& model,
                       absl::Span<const HistoryCall> calls,
-                      uint64_t node_budget);
+                      uint64_t node_budget, const EndState* end = nullptr);
 
 }  // namespace openrace
 

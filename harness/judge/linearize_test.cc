@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/types/optional.h"
 #include "gtest/gtest.h"
@@ -148,6 +149,9 @@ absl::optional<RoundTrace> Simulate(const Scenario& s, std::mt19937_64& gen,
     }
   }
   if (events_out) *events_out = events;
+  // The state the round left, read back.
+  trace.end_read = true;
+  trace.end_tree = model.Tree(st);
   return trace;
 }
 
@@ -170,6 +174,14 @@ GeneratorOptions Large() {
 
 std::string Describe(const Scenario& s, const RoundTrace& trace) {
   std::string out = PrintScenario(s);
+  if (trace.end_read) {
+    out += "end:";
+    for (const TreeEntry& e : trace.end_tree) {
+      absl::StrAppend(&out, " ", e.kind == EntryKind::kDirectory ? "dir " : "file ",
+                      e.path);
+    }
+    out += "\n";
+  }
   for (size_t t = 0; t < trace.records.size(); ++t) {
     for (size_t i = 0; i < trace.records[t].size(); ++i) {
       const OpRecord& r = trace.records[t][i];
@@ -309,6 +321,7 @@ bool LinearizableByEveryOrder(const Scenario& s, const RoundTrace& trace) {
       if (p.status != c.status) ok = false;
       if (ok && c.status == StatusClass::kOk) FsModel::Apply(p.effect, &st);
     }
+    if (ok && trace.end_read && model.Tree(st) != trace.end_tree) ok = false;
     if (ok) return true;
   } while (std::next_permutation(order.begin(), order.end()));
   return false;
@@ -351,6 +364,83 @@ TEST(LinearizeProperty, AgreesWithEveryOrderTriedOneByOne) {
     (linearizable ? clean : found)++;
   }
   // Both directions were exercised.
+  EXPECT_GT(found, 300);
+  EXPECT_GT(clean, 300);
+}
+
+// Changes the end state where some call acted: drops an entry a call made
+// (one with nothing under it), or puts back an entry of the tree a call
+// removed or moved (under a parent that is still there). False when there
+// is no such entry.
+bool ChangeEndState(const Scenario& s, std::mt19937_64& gen, RoundTrace* trace) {
+  std::vector<TreeEntry>& end = trace->end_tree;
+  auto present = [&](const std::string& path) {
+    return std::any_of(end.begin(), end.end(),
+                       [&](const TreeEntry& e) { return e.path == path; });
+  };
+  auto parent_of = [](const std::string& path) {
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash);
+  };
+  std::vector<size_t> made;
+  for (size_t k = 0; k < end.size(); ++k) {
+    const bool in_tree = std::any_of(
+        s.tree.begin(), s.tree.end(),
+        [&](const TreeEntry& e) { return e.path == end[k].path; });
+    const bool leaf = std::none_of(end.begin(), end.end(), [&](const TreeEntry& e) {
+      return absl::StartsWith(e.path, end[k].path + "/");
+    });
+    if (!in_tree && leaf) made.push_back(k);
+  }
+  std::vector<TreeEntry> removed;
+  for (const TreeEntry& e : s.tree) {
+    const std::string parent = parent_of(e.path);
+    if (!present(e.path) && (parent.empty() || present(parent))) {
+      removed.push_back(e);
+    }
+  }
+  if (made.empty() && removed.empty()) return false;
+  const size_t pick = gen() % (made.size() + removed.size());
+  if (pick < made.size()) {
+    end.erase(end.begin() + made[pick]);
+  } else {
+    end.push_back(removed[pick - made.size()]);
+    std::sort(end.begin(), end.end(), [](const TreeEntry& a, const TreeEntry& b) {
+      return a.path < b.path;
+    });
+  }
+  return true;
+}
+
+TEST(LinearizeProperty, EndStatesAgreeWithEveryOrderTriedOneByOne) {
+  // Every outcome as the model gave it; in half of the histories the state
+  // left is changed, in the other half it is the model's own.
+  int found = 0, clean = 0;
+  for (uint64_t seed = 0; seed < 4000; ++seed) {
+    std::mt19937_64 gen(seed);
+    const Scenario s = Generate(gen, Small());
+    absl::optional<RoundTrace> trace = Simulate(s, gen);
+    if (!trace) continue;
+    size_t calls = 0;
+    for (auto& thread : trace->records) {
+      for (OpRecord& r : thread) calls += r.ran ? (r.retry ? 2 : 1) : 0;
+    }
+    if (calls > 8 || (gen() % 2 && !ChangeEndState(s, gen, &*trace))) continue;
+    const bool linearizable = LinearizableByEveryOrder(s, *trace);
+    Oracle oracle(s, Semantics::kPosix);
+    std::vector<Finding> findings;
+    oracle.Judge(*trace, &findings);
+    const JudgeStats& stats = oracle.stats();
+    const bool judged_clean =
+        findings.empty() &&
+        stats.unjudged[static_cast<int>(Unjudged::kNoSmallExplanation)] == 0;
+    ASSERT_EQ(judged_clean, linearizable) << Describe(s, *trace);
+    if (!findings.empty()) {
+      EXPECT_EQ(findings[0].signature.verdict, Verdict::kLost)
+          << findings[0].signature.ToString() << " in\n" << Describe(s, *trace);
+    }
+    (linearizable ? clean : found)++;
+  }
   EXPECT_GT(found, 300);
   EXPECT_GT(clean, 300);
 }

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -34,6 +35,7 @@ absl::string_view VerdictName(Verdict verdict) {
     case Verdict::kTransient: return "transient";
     case Verdict::kDifferential: return "differential";
     case Verdict::kHang: return "hang";
+    case Verdict::kLost: return "lost";
   }
   return "unknown";
 }
@@ -100,7 +102,7 @@ absl::optional<Signature> ParseSignature(absl::string_view text) {
   if (NativeToken(sig.outcome) != native) return absl::nullopt;
   found = false;
   for (Verdict v : {Verdict::kUnexpected, Verdict::kTransient,
-                    Verdict::kDifferential, Verdict::kHang}) {
+                    Verdict::kDifferential, Verdict::kHang, Verdict::kLost}) {
     if (VerdictName(v) == parts[3]) sig.verdict = v, found = true;
   }
   if (!found) return absl::nullopt;
@@ -206,15 +208,17 @@ class ExactJudge final : public RoundJudge {
     std::vector<uint32_t> order;
     std::vector<uint8_t> branches;
     std::array<uint32_t, kUnjudgedCount> unjudged{};
+    FsState final;  // where the order ends
   };
   struct Group {
+    absl::flat_hash_set<std::string> places;  // EndState's
     std::vector<HistoryCall> calls;
     std::vector<CallRef> refs;
     std::string shape;  // which calls ran, with which statuses
     absl::flat_hash_map<std::string, std::vector<Witness>> witnesses;
   };
 
-  void JudgeGroup(const RoundTrace& trace, Group& group,
+  void JudgeGroup(const RoundTrace& trace, Group& group, const EndState* end,
                   std::vector<Finding>* findings, JudgeStats* stats);
 
   const Scenario& scenario_;
@@ -290,6 +294,14 @@ ExactJudge::ExactJudge(const Scenario& scenario, const OracleOptions& options)
     }
   }
   groups_.resize(group_ids.size());
+  for (size_t t = 0; t < scenario.threads.size(); ++t) {
+    for (size_t i = 0; i < scenario.threads[t].ops.size(); ++i) {
+      if (group_of_[t][i] < 0) continue;
+      for (const std::string& place : places[index_of_[t][i]]) {
+        groups_[group_of_[t][i]].places.insert(place);
+      }
+    }
+  }
 }
 
 void ExactJudge::Judge(const RoundTrace& trace, std::vector<Finding>* findings,
@@ -340,12 +352,17 @@ void ExactJudge::Judge(const RoundTrace& trace, std::vector<Finding>* findings,
       if (r.retry) add(*r.retry, r.end_ns, r.retry_end_ns, true);
     }
   }
+  if (trace.end_read) ++stats->end_states;
   for (Group& g : groups_) {
-    if (!g.calls.empty()) JudgeGroup(trace, g, findings, stats);
+    if (g.calls.empty()) continue;
+    absl::optional<EndState> end;
+    if (trace.end_read) end.emplace(model_, g.places, trace.end_tree);
+    JudgeGroup(trace, g, end ? &*end : nullptr, findings, stats);
   }
 }
 
 void ExactJudge::JudgeGroup(const RoundTrace& trace, Group& group,
+                            const EndState* end,
                             std::vector<Finding>* findings,
                             JudgeStats* stats) {
   const size_t n = group.calls.size();
@@ -355,17 +372,22 @@ void ExactJudge::JudgeGroup(const RoundTrace& trace, Group& group,
   };
   std::vector<Witness>& kept = group.witnesses[group.shape];
   for (const Witness& w : kept) {
-    if (RespectsRealTime(group.calls, w.order)) return count(w);
+    if (RespectsRealTime(group.calls, w.order) &&
+        (end == nullptr || end->Matches(w.final))) {
+      return count(w);
+    }
   }
 
   ++stats->searches;
-  SearchResult result = Linearize(model_, group.calls, options_.node_budget);
+  SearchResult result =
+      Linearize(model_, group.calls, options_.node_budget, end);
   stats->search_nodes += result.nodes;
   switch (result.kind) {
     case SearchResult::Kind::kLinearizable: {
       Witness w;
       std::vector<Unjudged> why;
-      Replay(model_, group.calls, result.order, result.branches, &why);
+      Replay(model_, group.calls, result.order, result.branches, &why,
+             &w.final);
       for (size_t i = 0; i < n; ++i) {
         Unjudged reason = why[i];
         if (group.calls[i].mode == CallMode::kIgnored) {
@@ -391,8 +413,14 @@ void ExactJudge::JudgeGroup(const RoundTrace& trace, Group& group,
       break;
   }
 
+  // Every outcome explained, but not the state the round left: the
+  // culprit's effect was lost (or made where it should not be).
+  const bool lost =
+      end != nullptr &&
+      Linearize(model_, group.calls, options_.node_budget).kind ==
+          SearchResult::Kind::kLinearizable;
   const Culprits culprits = FindCulprits(model_, group.calls,
-                                         options_.node_budget);
+                                         options_.node_budget, end);
   stats->search_nodes += culprits.nodes;
   if (culprits.calls.empty()) {
     stats->unjudged[static_cast<int>(culprits.bounded
@@ -415,8 +443,9 @@ void ExactJudge::JudgeGroup(const RoundTrace& trace, Group& group,
                            record.retry && record.retry->ok();
     findings->push_back(MakeFinding(scenario_, trace, ref.thread, ref.op,
                                     outcome,
-                                    transient ? Verdict::kTransient
-                                              : Verdict::kUnexpected));
+                                    lost        ? Verdict::kLost
+                                    : transient ? Verdict::kTransient
+                                                : Verdict::kUnexpected));
   }
 }
 

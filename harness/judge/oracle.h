@@ -30,7 +30,12 @@
 //                 relative, handle versus current directory) gives another
 //                 outcome alone — found by the run loop's spelling probe,
 //                 not by Judge;
-//   hang          the watchdog fired.
+//   hang          the watchdog fired;
+//   lost          every outcome is explained, but not the state the round
+//                 left (read back on a share of rounds: RoundTrace::
+//                 end_tree): the call's effect was lost or misplaced — a
+//                 rename or unlink that answered success and did nothing,
+//                 a create that left no entry ("rename-ok-0-lost-cwd").
 // A finding's signature is (operation kind, status class, native code,
 // verdict, anchor kind); two findings with one signature are the same bug.
 // A wrong success has the status `ok`: "open-ok-0-unexpected-cwd".
@@ -69,7 +74,13 @@
 
 namespace openrace {
 
-enum class Verdict : uint8_t { kUnexpected, kTransient, kDifferential, kHang };
+enum class Verdict : uint8_t {
+  kUnexpected,
+  kTransient,
+  kDifferential,
+  kHang,
+  kLost,
+};
 
 absl::string_view VerdictName(Verdict verdict);
 

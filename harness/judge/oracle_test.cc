@@ -1,7 +1,9 @@
 #include "harness/judge/oracle.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -882,11 +884,115 @@ thread
   EXPECT_EQ(findings[0].op, 0u);
 }
 
+// The state a round left, as Sandbox::List gives it: "dir a", "file a/f".
+void EndTree(RoundTrace& trace, std::vector<std::string> entries) {
+  trace.end_read = true;
+  trace.end_tree.clear();
+  for (const std::string& e : entries) {
+    std::pair<std::string, std::string> kp = absl::StrSplit(e, ' ');
+    trace.end_tree.push_back(
+        {kp.first == "dir" ? EntryKind::kDirectory : EntryKind::kFile,
+         kp.second});
+  }
+  std::sort(trace.end_tree.begin(), trace.end_tree.end(),
+            [](const TreeEntry& a, const TreeEntry& b) { return a.path < b.path; });
+}
+
+const char kRenameAndCreate[] = R"(openrace-scenario 1
+dir a
+file a/f
+dir keep
+thread
+  rename cwd:a/f -> cwd:a/g
+thread
+  open cwd:n access=read|write disp=create
+)";
+
+TEST(OracleTest, AnEndStateSomeOrderLeavesIsClean) {
+  Scenario s = Parse(kRenameAndCreate);
+  RoundTrace trace = Sequential(s);
+  EndTree(trace, {"dir a", "file a/g", "dir keep", "file n"});
+  Oracle oracle(s, Semantics::kPosix);
+  std::vector<Finding> findings;
+  oracle.Judge(trace, &findings);
+  EXPECT_TRUE(findings.empty());
+  EXPECT_EQ(oracle.stats().end_states, 1u);
+}
+
+TEST(OracleTest, ARenameThatAnsweredSuccessAndDidNothingIsLost) {
+  Scenario s = Parse(kRenameAndCreate);
+  RoundTrace trace = Sequential(s);
+  EndTree(trace, {"dir a", "file a/f", "dir keep", "file n"});
+  std::vector<Finding> findings = Judge(s, trace);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].signature.ToString(), "rename-ok-0-lost-cwd");
+  EXPECT_EQ(findings[0].thread, 0u);
+}
+
+TEST(OracleTest, ACreateThatLeftNoEntryIsLost) {
+  Scenario s = Parse(kRenameAndCreate);
+  RoundTrace trace = Sequential(s);
+  EndTree(trace, {"dir a", "file a/g", "dir keep"});
+  std::vector<Finding> findings = Judge(s, trace);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].signature.ToString(), "open-ok-0-lost-cwd");
+  EXPECT_EQ(findings[0].thread, 1u);
+}
+
+TEST(OracleTest, EntriesNoCallReachesAreNotJudged) {
+  // `keep` and what appears in it lie outside every call's places.
+  Scenario s = Parse(kRenameAndCreate);
+  RoundTrace trace = Sequential(s);
+  EndTree(trace, {"dir a", "file a/g", "dir keep", "file keep/stray", "file n"});
+  EXPECT_TRUE(Judge(s, trace).empty());
+}
+
+TEST(OracleTest, AnUnlinkRacingACreateMayLeaveEitherState) {
+  // The create and the unlink overlap: unlink first (ENOENT) leaves the
+  // file, create first (then unlink ok) leaves nothing. Either end state
+  // is explained by the order the statuses allow, and no other.
+  Scenario s = Parse(R"(openrace-scenario 1
+dir d
+thread
+  open cwd:d/x access=read|write disp=open_if
+thread
+  delete cwd:d/x
+)");
+  for (bool unlinked : {false, true}) {
+    for (bool present : {false, true}) {
+      RoundTrace trace = Sequential(s);
+      trace.records[1][0].start_ns = 0;
+      trace.records[1][0].end_ns = 10;
+      if (!unlinked) Fail(trace, 1, 0, kEnoent, kEnoent);
+      if (present) {
+        EndTree(trace, {"dir d", "file d/x"});
+      } else {
+        EndTree(trace, {"dir d"});
+      }
+      std::vector<Finding> findings = Judge(s, trace);
+      EXPECT_EQ(findings.empty(), unlinked != present)
+          << "unlinked " << unlinked << ", present " << present;
+    }
+  }
+}
+
+TEST(OracleTest, AnEndStateNeverRescuesAStatusNoOrderAllows) {
+  Scenario s = Parse(kRenameAndCreate);
+  RoundTrace trace = Sequential(s);
+  Fail(trace, 0, 0, kEnoent, kEnoent);
+  EndTree(trace, {"dir a", "file a/f", "dir keep", "file n"});
+  std::vector<Finding> findings = Judge(s, trace);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].signature.ToString(),
+            "rename-not_found-ENOENT-unexpected-cwd");
+}
+
 TEST(SignatureTest, PrintsAndParsesBack) {
   for (const char* text : {"open-invalid_parameter-EINVAL-transient-cwd",
                            "mkdir-not_found-ENOENT-unexpected-abs",
                            "open-invalid_parameter-0xC000000D-transient-handle",
-                           "open-invalid_parameter-87-unexpected-cwd"}) {
+                           "open-invalid_parameter-87-unexpected-cwd",
+                           "rename-ok-0-lost-handle"}) {
     absl::optional<Signature> sig = ParseSignature(text);
     ASSERT_TRUE(sig.has_value()) << text;
     EXPECT_EQ(sig->ToString(), text);

@@ -116,6 +116,17 @@ void WriteRound(JsonWriter& json, const RoundTrace& trace, OpRef failing) {
     json.EndArray();
   }
   json.EndArray();
+  if (trace.end_read) {
+    // What the sandbox held after the round: a lost effect's evidence.
+    json.Key("end_tree").BeginArray();
+    for (const TreeEntry& e : trace.end_tree) {
+      json.BeginObject();
+      json.Key("kind").String(e.kind == EntryKind::kDirectory ? "dir" : "file");
+      json.Key("path").String(e.path);
+      json.EndObject();
+    }
+    json.EndArray();
+  }
   json.EndObject();
 }
 
@@ -332,6 +343,12 @@ std::string ReportMarkdown(const FindingSummary& s) {
       break;
     case Verdict::kHang:
       md += "The call did not return before the watchdog fired.";
+      break;
+    case Verdict::kLost:
+      md += "Every call's answer has an order that explains it, but the "
+            "entries the round left in the directory (read back after it) "
+            "are not what any such order leaves: this call's effect was "
+            "lost or misplaced.";
       break;
   }
   md += "\n\n";
@@ -603,6 +620,23 @@ class StatsReader {
           record.retry = *parsed_retry;
         }
         trace.records.back().push_back(record);
+      }
+    }
+    if (const JsonValue* end = Find(value, "end_tree")) {
+      if (end->kind() != JsonValue::Kind::kArray) {
+        return Bad("end_tree", "a list of {kind, path}");
+      }
+      trace.end_read = true;
+      for (const JsonValue& item : end->elements()) {
+        const JsonValue* kind = Find(item, "kind");
+        const JsonValue* path = Find(item, "path");
+        absl::optional<std::string> k = kind ? kind->AsString() : absl::nullopt;
+        absl::optional<std::string> p = path ? path->AsString() : absl::nullopt;
+        if (!k || !p || (*k != "dir" && *k != "file")) {
+          return Bad("end_tree", "entries of kind dir or file, with a path");
+        }
+        trace.end_tree.push_back(
+            {*k == "dir" ? EntryKind::kDirectory : EntryKind::kFile, *p});
       }
     }
     s.failing_round = std::move(trace);

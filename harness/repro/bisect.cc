@@ -56,7 +56,10 @@ absl::StatusOr<FirstFailure> FindFirstFailure(
 }
 
 bool SameBug(const Signature& want, const Signature& got) {
-  return want.op == got.op && want.outcome == got.outcome;
+  // A lost effect and a wrong answer are two bugs even when both calls
+  // answered success.
+  return want.op == got.op && want.outcome == got.outcome &&
+         (want.verdict == Verdict::kLost) == (got.verdict == Verdict::kLost);
 }
 
 absl::StatusOr<std::vector<BisectRow>> Bisect(const Scenario& scenario,

@@ -12,7 +12,8 @@
 // asked. A "control directory" row runs the scenario as found on a second
 // prober (a sandbox on another volume) when one is given. A round counts
 // when it shows the same bug: SameBug() — the same op kind, status and
-// native code; the anchor and the verdict may change, that is the point.
+// native code; the anchor and the verdict may change, that is the point
+// (but a lost effect stays lost: see SameBug).
 // A variation that cannot run is logged and left out. One during which
 // the file system broke the sandbox (IsSandboxResetError) runs once more
 // in a fresh one (Prober::RenewSandbox, the broken tree kept aside); when
@@ -81,7 +82,8 @@ absl::StatusOr<FirstFailure> FindFirstFailure(
     Prober& prober, uint64_t max_rounds);
 
 // True when `got` is the bug `want` for the bisection: same op kind and
-// the same outcome (status class and native code); anchor and verdict free.
+// the same outcome (status class and native code); anchor and verdict free,
+// except that `lost` (an effect the end state misses) only matches `lost`.
 bool SameBug(const Signature& want, const Signature& got);
 
 struct BisectOptions {

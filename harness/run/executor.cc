@@ -221,7 +221,8 @@ struct alignas(64) SlotInfo {
 struct RunState {
   RunState(const Backend& backend, const ExecutorOptions& options)
       : backend(backend), retry_failures(options.retry_failures),
-        cpus(options.cpus > 0 ? options.cpus : UsableCpus()) {}
+        cpus(options.cpus > 0 ? options.cpus : UsableCpus()),
+        read_back_every(options.read_back_every) {}
 
   const Backend& backend;  // never used by an abandoned worker
   const bool retry_failures;
@@ -242,6 +243,7 @@ struct RunState {
   Sandbox* sandbox = nullptr;
   const std::vector<TreeEntry>* tree = nullptr;
   RestorePlan restore;  // how the tree is put back after a round
+  uint32_t read_back_every;  // ExecutorOptions's; 0 once listing fails
   uint64_t rounds = 0;  // the run's total
 
   // The ring: round r's trace is ring[r % ring.size()].
@@ -373,9 +375,27 @@ absl::Status RestoreTree(RunState& state, size_t slot) {
   return status;
 }
 
-// The last worker of round `round` puts the tree back, publishes the round
-// and releases the next one.
+// Reads back the state round `round` left, on the rounds the options pick;
+// not after a hang (a call may still be running), nor where listing is not
+// possible here (Windows: never tried again).
+void ReadBack(RunState& state, uint64_t round) {
+  const size_t slot = round % state.ring.size();
+  RoundTrace& trace = state.ring[slot];
+  trace.end_read = false;
+  if (state.read_back_every == 0 || round % state.read_back_every != 0 ||
+      state.restore.kind == RestorePlan::kNothing ||
+      state.slots[slot].hang.load(std::memory_order_relaxed)) {
+    return;
+  }
+  const absl::Status listed = state.sandbox->List(&trace.end_tree);
+  if (absl::IsUnimplemented(listed)) state.read_back_every = 0;
+  trace.end_read = listed.ok();
+}
+
+// The last worker of round `round` reads the state back when asked, puts
+// the tree back, publishes the round and releases the next one.
 void Turnover(RunState& state, uint64_t round) {
+  ReadBack(state, round);
   const uint64_t next = round + 1;
   if (next < state.rounds && !state.stop.load(std::memory_order_relaxed)) {
     absl::Status status = RestoreTree(state, round % state.ring.size());

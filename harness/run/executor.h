@@ -57,6 +57,11 @@ struct RoundTrace {
   // records[thread][op], parallel to Scenario::threads[thread].ops.
   std::vector<std::vector<OpRecord>> records;
   bool hang = false;  // some call in this round hit the watchdog
+  // What the sandbox held when the round's calls were done and its handles
+  // closed, before the tree was put back (Sandbox::List), on the rounds
+  // ExecutorOptions::read_back_every picks; `end_read` says it was read.
+  bool end_read = false;
+  std::vector<TreeEntry> end_tree;
 };
 
 struct ExecutorOptions {
@@ -72,6 +77,12 @@ struct ExecutorOptions {
   // (UsableCpus). Waiters spin only while the threads that wait for each
   // other fit on them; a campaign of N jobs on C CPUs gives each C / N.
   int cpus = 0;
+  // Every how many rounds of a scenario that may change the tree the state
+  // it left is read back (RoundTrace::end_tree), for the oracle to catch
+  // lost updates no later call observed; 0: never. A listing costs about
+  // as much as a round of the seed pattern, so one round in 8 costs an
+  // eighth of that (ci/bench.sh: executor_benchmark's ReadBack).
+  uint32_t read_back_every = 8;
 };
 
 class Executor {

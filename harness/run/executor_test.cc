@@ -35,6 +35,7 @@ using testing_util::On;
 using testing_util::Open;
 using testing_util::OpenDir;
 using testing_util::PathOp;
+using testing_util::Rename;
 using testing_util::ScratchDir;
 using testing_util::WithSpin;
 
@@ -65,6 +66,32 @@ class ExecutorTest : public ::testing::Test {
   std::unique_ptr<Sandbox> sandbox_;
   std::vector<RoundTrace> traces_;
 };
+
+TEST_F(ExecutorTest, TheEndStateIsReadBackOnTheRoundsAsked) {
+  // The rename moves a tree entry (a rebuild between rounds); the create
+  // adds a fresh one. Every 4th round's end state is read, before the
+  // tree is put back.
+  Scenario scenario;
+  scenario.tree = {Dir("a"), File("a/f"), Dir("b")};
+  scenario.threads.push_back(ThreadProgram{{Rename(Cwd("a/f"), Cwd("a/g"))}});
+  scenario.threads.push_back(
+      ThreadProgram{{Open(Cwd("b/n"), "", Disposition::kCreate)}});
+  ExecutorOptions options;
+  options.read_back_every = 4;
+  ASSERT_TRUE(RunAll(scenario, 10, options).ok());
+  ASSERT_EQ(traces_.size(), 10u);
+  const std::vector<TreeEntry> want = {Dir("a"), File("a/g"), Dir("b"),
+                                       File("b/n")};
+  for (const RoundTrace& trace : traces_) {
+    EXPECT_EQ(trace.end_read, trace.round % 4 == 0) << "round " << trace.round;
+    if (trace.end_read) {
+      EXPECT_EQ(trace.end_tree, want) << "round " << trace.round;
+    }
+  }
+  options.read_back_every = 0;
+  ASSERT_TRUE(RunAll(scenario, 4, options).ok());
+  for (const RoundTrace& trace : traces_) EXPECT_FALSE(trace.end_read);
+}
 
 TEST_F(ExecutorTest, ABarrierReleasesAllThreadsTogether) {
   Scenario scenario;

@@ -67,6 +67,13 @@ class Sandbox {
   // Removes everything inside the sandbox, keeping the sandbox itself.
   absl::Status Clear();
 
+  // What the sandbox holds now, parents before children, sorted by path
+  // ("a", "a/f", "b"): the state a round left, read back for the oracle
+  // (fs_model.h). Never follows a symbolic link; an entry that is neither
+  // a directory nor a regular file is listed as a file. `*tree` is reused
+  // (cleared first). Not on Windows yet (UnimplementedError).
+  absl::Status List(std::vector<TreeEntry>* tree) const;
+
   // Build, Clear and Remove(paths) reset the sandbox between rounds; when
   // one fails for a reason other than the environment (outcome.h: no
   // space, no descriptors), say EIO on removing a directory, the sandbox

@@ -508,6 +508,70 @@ absl::StatusOr<SweepResult> SweepStaleSandboxes(absl::string_view parent_dir) {
   return result;
 }
 
+namespace {
+
+// Appends what the directory `dir_fd` holds, at `prefix` ("" or "a/b/"),
+// depth first; `depth` bounds the recursion (the validator bounds a
+// scenario's depth far below it, so only a file-system bug goes deeper).
+absl::Status ListInto(int dir_fd, const std::string& prefix, int depth,
+                      std::vector<TreeEntry>* tree) {
+  const int stream_fd = dup(dir_fd);
+  if (stream_fd < 0) return ErrnoError(absl::StrCat("dup ", prefix), errno);
+  DIR* dir = fdopendir(stream_fd);
+  if (dir == nullptr) {
+    const int error = errno;
+    close(stream_fd);
+    return ErrnoError(absl::StrCat("read ", prefix), error);
+  }
+  rewinddir(dir);
+  const size_t first = tree->size();
+  errno = 0;
+  while (const dirent* entry = readdir(dir)) {
+    const absl::string_view name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    unsigned char type = entry->d_type;
+    if (type == DT_UNKNOWN) {
+      struct stat st;
+      if (fstatat(dir_fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        continue;  // gone since the read: not part of the state
+      }
+      type = S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+    }
+    tree->push_back({type == DT_DIR ? EntryKind::kDirectory : EntryKind::kFile,
+                     absl::StrCat(prefix, name)});
+    errno = 0;
+  }
+  const int error = errno;
+  closedir(dir);
+  if (error != 0) return ErrnoError(absl::StrCat("read ", prefix), error);
+  const size_t last = tree->size();
+  if (depth <= 0) return absl::OkStatus();
+  for (size_t i = first; i < last; ++i) {
+    if ((*tree)[i].kind != EntryKind::kDirectory) continue;
+    const std::string path = (*tree)[i].path;
+    const Fd child(openat(dir_fd, path.c_str() + prefix.size(), kDirOpenFlags));
+    if (child.get() < 0) continue;  // gone, or replaced by a link
+    if (absl::Status s = ListInto(child.get(), path + "/", depth - 1, tree);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Sandbox::List(std::vector<TreeEntry>* tree) const {
+  tree->clear();
+  const Fd root(open(root_.c_str(), kDirOpenFlags));
+  if (root.get() < 0) return ErrnoError(absl::StrCat("open ", root_), errno);
+  if (absl::Status s = ListInto(root.get(), "", 64, tree); !s.ok()) return s;
+  // By path: a parent, a prefix of its children's paths, comes first.
+  std::sort(tree->begin(), tree->end(),
+            [](const TreeEntry& a, const TreeEntry& b) { return a.path < b.path; });
+  return absl::OkStatus();
+}
+
 absl::Status Sandbox::RemoveNative(const std::vector<std::string>& paths) {
   // A descriptor for this call only, so that the sandbox holds none between
   // calls (a run must leave the descriptor table as it found it). O_PATH

@@ -94,6 +94,25 @@ TEST(SandboxTest, BuildStartsFromAnEmptySandbox) {
   EXPECT_TRUE(Exists(root));
 }
 
+TEST(SandboxTest, ListShowsEveryEntryByPathParentsFirstWithoutFollowingLinks) {
+  ScratchDir parent;
+  auto sandbox = Sandbox::Create(parent.path());
+  ASSERT_TRUE(sandbox.ok()) << sandbox.status();
+  ASSERT_TRUE((*sandbox)
+                  ->Build({Dir("b"), Dir("b/c"), File("b/c/f"), File("a"),
+                           Dir("b-d"), File("b/e")})
+                  .ok());
+  // A link to a directory outside is listed as what it is, not walked.
+  ASSERT_EQ(symlink(parent.path().c_str(),
+                    ((*sandbox)->root() + "/b/link").c_str()),
+            0);
+  std::vector<TreeEntry> tree = {File("stale")};
+  ASSERT_TRUE((*sandbox)->List(&tree).ok());
+  EXPECT_EQ(tree, (std::vector<TreeEntry>{File("a"), Dir("b"), Dir("b-d"),
+                                          Dir("b/c"), File("b/c/f"),
+                                          File("b/e"), File("b/link")}));
+}
+
 TEST(SandboxTest, RemoveTakesAwayFilesAndWholeDirectoriesAndSkipsTheMissing) {
   ScratchDir parent;
   ScratchDir outside;

@@ -275,6 +275,12 @@ absl::StatusOr<SweepResult> SweepStaleSandboxes(absl::string_view parent_dir) {
 
 absl::Status Sandbox::ClearNative() { return RemoveContents(Verbatim(root_)); }
 
+absl::Status Sandbox::List(std::vector<TreeEntry>* tree) const {
+  // The NT/Win32 judge does not read the end state back (oracle.h).
+  tree->clear();
+  return absl::UnimplementedError("listing the sandbox on Windows");
+}
+
 absl::Status Sandbox::RemoveNative(const std::vector<std::string>& paths) {
   for (const std::string& relative : paths) {
     const std::wstring path = Verbatim(

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -25,7 +26,7 @@ namespace fs = std::filesystem;
 
 constexpr absl::string_view kEmulatorRules[] = {
     "held-relative", "mkdir-relative", "any-relative",
-    "sibling-create-enoent", "excl-create-wins"};
+    "sibling-create-enoent", "excl-create-wins", "rename-lost"};
 
 // The value of a `# key: value` line of a scenario file's header.
 std::string HeaderValue(absl::string_view text, absl::string_view key) {
@@ -77,6 +78,8 @@ bool IsEmulatorRule(absl::string_view rule) {
                    rule) != std::end(kEmulatorRules);
 }
 
+std::string EmulatorRuleList() { return absl::StrJoin(kEmulatorRules, ", "); }
+
 absl::StatusOr<CorpusEntry> MakeCorpusEntry(const CorpusEntryOptions& options) {
   const fs::path dir = fs::path(AbsolutePath(options.finding_dir)).lexically_normal();
   // "OUT/<signature>/" names its directory by the part before the slash.
@@ -90,8 +93,7 @@ absl::StatusOr<CorpusEntry> MakeCorpusEntry(const CorpusEntryOptions& options) {
   if (!options.emulator_rule.empty() && !IsEmulatorRule(options.emulator_rule)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--emulator-rule '", options.emulator_rule,
-        "' is not one of held-relative, mkdir-relative, any-relative, "
-        "sibling-create-enoent, excl-create-wins"));
+        "' is not one of ", EmulatorRuleList()));
   }
   CorpusEntry entry;
   entry.signature = finding.filename().string();
@@ -271,7 +273,7 @@ absl::StatusOr<std::vector<CorpusExpectation>> ParseCorpusExpectations(
       if (!IsEmulatorRule(words[5])) {
         return absl::InvalidArgumentError(absl::StrCat(
             "line ", number, ": emulator rule '", words[5],
-            "' is not one of held-relative, mkdir-relative, any-relative"));
+            "' is not one of ", EmulatorRuleList()));
       }
       e.signature = std::string(words[1]);
       e.emulator_rule = std::string(words[5]);

@@ -71,6 +71,8 @@ absl::StatusOr<std::string> CheckCorpusName(absl::string_view name);
 
 // The emulator's rules (emulator/README.md).
 bool IsEmulatorRule(absl::string_view rule);
+// "held-relative, mkdir-relative, ...": every rule, for messages and help.
+std::string EmulatorRuleList();
 
 // One `# expect:` line of a corpus file:
 //   # expect: clean

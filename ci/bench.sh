@@ -55,6 +55,8 @@ echo "== executor throughput (median of 5)"
       printf "  (a) one thread, one path    %12.0f calls/s  ratio %.2f (target >= 0.70)\n", rate["BM_OpenCloseOneThread"], rate["BM_OpenCloseOneThread"] / plain
       printf "  (b) seed pattern, 2 threads %12.0f calls/s  ratio %.2f, reopen while held in %.3f of rounds\n", rate["BM_SeedPatternTwoThreads"], rate["BM_SeedPatternTwoThreads"] / plain, overlap["BM_SeedPatternTwoThreads"]
       printf "  (c) two threads released   %12.0f calls/s  their calls met in %.3f of rounds\n", rate["BM_ReleaseTwoThreads"], overlap["BM_ReleaseTwoThreads"]
+      never = rate["BM_ReadBack/0"]
+      printf "  (d) a changing round        %12.0f calls/s; its end state read back every 8th round %.2f of that (the default), every round %.2f\n", never, rate["BM_ReadBack/8"] / never, rate["BM_ReadBack/1"] / never
     }'
 
 echo "== the oracle's cost per round, beside the round's own time (target on the seed pattern: share <= 0.20)"

@@ -307,10 +307,13 @@ std::string ReportMarkdown(const FindingSummary& s) {
           ? PrintOp(s.found.threads[s.found_thread].ops[s.found_op])
           : s.failing_call;
   std::string md;
+  const bool lost = s.signature.verdict == Verdict::kLost;
   absl::StrAppend(&md, "# ", OpKindName(s.signature.op),
-                  s.signature.outcome.ok() ? " succeeds where no order allows it"
-                                           : absl::StrCat(" fails with ",
-                                                          OutcomeName(s.signature.outcome)),
+                  lost ? " succeeds but its effect is lost"
+                  : s.signature.outcome.ok()
+                      ? " succeeds where no order allows it"
+                      : absl::StrCat(" fails with ",
+                                     OutcomeName(s.signature.outcome)),
                   " (",
                   VerdictName(s.signature.verdict), ", ",
                   AnchorName(s.signature.anchor), " anchor)\n\n");
@@ -359,8 +362,16 @@ std::string ReportMarkdown(const FindingSummary& s) {
                     Percent(s.rate.high), ") of the ",
                     s.minimized ? "minimized" : "found",
                     " scenario showed the bug: ", OpKindName(s.signature.op),
-                    " failing with ", OutcomeName(s.signature.outcome),
-                    ", through any anchor, whether or not its retry failed",
+                    lost ? absl::StrCat(
+                               " succeeding with its effect missing from the "
+                               "state the round left (read back on one round "
+                               "in ", ExecutorOptions{}.read_back_every,
+                               " only, so the rate shown is that share of the "
+                               "bug's), through any anchor")
+                         : absl::StrCat(" failing with ",
+                                        OutcomeName(s.signature.outcome),
+                                        ", through any anchor, whether or "
+                                        "not its retry failed"),
                     s.bisect.empty() ? ""
                                      : " (the bisection's \"as found\" row "
                                        "is this measurement)",

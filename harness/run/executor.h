@@ -79,9 +79,9 @@ struct ExecutorOptions {
   int cpus = 0;
   // Every how many rounds of a scenario that may change the tree the state
   // it left is read back (RoundTrace::end_tree), for the oracle to catch
-  // lost updates no later call observed; 0: never. A listing costs about
-  // as much as a round of the seed pattern, so one round in 8 costs an
-  // eighth of that (ci/bench.sh: executor_benchmark's ReadBack).
+  // lost updates no later call observed; 0: never. Reading every round
+  // cuts a small changing round's throughput by a third; one round in 8
+  // costs 4 % (executor_benchmark's BM_ReadBack, in ci/bench.sh).
   uint32_t read_back_every = 8;
 };
 

@@ -36,7 +36,8 @@ constexpr int kOpsPerRound = 64;
 // round's trace shows the overlap the scenario is for, and the fraction of
 // rounds that do becomes the `overlap` counter.
 void RunScenario(benchmark::State& state, const Scenario& scenario,
-                 bool (*overlaps)(const RoundTrace&) = nullptr) {
+                 bool (*overlaps)(const RoundTrace&) = nullptr,
+                 ExecutorOptions options = {}) {
   testing_util::ScratchDir parent;
   auto sandbox = Sandbox::Create(parent.path());
   auto backend = MakeBackend("posix");
@@ -44,7 +45,7 @@ void RunScenario(benchmark::State& state, const Scenario& scenario,
     state.SkipWithError("no sandbox or backend");
     return;
   }
-  Executor executor(**backend, ExecutorOptions{});
+  Executor executor(**backend, options);
   constexpr uint64_t kRoundsPerBatch = 200;
   uint64_t rounds = 0;
   uint64_t overlapped = 0;
@@ -110,6 +111,23 @@ void BM_ReleaseTwoThreads(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_ReleaseTwoThreads)->UseRealTime();
+
+// A round that changes the tree (a create racing an unlink of one fresh
+// name, undone by one unlink), with its end state read back every
+// Arg-th round (0: never): what the read-back costs
+// (ExecutorOptions::read_back_every).
+void BM_ReadBack(benchmark::State& state) {
+  Scenario scenario;
+  scenario.tree = {testing_util::Dir("d"), File("d/f")};
+  scenario.threads.push_back(
+      ThreadProgram{{Open(Cwd("d/x"), "", Disposition::kOpenIf)}});
+  scenario.threads.push_back(
+      ThreadProgram{{testing_util::PathOp(OpKind::kDelete, Cwd("d/x"))}});
+  ExecutorOptions options;
+  options.read_back_every = static_cast<uint32_t>(state.range(0));
+  RunScenario(state, scenario, nullptr, options);
+}
+BENCHMARK(BM_ReadBack)->Arg(0)->Arg(8)->Arg(1)->UseRealTime();
 
 void BM_PlainOpenatLoop(benchmark::State& state) {
   testing_util::ScratchDir parent;

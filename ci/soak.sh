@@ -41,8 +41,11 @@
 #   OPENRACE_SOAK_RCLONE_CACHE  rclone's --vfs-cache-mode for stack rclone:
 #                               writes (default), off, minimal, full
 #
-# Exit status: 1 if any stack reported a finding (a false alarm of the
-# oracle, or a real file-system bug: investigate it); else 2 if a stack that
+# Findings of known real bugs (ci/soak_known.txt: stack, signature pattern,
+# where the bug is described) are listed as known and counted apart.
+#
+# Exit status: 1 if any stack reported another finding (a false alarm of the
+# oracle, or a new file-system bug: investigate it); else 2 if a stack that
 # should work here could not be set up (or bad usage); else 0. A stack the
 # machine cannot run (no xfs in the kernel, no /dev/fuse) is skipped with
 # its reason and does not fail the soak.
@@ -117,6 +120,17 @@ json_counts() {
     tr ',' '\n' | sed -nE 's/^ *"([^"]+)": *([0-9]+) *$/\1 \2/p'
 }
 
+# Where the known bug of stack $1 with signature $2 is described; fails
+# when it is not a known bug (ci/soak_known.txt).
+known_bug() {
+  local stack pattern where
+  while read -r stack pattern where; do
+    # shellcheck disable=SC2053  # the pattern is a glob
+    [ "$stack" = "$1" ] && [[ $2 == $pattern ]] && { echo "$where"; return 0; }
+  done < <(grep -vE '^\s*(#|$)' ci/soak_known.txt)
+  return 1
+}
+
 rows=()
 any_finding=0 any_setup_failure=0 interrupted=0 target=""
 # shellcheck disable=SC2317  # a trap handler
@@ -129,7 +143,7 @@ for g in "${settings[@]}"; do
   mkdir -p "$out/$g"
   for s in "${stacks[@]}"; do
     if ((interrupted)); then
-      rows+=("$s|$g|not run (interrupted)|-|-|-|-|-|-")
+      rows+=("$s|$g|not run (interrupted)|-|-|-|-|-|-|-|-")
       continue
     fi
     echo
@@ -152,7 +166,7 @@ for g in "${settings[@]}"; do
     target=""
     wait  # for tail, which ends within a second of the target
     summary=$out/$g/$s/summary.json
-    scenarios=- calls=- judged=- unjudged=- ends=- rate=- findings=-
+    scenarios=- calls=- judged=- unjudged=- ends=- rate=- findings=- known=-
     if [ "$status" -eq 0 ] || [ "$status" -eq 1 ] || [ "$status" -eq 130 ]; then
       scenarios=$(json_value scenarios "$summary")
       calls=$(json_value calls "$summary")
@@ -160,21 +174,29 @@ for g in "${settings[@]}"; do
       unjudged=$(json_value unjudged_calls "$summary")
       ends=$(json_value end_states_judged "$summary")
       rate=$(printf '%.0f' "$(json_value calls_per_second "$summary")")
-      findings=0
+      findings=0 known=0
       while read -r sig n; do
         [ -n "$sig" ] || continue
-        findings=$((findings + n))
+        if known_bug "$s" "$sig" > /dev/null; then
+          known=$((known + n))
+        else
+          findings=$((findings + n))
+        fi
       done < <(json_counts findings "$summary")
     fi
     case $status in
       0) state=ran ;;
-      1) state="ran, FINDINGS"; any_finding=1 ;;
+      1) if [ "$findings" = 0 ]; then
+           state="ran, known bugs only"
+         else
+           state="ran, FINDINGS"; any_finding=1
+         fi ;;
       77) state="skipped: $(cat "$out/$g/$s/skipped" 2> /dev/null || echo '?')" ;;
-      130) state="stopped early"; [ "$findings" = 0 ] || any_finding=1 ;;
+      130) state="stopped early"; [ "$findings" = 0 ] || [ "$findings" = - ] || any_finding=1 ;;
       *) state="SETUP FAILED (exit $status; see $g/$s.log)"; any_setup_failure=1 ;;
     esac
     ((interrupted)) && state="$state (interrupted)"
-    rows+=("$s|$g|$state|$scenarios|$calls|$judged|$unjudged|$ends|$rate|$findings")
+    rows+=("$s|$g|$state|$scenarios|$calls|$judged|$unjudged|$ends|$rate|$findings|$known")
   done
 done
 
@@ -182,13 +204,13 @@ done
   echo
   echo "soak: $duration per stack and setting, seed $seed ($out)"
   # "end states": rounds whose end state was read back and judged.
-  format='%-15s %-8s %-38s %9s %11s %11s %9s %10s %8s %8s\n'
+  format='%-15s %-8s %-38s %9s %11s %11s %9s %10s %8s %8s %6s\n'
   # shellcheck disable=SC2059  # the format is ours
-  printf "$format" stack setting status scenarios calls judged unjudged "end states" calls/s findings
+  printf "$format" stack setting status scenarios calls judged unjudged "end states" calls/s findings known
   for row in "${rows[@]}"; do
-    IFS='|' read -r s g state scenarios calls judged unjudged ends rate findings <<< "$row"
+    IFS='|' read -r s g state scenarios calls judged unjudged ends rate findings known <<< "$row"
     # shellcheck disable=SC2059
-    printf "$format" "$s" "$g" "$state" "$scenarios" "$calls" "$judged" "$unjudged" "$ends" "$rate" "$findings"
+    printf "$format" "$s" "$g" "$state" "$scenarios" "$calls" "$judged" "$unjudged" "$ends" "$rate" "$findings" "$known"
   done
   for g in "${settings[@]}"; do
     for s in "${stacks[@]}"; do
@@ -198,14 +220,18 @@ done
       [ -z "$reasons" ] || echo "unjudged on $s ($g), by reason: $reasons"
       while read -r sig n; do
         [ -n "$sig" ] || continue
-        echo "finding on $s ($g): $sig ($n scenario(s)): $out/$g/$s/$sig/found.scn, $out/$g/$s/$sig/report.md"
+        if where=$(known_bug "$s" "$sig"); then
+          echo "known bug on $s ($g): $sig ($n scenario(s)), described in $where: $out/$g/$s/$sig/report.md"
+        else
+          echo "finding on $s ($g): $sig ($n scenario(s)): $out/$g/$s/$sig/found.scn, $out/$g/$s/$sig/report.md"
+        fi
       done < <(json_counts findings "$summary")
     done
   done
 } | tee "$out/table.txt"
 
 if ((any_finding)); then
-  echo "soak: findings — each is a false alarm of the oracle or a real file-system bug; investigate" >&2
+  echo "soak: findings — each is a false alarm of the oracle or a new file-system bug; investigate" >&2
   exit 1
 fi
 ((any_setup_failure)) && exit 2

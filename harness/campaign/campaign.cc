@@ -406,11 +406,15 @@ class Campaign {
     EmitOptions emit;
     emit.title = absl::StrCat(
         OpKindName(summary.signature.op),
-        summary.signature.outcome.ok()
+        summary.signature.verdict == Verdict::kLost
+            ? " succeeds but its effect is lost"
+        : summary.signature.outcome.ok()
             ? " succeeds where no order allows it"
             : absl::StrCat(" fails with ", OutcomeName(summary.signature.outcome)));
     emit.signature = summary.signature.ToString();
     emit.focus = failing;
+    // A success is wrong only against the other calls and the state left.
+    emit.check_orders = summary.signature.outcome.ok();
     absl::StatusOr<std::string> c =
         language.ok() ? EmitC(min, *language, emit) : language.status();
     if (c.ok()) {

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/cli/commands.h"
+#include "harness/judge/oracle.h"
 #include "harness/report/emit_c.h"
 #include "harness/base/file_util.h"
 #include "harness/store/finding_store.h"
@@ -28,6 +29,10 @@ int RunEmit(const EmitCommand& command) {
   const FindingHeader header = ParseFindingHeader(*text, *scenario);
   options.signature = header.signature;
   options.focus = header.failing;
+  // A wrong success or a lost update ("open-ok-0-...") shows only against
+  // the other calls' answers and the state left: the order check.
+  const absl::optional<Signature> signature = ParseSignature(header.signature);
+  options.check_orders = signature && signature->outcome.ok();
   absl::StatusOr<std::string> c = EmitC(*scenario, *lang, options);
   if (!c.ok() && options.focus &&
       c.status().code() == absl::StatusCode::kInvalidArgument) {

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "harness/judge/round_ends.h"
 #include "harness/report/internal/c_writer.h"
 #include "harness/report/internal/emit_c_dialect.h"
 #include "harness/scenario/validate.h"
@@ -178,6 +179,8 @@ class CEmitter {
   ScenarioMap map_;
   std::vector<std::vector<OpText>> ops_;              // [thread][op]
   std::map<uint32_t, std::vector<size_t>> barriers_;  // id -> threads (from 1)
+  // The order check's table (EmitOptions::check_orders), when it is made.
+  absl::optional<std::vector<std::string>> ends_;
 };
 
 absl::Status CEmitter::Analyze() {
@@ -190,6 +193,9 @@ absl::Status CEmitter::Analyze() {
         "focus thread %d op %d is not a call (open, mkdir, stat, delete or "
         "rename) of the scenario",
         focus->thread, focus->op));
+  }
+  if (options_.check_orders && dialect_.ChecksOrders()) {
+    ends_ = RoundEnds(scenario_);
   }
   size_t calls = 0;
   ForEachCall([&](size_t, size_t) { ++calls; });
@@ -365,6 +371,7 @@ RuntimeUse CEmitter::Use() const {
   use.tree = !scenario_.tree.empty();
   use.absolute_paths = !map_.absolute_paths().empty();
   use.mutates = map_.mutates();
+  use.orders = ends_.has_value();
   return use;
 }
 
@@ -433,6 +440,25 @@ void CEmitter::WriteOpeningComment(CWriter& w) const {
         "Only unexpected failures of thread %d op %d count.",
         options_.focus->thread + 1, options_.focus->op + 1));
   }
+  if (ends_) {
+    lines.insert(lines.end(), {
+        "A round is also unexplained when no order of its calls (each",
+        "thread's in its own order) gives every call the answer it got and",
+        "leaves the directory as it is: a success no order allows, or a call",
+        "whose effect was lost. The table round_ends[] lists every way a",
+        "round may end, from openrace's model of the file system; times are",
+        "not compared, so an end only real time rules out is missed.",
+    });
+  } else if (options_.check_orders) {
+    lines.push_back(absl::StrCat(
+        "(The finding is a wrong success or a lost update, which this rule "
+        "cannot see: ",
+        dialect_.ChecksOrders()
+            ? "the scenario has too many orders, or a call openrace's model "
+              "does not predict, to list every way a round may end.)"
+            : "only the c-posix program checks a round's end against "
+              "openrace's model.)"));
+  }
   lines.push_back(
       "openrace's own oracle is more precise; this rule is deliberately "
       "simple.");
@@ -499,6 +525,7 @@ void CEmitter::WriteScenarioData(CWriter& w) const {
     w.Close("},");
   });
   w.Close("};");
+  if (ends_) w.Line("static struct answer answers[OP_COUNT];");
 
   if (!scenario_.shared.empty()) {
     w.Blank();
@@ -617,6 +644,7 @@ void CEmitter::WriteRun(CWriter& w) const {
   if (use.absolute_paths) setup.push_back("build_absolute_paths() != 0");
   if (use.shared) setup.push_back("open_shared() != 0");
 
+  if (ends_) dialect_.WriteOrderCheck(w, *ends_);
   w.Blank();
   w.BlockComment({
       "Sets up, runs the rounds and prints the summary; returns the exit",
@@ -640,6 +668,10 @@ void CEmitter::WriteRun(CWriter& w) const {
   }
   w.Line("spin_barrier_wait(&round_start);");
   w.Line("spin_barrier_wait(&round_end);");
+  if (ends_) {
+    w.Line("if (!round_explained())");
+    w.Indented("unexplained_rounds++;");
+  }
   w.Linef("if (%s)", dialect_.TakeRoundFailed());
   w.Indented("failing_rounds++;");
   w.Close();

@@ -74,6 +74,12 @@ struct EmitOptions {
   // The failing operation whose unexpected failures decide the verdict.
   // Unset: an unexpected failure of any call counts.
   absl::optional<OpRef> focus;
+  // Also count the rounds whose answers and end state no order of their
+  // calls gives (RoundEnds, judge/round_ends.h): what a wrong success or a
+  // lost update shows, and the simple rule cannot. c-posix only; where the
+  // model cannot enumerate the scenario's orders, the opening comment says
+  // the check is left out.
+  bool check_orders = false;
 };
 
 // The C program for `scenario`. InvalidArgument when ValidateScenario

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -16,6 +17,7 @@
 #include "harness/report/internal/c_writer.h"
 #include "harness/report/internal/emit_c_dialect.h"
 #include "harness/report/internal/emit_c_posix_runtime.h"
+#include "harness/run/outcome.h"
 #include "harness/run/posix_render.h"
 
 namespace openrace::internal {
@@ -161,6 +163,7 @@ class PosixDialect final : public CDialect {
   void WriteRuntime(CWriter& w, const RuntimeUse& use) const override {
     w.Raw(kSpinBarrier);
     if (use.spins) w.Raw(kSpin);
+    if (use.orders) w.Raw(kOrderAnswers);
     w.Raw(kCounting);
     if (use.handles) w.Raw(kCloseHandle);
     w.Raw(kErrnoNames);
@@ -254,6 +257,45 @@ class PosixDialect final : public CDialect {
   }
 
   void WriteMain(CWriter& w) const override { w.Raw(kMain); }
+
+  bool ChecksOrders() const override { return true; }
+  void WriteOrderCheck(CWriter& w,
+                       const std::vector<std::string>& ends) const override {
+    w.Blank();
+    w.Comment("openrace's status class of an errno, as its posix backend classifies it.");
+    w.Line("static const char *status_class(int err)");
+    w.Open("");
+    w.Open("switch (err)");
+    for (const auto& [errors, status] : kErrnoClasses) {
+      w.Linef("%sreturn %s;", errors, CString(StatusClassName(status)));
+    }
+    w.Linef("default: return %s;", CString(StatusClassName(StatusClass::kOther)));
+    w.Close();
+    w.Close();
+    w.Blank();
+    w.Comment("Every way a round may end: answers | entries (sorted).");
+    w.Open("static const char *const round_ends[] =");
+    for (const std::string& end : ends) w.Linef("%s,", CString(end));
+    w.Close("};");
+    w.Raw(kOrderCheck);
+  }
+
+ private:
+  // The errno values the posix backend classifies (ClassifyErrno in
+  // backend_posix.cc), as C case labels.
+  static constexpr std::pair<const char*, StatusClass> kErrnoClasses[] = {
+      {"case 0: ", StatusClass::kOk},
+      {"case ENOENT: ", StatusClass::kNotFound},
+      {"case EEXIST: ", StatusClass::kExists},
+      {"case EINVAL: ", StatusClass::kInvalidParameter},
+      {"case ENAMETOOLONG: ", StatusClass::kInvalidName},
+      {"case EACCES: case EPERM: case EROFS: ", StatusClass::kAccessDenied},
+      {"case ENOTDIR: ", StatusClass::kNotADirectory},
+      {"case EISDIR: ", StatusClass::kIsADirectory},
+      {"case ENOTEMPTY: ", StatusClass::kNotEmpty},
+      {"case EBUSY: case ETXTBSY: ", StatusClass::kBusy},
+      {"case EINTR: ", StatusClass::kInterrupted},
+  };
 };
 
 }  // namespace

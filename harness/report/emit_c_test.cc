@@ -396,6 +396,80 @@ TEST_F(ProgramTest, ReportsReproducedWhenOpensFailWithEio) {
   EXPECT_TRUE(fs::is_empty(run_dir_)) << "the program left files behind";
 }
 
+// A rename that answers success and does nothing, every third time.
+constexpr char kLostRename[] = R"c(
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdatomic.h>
+static atomic_int calls;
+int renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+    static int (*real)(int, const char *, int, const char *);
+    if (!real)
+        real = (int (*)(int, const char *, int, const char *))dlsym(RTLD_NEXT, "renameat");
+    if (atomic_fetch_add(&calls, 1) % 3 == 2)
+        return 0;
+    return real(fromfd, from, tofd, to);
+}
+)c";
+
+// Races whose every outcome is legal: a create against an unlink of the
+// same name, and a rename against a stat of its source.
+const char kLegalRaces[] = R"(openrace-scenario 1
+rounds 300
+dir d
+file d/f
+thread
+  open cwd:d/x access=read|write disp=open_if
+  rename cwd:d/f -> cwd:d/g
+thread
+  delete cwd:d/x
+  stat cwd:d/f
+)";
+
+TEST_F(ProgramTest, TheOrderCheckPassesLegalRacesAndCatchesALostRename) {
+  if (!HaveCommand("gcc")) GTEST_SKIP() << "gcc not found";
+  absl::StatusOr<Scenario> scenario = ParseScenario(kLegalRaces);
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  EmitOptions options;
+  options.check_orders = true;
+  absl::StatusOr<std::string> program = EmitPosix(*scenario, options);
+  ASSERT_TRUE(program.ok()) << program.status();
+  EXPECT_TRUE(absl::StrContains(*program, "\"ok,ok,ok,ok|d d,f d/g\",")) << *program;
+  ASSERT_TRUE(Compile(*program));
+  EXPECT_EQ(Run(absl::StrCat("'", run_dir_.string(), "'")), 0) << output_;
+  EXPECT_TRUE(absl::StrContains(output_, "not reproduced in 300 rounds")) << output_;
+
+  std::ofstream(work_ / "lost.c") << kLostRename;
+  ASSERT_EQ(std::system(absl::StrCat("cd '", work_.string(),
+                                     "' && gcc -shared -fPIC -o lost.so lost.c -ldl")
+                            .c_str()),
+            0);
+  EXPECT_EQ(Run(absl::StrCat("'", run_dir_.string(), "' 30"),
+                absl::StrCat("LD_PRELOAD='", (work_ / "lost.so").string(), "'")),
+            1)
+      << output_;
+  EXPECT_TRUE(absl::StrContains(
+      output_, "REPRODUCED: 10 rounds whose answers and end state no order"))
+      << output_;
+  EXPECT_TRUE(fs::is_empty(run_dir_)) << "the program left files behind";
+}
+
+TEST(EmitCTest, TheOrderCheckIsLeftOutWhereItCannotBeMade) {
+  absl::StatusOr<Scenario> scenario = ParseScenario(kLegalRaces);
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  EmitOptions options;
+  options.check_orders = true;
+  absl::StatusOr<std::string> win32 =
+      EmitC(*scenario, EmitLanguage::kWin32, options);
+  ASSERT_TRUE(win32.ok()) << win32.status();
+  EXPECT_FALSE(absl::StrContains(*win32, "round_ends"));
+  EXPECT_TRUE(absl::StrContains(*win32, "only the c-posix program checks"));
+  absl::StatusOr<std::string> plain = EmitPosix(*scenario);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_FALSE(absl::StrContains(*plain, "round_ends"));
+}
+
 TEST_F(ProgramTest, ExitsTwoOnBadUsageAndOnAMissingDirectory) {
   if (!HaveCommand("gcc")) GTEST_SKIP() << "gcc not found";
   absl::StatusOr<std::string> program = EmitPosix(SeedScenario());

@@ -128,6 +128,7 @@ struct RuntimeUse {
   bool shared = false;
   bool absolute_paths = false;
   bool mutates = false;
+  bool orders = false;  // the order check (EmitOptions::check_orders)
   std::set<OpKind> calls;  // the kinds of call the threads make
 };
 
@@ -205,6 +206,14 @@ class CDialect {
   virtual void WriteExtraTeardown(CWriter&) const {}
   // main() and what it needs.
   virtual void WriteMain(CWriter& w) const = 0;
+
+  // ---- the order check (EmitOptions::check_orders)
+  // Whether this dialect can check a round's answers and end state against
+  // the model's (its calls are the POSIX ones the model specifies).
+  virtual bool ChecksOrders() const { return false; }
+  // status_class(), round_ends[] (`ends`: RoundEnds) and round_explained(),
+  // before run(); answers[] is declared with the scenario's data.
+  virtual void WriteOrderCheck(CWriter&, const std::vector<std::string>&) const {}
 };
 
 std::unique_ptr<CDialect> MakePosixDialect();  // emit_c_posix.cc

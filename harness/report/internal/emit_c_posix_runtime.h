@@ -78,7 +78,34 @@ static void spin_ns(long long ns)
 }
 )c";
 
+// The order check's record of each call's answer (EmitOptions::
+// check_orders), written before kCounting, whose COUNT_CALL notes them.
+inline constexpr absl::string_view kOrderAnswers = R"c(
+/*
+ * The order check (see the rule at the top): what each call answered this
+ * round, its errno (0: success) and its retry's (-1: none).
+ */
+#define CHECK_ORDERS 1
+struct answer { int first, retry; };
+#define NOTE_ANSWER(op, first_errno, retry_errno)                      \
+    do {                                                               \
+        answers[op].first = (first_errno);                             \
+        answers[op].retry = (retry_errno);                             \
+    } while (0)
+
+/* Rounds whose answers and end state no order of their calls gives. */
+static unsigned long unexplained_rounds;
+)c";
+
 inline constexpr absl::string_view kCounting = R"c(
+#ifndef NOTE_ANSWER
+#define NOTE_ANSWER(op, first_errno, retry_errno) \
+    do {                                          \
+        (void)(first_errno);                      \
+        (void)(retry_errno);                      \
+    } while (0)
+#endif
+
 /* Which failures of a call are unexpected: see the rule at the top. */
 enum judgement { NEVER_UNEXPECTED, UNEXPECTED_IF_EINVAL, UNEXPECTED_IF_ANY_FAILURE };
 
@@ -128,10 +155,13 @@ static void count_failure(struct op_stats *s, int err, int retry_succeeded)
         (result) = (call);                                             \
         if ((result) >= 0) {                                           \
             count_success(&stats[op]);                                 \
+            NOTE_ANSWER(op, 0, -1);                                    \
         } else {                                                       \
             int first_errno = errno;                                   \
             (result) = (call);                                         \
+            int retry_errno = (result) >= 0 ? 0 : errno;               \
             count_failure(&stats[op], first_errno, (result) >= 0);     \
+            NOTE_ANSWER(op, first_errno, retry_errno);                 \
         }                                                              \
     } while (0)
 )c";
@@ -276,6 +306,96 @@ static void *worker(void *arg)
 }
 )c";
 
+// The order check itself, after the threads (answers[], declared with the
+// scenario's data; round_ends[], sorted, and status_class(), written by the
+// emitter just before it).
+inline constexpr absl::string_view kOrderCheck = R"c(
+/* The sandbox's entries after a round: "d a", "f a/g"; sorted by path. */
+#define LISTED_CAP 1024
+static char *listed[LISTED_CAP];
+static size_t listed_count;
+static int listing_failed;
+
+static int list_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    if (ftw->level == 0)
+        return 0; /* the sandbox itself */
+    const char *relative = path + strlen(sandbox) + 1;
+    size_t size = strlen(relative) + 3;
+    char *entry = listed_count < LISTED_CAP ? malloc(size) : NULL;
+    if (entry == NULL) {
+        listing_failed = 1;
+        return 1;
+    }
+    snprintf(entry, size, "%c %s", type == FTW_D || type == FTW_DNR ? 'd' : 'f', relative);
+    listed[listed_count++] = entry;
+    return 0;
+}
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a + 2, *(char *const *)b + 2);
+}
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static char round_key[1 << 16];
+static size_t round_key_length;
+
+static void key_append(const char *text)
+{
+    size_t n = strlen(text);
+    if (round_key_length + n < sizeof round_key) {
+        memcpy(round_key + round_key_length, text, n + 1);
+        round_key_length += n;
+    } else {
+        listing_failed = 1;
+    }
+}
+
+/*
+ * Whether some order of the round's calls, each thread's in its own order,
+ * gives every call its answer and leaves the sandbox as it is: the round's
+ * answers and entries must be one of round_ends[]. A round that cannot be
+ * listed counts as explained.
+ */
+static int round_explained(void)
+{
+    listed_count = 0;
+    listing_failed = 0;
+    round_key_length = 0;
+    round_key[0] = '\0';
+    for (size_t i = 0; i < OP_COUNT; i++) {
+        if (i > 0)
+            key_append(",");
+        key_append(status_class(answers[i].first));
+        if (answers[i].first != 0) {
+            key_append("/");
+            key_append(status_class(answers[i].retry));
+        }
+    }
+    key_append("|");
+    if (nftw(sandbox, list_entry, 16, FTW_PHYS | FTW_MOUNT) != 0)
+        listing_failed = 1;
+    qsort(listed, listed_count, sizeof listed[0], by_path);
+    for (size_t i = 0; i < listed_count; i++) {
+        if (i > 0)
+            key_append(",");
+        key_append(listed[i]);
+        free(listed[i]);
+    }
+    if (listing_failed)
+        return 1;
+    const char *key = round_key;
+    return bsearch(&key, round_ends, sizeof round_ends / sizeof round_ends[0],
+                   sizeof round_ends[0], by_string) != NULL;
+}
+)c";
+
 inline constexpr absl::string_view kSummary = R"c(
 /* Prints the table of outcomes and the verdict; returns the exit status. */
 static int print_summary(unsigned long failing_rounds)
@@ -293,6 +413,15 @@ static int print_summary(unsigned long failing_rounds)
         }
         unexpected += s->unexpected;
     }
+#ifdef CHECK_ORDERS
+    if (unexplained_rounds > 0) {
+        printf("REPRODUCED: %lu rounds whose answers and end state no order of "
+               "their calls gives, in %lu rounds (rate %.3f%%)\n",
+               unexplained_rounds, rounds,
+               100.0 * (double)unexplained_rounds / (double)rounds);
+        return 1;
+    }
+#endif
     if (unexpected > 0) {
         printf("REPRODUCED: %lu unexpected failures in %lu rounds (rate %.3f%%)\n",
                unexpected, rounds, 100.0 * (double)failing_rounds / (double)rounds);

@@ -54,6 +54,16 @@ bool EndState::Matches(const FsState& state) const {
 
 namespace {
 
+// What a call that succeeded did: the model's effect, or, where the model
+// cannot compute it, a lost state.
+void ApplySuccess(const Prediction& p, FsState* state) {
+  if (p.effect_unknown) {
+    FsModel::Lose(state);
+  } else {
+    FsModel::Apply(p.effect, state);
+  }
+}
+
 // The states that may follow placing `c` in `s` (at most two), or none when
 // `c` cannot come here. `*why` says why the call went unjudged, if it did.
 int Step(const FsModel& model, const HistoryCall& c, const FsState& s,
@@ -65,6 +75,7 @@ int Step(const FsModel& model, const HistoryCall& c, const FsState& s,
   }
   const Prediction p = model.Predict(s, *c.op, c.new_id);
   const bool ok = c.status == StatusClass::kOk;
+  const bool predicted = p.unknown == Unjudged::kNone;
   if (c.mode == CallMode::kOptional) {
     // It did nothing yet, or what the model says (its status is not
     // judged). A handle it names whose open lies outside the prefix too
@@ -72,44 +83,24 @@ int Step(const FsModel& model, const HistoryCall& c, const FsState& s,
     // the state, which explains the prefix.
     out[0] = s;
     if (p.unknown == Unjudged::kUnboundHandle) return 1;
-    if (p.unknown == Unjudged::kNone || p.exact_if_status) {
-      if (p.status != StatusClass::kOk) return 1;
-      out[1] = s;
-      FsModel::Apply(p.effect, &out[1]);
-      return 2;
+    if ((predicted || p.exact_if_status) && p.status != StatusClass::kOk) {
+      return 1;
     }
     out[1] = s;
-    if (p.effect_unknown) {
-      FsModel::Lose(&out[1]);
-    } else {
-      FsModel::Apply(p.effect, &out[1]);
-    }
+    ApplySuccess(p, &out[1]);
     return 2;
   }
   if (c.mode == CallMode::kRelaxed) {
     // It did nothing (a handle it names may be open all the same: calls
-    // through it are then unknown) ...
+    // through it are then unknown), or what the model says it does.
     out[0] = s;
     if (c.op->result_slot >= 0) out[0].handles[c.op->result_slot] = kUnknownInode;
-    int n = 1;
-    // ... or what the model says it does.
-    if (p.unknown == Unjudged::kNone) {
-      if (p.status == StatusClass::kOk) {
-        out[n] = s;
-        FsModel::Apply(p.effect, &out[n++]);
-      }
-    } else {
-      out[n] = s;
-      if (p.effect_unknown) {
-        FsModel::Lose(&out[n++]);
-      } else {
-        FsModel::Apply(p.effect, &out[n++]);
-      }
-    }
-    return n;
+    if (predicted && p.status != StatusClass::kOk) return 1;
+    out[1] = s;
+    ApplySuccess(p, &out[1]);
+    return 2;
   }
-  if (p.unknown == Unjudged::kNone ||
-      (p.exact_if_status && p.status == c.status)) {
+  if (predicted || (p.exact_if_status && p.status == c.status)) {
     if (p.status != c.status) return 0;
     out[0] = s;
     if (ok) FsModel::Apply(p.effect, &out[0]);

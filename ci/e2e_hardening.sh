@@ -93,6 +93,15 @@ OPENRACE_CAMPAIGN_FAULT=hang@0,hang@1 "$openrace" campaign --dir "$dir" \
 pid=$!
 background="$background $pid"
 wait_for_entries "$dir" 2 || fail "the campaign's workers made no sandboxes"
+# Interrupted before it hangs, a worker unwinds at once: wait until both
+# say (in their logs) that they hang, or the test races its own setup.
+for _ in $(seq 200); do
+  hung=$(cat "$work/campaign-out"/.campaign/worker-*.log 2> /dev/null |
+         grep -c "injected fault hang" || true)
+  [ "$hung" -ge 2 ] && break
+  sleep 0.05
+done
+[ "$hung" -ge 2 ] || fail "the campaign's workers did not reach their hang"
 workers=$(sed -n 's/^pid //p' "$work/campaign-out"/.campaign/shard-* 2> /dev/null)
 kill -INT "$pid"
 sleep 0.5

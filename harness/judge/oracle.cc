@@ -415,10 +415,13 @@ void ExactJudge::JudgeGroup(const RoundTrace& trace, Group& group,
 
   // Every outcome explained, but not the state the round left: the
   // culprit's effect was lost (or made where it should not be).
-  const bool lost =
-      end != nullptr &&
-      Linearize(model_, group.calls, options_.node_budget).kind ==
-          SearchResult::Kind::kLinearizable;
+  bool lost = false;
+  if (end != nullptr) {
+    const SearchResult answers =
+        Linearize(model_, group.calls, options_.node_budget);
+    stats->search_nodes += answers.nodes;
+    lost = answers.kind == SearchResult::Kind::kLinearizable;
+  }
   const Culprits culprits = FindCulprits(model_, group.calls,
                                          options_.node_budget, end);
   stats->search_nodes += culprits.nodes;

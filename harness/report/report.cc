@@ -421,6 +421,17 @@ std::string ReportMarkdown(const FindingSummary& s) {
     absl::StrAppend(&md, "## A failing round\n\n```\n", s.timeline_ascii,
                     "```\n\n[timeline.svg](timeline.svg) in this directory "
                     "draws the same, with each held handle's span.\n\n");
+    if (s.failing_round && s.failing_round->end_read) {
+      // A lost update's evidence: what the directory held after it.
+      md += "The directory held, after the round's calls (read back before "
+            "the tree was put back):\n\n```\n";
+      for (const TreeEntry& e : s.failing_round->end_tree) {
+        absl::StrAppend(&md, e.path,
+                        e.kind == EntryKind::kDirectory ? "/" : "", "\n");
+      }
+      if (s.failing_round->end_tree.empty()) md += "(nothing)\n";
+      md += "```\n\n";
+    }
   }
   const std::string workarounds = Workarounds(s);
   if (!workarounds.empty()) {

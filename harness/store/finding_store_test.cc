@@ -142,6 +142,28 @@ TEST_F(FindingDirectoryTest, RebuildsReportAndTimelineByteForByte) {
   EXPECT_EQ(read->found_op, 1u);
 }
 
+TEST_F(FindingDirectoryTest, ALostUpdateKeepsTheEndStateItWasJudgedBy) {
+  FindingSummary s = CompleteSummary();
+  s.signature = *ParseSignature("open-ok-0-lost-cwd");
+  s.failing_round->end_read = true;
+  s.failing_round->end_tree = {{EntryKind::kDirectory, "src"},
+                               {EntryKind::kFile, "src/f"}};
+  const std::string dir = Store(s);
+  const std::string report = Read(dir + "/report.md");
+  EXPECT_TRUE(absl::StrContains(report, "succeeds but its effect is lost"))
+      << report;
+  EXPECT_TRUE(absl::StrContains(report, "held, after the round's calls (read "
+                                        "back before the tree was put "
+                                        "back):\n\n```\nsrc/\nsrc/f\n```"))
+      << report;
+  absl::StatusOr<FindingSummary> read = ReadFindingDirectory(dir);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_TRUE(read->failing_round.has_value());
+  EXPECT_TRUE(read->failing_round->end_read);
+  EXPECT_EQ(read->failing_round->end_tree, s.failing_round->end_tree);
+  EXPECT_EQ(ReportMarkdown(*read), report);
+}
+
 TEST_F(FindingDirectoryTest, WritesTheBisectionChartAndRebuildsItByteForByte) {
   const std::string dir = Store(CompleteSummary());
   const std::string bisect = Read(dir + "/bisect.svg");

@@ -129,6 +129,16 @@
  *                   instead (O_CREAT, O_EXCL and O_TRUNC dropped) and
  *                   succeeds, with probability p: an exclusive create that
  *                   is not atomic. Logged with errno=none.
+ *   stale-open      every unlink()/unlinkat() of a file and rename()/
+ *                   renameat() under the root, by a path relative to the
+ *                   current directory (AT_FDCWD), that succeeds leaves its
+ *                   old name "stale" for 2 ms, holding an O_PATH
+ *                   descriptor of the file. A relative open without O_CREAT (anchor
+ *                   allowed) of a stale name that another thread removed,
+ *                   and that does not exist now, opens that file instead
+ *                   and succeeds, with probability p: a dentry cache that
+ *                   was not invalidated (an open that succeeds after the
+ *                   delete completed). Logged with errno=none.
  *   rename-lost     a relative rename()/renameat() (anchor allowed: the
  *                   source's) under the root of an existing source answers
  *                   success and does nothing, with probability p: a lost
@@ -140,7 +150,7 @@
  * ---------------------------------------------------------------------------
  *   open, open64, openat, openat64, __open_2, __open64_2, __openat_2,
  *   __openat64_2 (the _FORTIFY_SOURCE entry points), creat, creat64,
- *   mkdir, mkdirat, rename, renameat, and for bookkeeping close, close_range, closefrom, dup2,
+ *   mkdir, mkdirat, rename, renameat, unlink, unlinkat, and for bookkeeping close, close_range, closefrom, dup2,
  *   dup3. The real functions come from dlsym(RTLD_NEXT); a call that arrives
  *   before they are resolved, or while dlsym itself is running, goes
  *   straight to the system call. Calls before the library's constructor has
@@ -207,7 +217,7 @@ enum sym {
   S_OPEN, S_OPEN64, S_OPENAT, S_OPENAT64,
   S_OPEN_2, S_OPEN64_2, S_OPENAT_2, S_OPENAT64_2,
   S_CREAT, S_CREAT64,
-  S_MKDIR, S_MKDIRAT, S_RENAME, S_RENAMEAT,
+  S_MKDIR, S_MKDIRAT, S_RENAME, S_RENAMEAT, S_UNLINK, S_UNLINKAT,
   S_CLOSE, S_CLOSE_RANGE, S_CLOSEFROM, S_DUP2, S_DUP3,
   S_COUNT
 };
@@ -216,7 +226,7 @@ static const char *const sym_names[S_COUNT] = {
   "open", "open64", "openat", "openat64",
   "__open_2", "__open64_2", "__openat_2", "__openat64_2",
   "creat", "creat64",
-  "mkdir", "mkdirat", "rename", "renameat",
+  "mkdir", "mkdirat", "rename", "renameat", "unlink", "unlinkat",
   "close", "close_range", "closefrom", "dup2", "dup3",
 };
 
@@ -244,6 +254,8 @@ typedef int (*mkdir_fn)(const char *, mode_t);
 typedef int (*mkdirat_fn)(int, const char *, mode_t);
 typedef int (*rename_fn)(const char *, const char *);
 typedef int (*renameat_fn)(int, const char *, int, const char *);
+typedef int (*unlink_fn)(const char *);
+typedef int (*unlinkat_fn)(int, const char *, int);
 typedef int (*close_fn)(int);
 typedef int (*close_range_fn)(unsigned int, unsigned int, int);
 typedef void (*closefrom_fn)(int);
@@ -294,6 +306,15 @@ static int call_real_renameat(enum sym s, int fromfd, const char *from, int tofd
   return (int)syscall(SYS_renameat2, fromfd, from, tofd, to, 0);
 }
 
+static int call_real_unlinkat(enum sym s, int dirfd, const char *path, int flags) {
+  void *f = real(s);
+  if (f != NULL) {
+    if (s == S_UNLINK) return ((unlink_fn)f)(path);
+    return ((unlinkat_fn)f)(dirfd, path, flags);
+  }
+  return (int)syscall(SYS_unlinkat, dirfd, path, flags);
+}
+
 static int call_real_close(int fd) {
   void *f = real(S_CLOSE);
   if (f != NULL) return ((close_fn)f)(fd);
@@ -305,7 +326,7 @@ static int call_real_close(int fd) {
 
 enum {
   RULE_HELD = 1, RULE_MKDIR = 2, RULE_ANY = 4, RULE_SIBLING = 8, RULE_EXCL = 16,
-  RULE_RENAME_LOST = 32
+  RULE_RENAME_LOST = 32, RULE_STALE = 64
 };
 enum { ANCHOR_CWD = 1, ANCHOR_DIRFD = 2 };
 
@@ -395,6 +416,7 @@ static int parse_rules(const char *s, int *out) {
     else if (n == 21 && memcmp(p, "sibling-create-enoent", 21) == 0) rules |= RULE_SIBLING;
     else if (n == 16 && memcmp(p, "excl-create-wins", 16) == 0) rules |= RULE_EXCL;
     else if (n == 11 && memcmp(p, "rename-lost", 11) == 0) rules |= RULE_RENAME_LOST;
+    else if (n == 10 && memcmp(p, "stale-open", 10) == 0) rules |= RULE_STALE;
     else return 0;
     if (!comma) break;
     p = comma + 1;
@@ -840,6 +862,114 @@ static int excl_create_wins(enum sym s, int dirfd, const char *path, int flags, 
   return fd;
 }
 
+/* stale-open: names removed moments ago, each with an O_PATH descriptor
+ * of the file that was there. A mutex: only removals and opens of missing
+ * names touch it. */
+#define STALE_SLOTS 64
+#define STALE_NS 2000000LL
+struct stale {
+  uint64_t dev, ino; /* the parent directory */
+  char name[NAME_MAX + 1];
+  int fd;            /* -1: empty */
+  uint32_t tid;
+  long long at_ns;
+};
+static struct stale stale_table[STALE_SLOTS];
+static pthread_mutex_t stale_mu = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic int stale_live;
+
+static long long mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The last component of path ("a/b/" -> "b"), into buf. */
+static int last_name(const char *path, char *buf, size_t cap) {
+  size_t end = strlen(path);
+  while (end > 1 && path[end - 1] == '/') end--;
+  size_t start = end;
+  while (start > 0 && path[start - 1] != '/') start--;
+  if (end - start + 1 > cap || end == start) return 0;
+  memcpy(buf, path + start, end - start);
+  buf[end - start] = '\0';
+  return 1;
+}
+
+/* Before a removal: an O_PATH descriptor of the regular file at path under
+ * the root, or -1. */
+static int stale_prepare(int dirfd, const char *path) {
+  struct stat st;
+  /* Only by a path relative to the current directory: a harness's own
+   * clean-up (openrace's sandbox resets, a reproducer's nftw) removes
+   * through a directory descriptor or by absolute path, and must not
+   * leave stale names behind for the next round. */
+  if (!(cfg.rules & RULE_STALE) || dirfd != AT_FDCWD || path[0] == '/' ||
+      fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISREG(st.st_mode) || !under_root(dirfd, path))
+    return -1;
+  return call_real_open(S_OPENAT, dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+}
+
+/* After it: the name is stale from now on (succeeded), or forgotten. */
+static void stale_commit(int dirfd, const char *path, int fd, int succeeded) {
+  if (fd < 0) return;
+  struct stat parent;
+  char name[NAME_MAX + 1];
+  if (!succeeded || !parent_id(dirfd, path, &parent) || !last_name(path, name, sizeof name)) {
+    call_real_close(fd);
+    return;
+  }
+  const long long now = mono_ns();
+  pthread_mutex_lock(&stale_mu);
+  struct stale *victim = &stale_table[0];
+  for (int i = 0; i < STALE_SLOTS; i++) {
+    struct stale *e = &stale_table[i];
+    if (e->fd < 0 || now - e->at_ns > STALE_NS) { victim = e; break; }
+    if (e->at_ns < victim->at_ns) victim = e;
+  }
+  if (victim->fd >= 0) call_real_close(victim->fd);
+  else atomic_fetch_add_explicit(&stale_live, 1, memory_order_relaxed);
+  victim->dev = (uint64_t)parent.st_dev;
+  victim->ino = (uint64_t)parent.st_ino;
+  memcpy(victim->name, name, strlen(name) + 1);
+  victim->fd = fd;
+  victim->tid = self_tid();
+  victim->at_ns = now;
+  pthread_mutex_unlock(&stale_mu);
+}
+
+/* stale-open: the open of a missing name another thread removed within
+ * STALE_NS opens the file that was there. -1 when it does not apply. */
+static int stale_open(enum sym s, int dirfd, const char *path, int flags) {
+  struct stat st, parent;
+  char name[NAME_MAX + 1];
+  if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT ||
+      !parent_id(dirfd, path, &parent) || !last_name(path, name, sizeof name) ||
+      !under_root(dirfd, path))
+    return -1;
+  const long long now = mono_ns();
+  const uint32_t me = self_tid();
+  int fd = -1;
+  pthread_mutex_lock(&stale_mu);
+  for (int i = 0; i < STALE_SLOTS && fd < 0; i++) {
+    const struct stale *e = &stale_table[i];
+    if (e->fd < 0 || e->tid == me || now - e->at_ns > STALE_NS ||
+        e->dev != (uint64_t)parent.st_dev || e->ino != (uint64_t)parent.st_ino ||
+        strcmp(e->name, name) != 0)
+      continue;
+    char link[40] = "/proc/self/fd/";
+    fmt_uint(link + strlen(link), (unsigned)e->fd);
+    fd = call_real_open(S_OPENAT, AT_FDCWD, link,
+                        flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), 0);
+  }
+  pthread_mutex_unlock(&stale_mu);
+  if (fd < 0) return -1;
+  atomic_fetch_add_explicit(&injections, 1, memory_order_relaxed);
+  log_injection("stale-open", sym_names[s], path, "none");
+  return fd;
+}
+
 /* The whole open family comes here. */
 static int emu_open(enum sym s, int dirfd, const char *path, int flags, mode_t mode) {
   LAUNDER(path);
@@ -860,6 +990,15 @@ static int emu_open(enum sym s, int dirfd, const char *path, int flags, mode_t m
     if ((cfg.rules & RULE_SIBLING) && !creates && sibling_create_beside(dirfd, path, flags) &&
         draw())
       return inject("sibling-create-enoent", sym_names[s], path, ENOENT);
+    if ((cfg.rules & RULE_STALE) && !creates &&
+        atomic_load_explicit(&stale_live, memory_order_relaxed) > 0 && draw()) {
+      int fd = stale_open(s, dirfd, path, flags);
+      if (fd >= 0) {
+        if (cfg.rules & RULE_HELD) record_open(fd);
+        errno = saved;
+        return fd;
+      }
+    }
     if ((cfg.rules & RULE_EXCL) && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && draw()) {
       int fd = excl_create_wins(s, dirfd, path, flags, mode);
       if (fd >= 0) {
@@ -917,6 +1056,7 @@ static int emu_mkdirat(enum sym s, int dirfd, const char *path, mode_t mode) {
 /* Initialisation                                                            */
 
 static void configure(void) {
+  for (int i = 0; i < STALE_SLOTS; i++) stale_table[i].fd = -1;
   const char *root = getenv("OPENRACE_EMULATOR_ROOT");
   if (root == NULL || root[0] == '\0') return; /* pure pass-through */
 
@@ -937,7 +1077,7 @@ static void configure(void) {
   if (v != NULL && !parse_rules(v, &cfg.rules)) {
     bad_value("OPENRACE_EMULATOR_RULES", v,
               "is not a comma-separated list of held-relative, mkdir-relative, any-relative, "
-              "sibling-create-enoent, excl-create-wins, rename-lost");
+              "sibling-create-enoent, excl-create-wins, rename-lost, stale-open");
     ok = 0;
   }
 
@@ -1085,21 +1225,66 @@ EMU_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode) {
 }
 
 /* rename-lost: an existing source, under the root, by a relative path. */
+/* A removal that stale-open remembers: the real call between prepare and
+ * commit. */
+static int removal_remembered(int dirfd, const char *path, int (*call)(const void *),
+                              const void *arg) {
+  int saved = errno;
+  int fd = stale_prepare(dirfd, path);
+  errno = saved;
+  int r = call(arg);
+  saved = errno;
+  stale_commit(dirfd, path, fd, r == 0);
+  errno = saved;
+  return r;
+}
+
+struct rename_args { enum sym s; int fromfd; const char *from; int tofd; const char *to; };
+static int real_rename_call(const void *p) {
+  const struct rename_args *a = p;
+  return call_real_renameat(a->s, a->fromfd, a->from, a->tofd, a->to);
+}
+
+/* rename-lost, and stale-open's bookkeeping. */
 static int emu_renameat(enum sym s, int fromfd, const char *from, int tofd, const char *to) {
   LAUNDER(from);
-  if (from == NULL || !active() || t_resolving || !(cfg.rules & RULE_RENAME_LOST) ||
-      !anchor_allowed(fromfd, from))
+  if (from == NULL || !active() || t_resolving ||
+      !(cfg.rules & (RULE_RENAME_LOST | RULE_STALE)))
     return call_real_renameat(s, fromfd, from, tofd, to);
   int saved = errno;
   struct stat st;
-  if (draw() && fstatat(fromfd, from, &st, AT_SYMLINK_NOFOLLOW) == 0 && under_root(fromfd, from)) {
+  if ((cfg.rules & RULE_RENAME_LOST) && anchor_allowed(fromfd, from) && draw() &&
+      fstatat(fromfd, from, &st, AT_SYMLINK_NOFOLLOW) == 0 && under_root(fromfd, from)) {
     atomic_fetch_add_explicit(&injections, 1, memory_order_relaxed);
     log_injection("rename-lost", sym_names[s], from, "none");
     errno = saved;
     return 0;
   }
   errno = saved;
-  return call_real_renameat(s, fromfd, from, tofd, to);
+  const struct rename_args args = {s, fromfd, from, tofd, to};
+  return removal_remembered(fromfd, from, real_rename_call, &args);
+}
+
+struct unlink_args { enum sym s; int dirfd; const char *path; int flags; };
+static int real_unlink_call(const void *p) {
+  const struct unlink_args *a = p;
+  return call_real_unlinkat(a->s, a->dirfd, a->path, a->flags);
+}
+
+/* stale-open's bookkeeping: an unlink of a file leaves its name stale. */
+static int emu_unlinkat(enum sym s, int dirfd, const char *path, int flags) {
+  LAUNDER(path);
+  if (path == NULL || !active() || t_resolving || !(cfg.rules & RULE_STALE) ||
+      (flags & AT_REMOVEDIR))
+    return call_real_unlinkat(s, dirfd, path, flags);
+  const struct unlink_args args = {s, dirfd, path, flags};
+  return removal_remembered(dirfd, path, real_unlink_call, &args);
+}
+
+EMU_EXPORT int unlink(const char *path) { return emu_unlinkat(S_UNLINK, AT_FDCWD, path, 0); }
+
+EMU_EXPORT int unlinkat(int dirfd, const char *path, int flags) {
+  return emu_unlinkat(S_UNLINKAT, dirfd, path, flags);
 }
 
 EMU_EXPORT int rename(const char *from, const char *to) {

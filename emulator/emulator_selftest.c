@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,6 +517,36 @@ static void case_rename_lost(void) {
   CHECK(injections() == 2, "expected 2 injections, counted %llu", injections());
 }
 
+/* rules=stale-open, p=1. */
+static void *unlink_thread(void *name) {
+  return (void *)(intptr_t)unlink((const char *)name);
+}
+
+static void case_stale(void) {
+  char abs_s[PATH_MAX];
+  path_join(abs_s, g_root, "st1");
+  CHECK(chdir(g_root) == 0, "chdir");
+  /* Another thread unlinks st1: an open of it at once still succeeds. */
+  int fd = open("st1", O_RDWR | O_CREAT | O_EXCL, 0644);
+  CHECK(fd >= 0 && close(fd) == 0, "create st1");
+  pthread_t t;
+  void *r;
+  CHECK(pthread_create(&t, NULL, unlink_thread, "st1") == 0 && pthread_join(t, &r) == 0 &&
+            r == NULL,
+        "unlink st1 on another thread");
+  EXPECT_ERR(open(abs_s, O_RDONLY), ENOENT, "open(absolute st1) after the unlink");
+  EXPECT_OK(open("st1", O_RDONLY), "open(st1) within 2 ms of another thread's unlink");
+  CHECK(injections() == 1, "expected 1 injection, counted %llu", injections());
+  /* Not after this thread's own unlink, not after 2 ms. */
+  fd = open("st2", O_RDWR | O_CREAT | O_EXCL, 0644);
+  CHECK(fd >= 0 && close(fd) == 0 && unlink("st2") == 0, "create and unlink st2 here");
+  EXPECT_ERR(open("st2", O_RDONLY), ENOENT, "open(st2) after this thread's unlink");
+  struct timespec pause = {0, 3000000};
+  nanosleep(&pause, NULL);
+  EXPECT_ERR(open("st1", O_RDONLY), ENOENT, "open(st1) 3 ms after the unlink");
+  CHECK(injections() == 1, "expected 1 injection, counted %llu", injections());
+}
+
 /* rules=sibling-create-enoent, p=1: thread b creates (and removes) files
  * in s/ while this thread opens the existing s/f. */
 struct sib_arg {
@@ -594,6 +625,7 @@ static int run_case(const char *name) {
   else if (strcmp(name, "mkdir") == 0) case_mkdir();
   else if (strcmp(name, "excl") == 0) case_excl();
   else if (strcmp(name, "rename-lost") == 0) case_rename_lost();
+  else if (strcmp(name, "stale") == 0) case_stale();
   else if (strcmp(name, "sibling") == 0) case_sibling();
   else CHECK(0, "unknown case '%s'", name);
   return 0;
@@ -836,6 +868,9 @@ int main(int argc, char **argv) {
         NULL, 0);
   spawn("rename-lost", "rename-lost",
         (struct setting[]){{"OPENRACE_EMULATOR_P", "1"}, {"OPENRACE_EMULATOR_RULES", "rename-lost"}, {0, 0}},
+        NULL, 0);
+  spawn("stale-open", "stale",
+        (struct setting[]){{"OPENRACE_EMULATOR_P", "1"}, {"OPENRACE_EMULATOR_RULES", "stale-open"}, {0, 0}},
         NULL, 0);
   spawn("sibling-create-enoent", "sibling",
         (struct setting[]){{"OPENRACE_EMULATOR_P", "1"}, {"OPENRACE_EMULATOR_RULES", "sibling-create-enoent"}, {0, 0}},

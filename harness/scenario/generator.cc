@@ -241,7 +241,7 @@ class ScenarioBuilder {
       op.spin_ns = absl::Uniform<uint32_t>(gen_, 0, 20000);
     }
     const double roll = absl::Uniform<double>(gen_, 0, 1);
-    if (!options_.mutations || roll < 0.7) {
+    if (!options_.mutations || roll < 0.65) {
       // An open (or stat) of an existing entry; a held one now and then.
       std::vector<std::string> target = DrawTarget(false);
       const bool is_dir = IsDirectory(target);
@@ -261,6 +261,18 @@ class ScenarioBuilder {
       return op;
     }
     std::vector<std::string> fresh = DrawTarget(true);
+    if (roll < 0.7) {
+      // A look at a fresh name that does not create it — a stat, or an
+      // open without O_CREAT: where another thread creates, removes or
+      // renames that name, this is what shows an entry no order allows
+      // (an open that succeeds after the delete completed, a stale stat).
+      op.kind = Chance(gen_, 0.5) ? OpKind::kStat : OpKind::kOpen;
+      op.path = Spell(fresh, dir_handles);
+      if (op.kind == OpKind::kOpen) {
+        DrawOpenFlags(op.flags, false, /*creating=*/false);
+      }
+      return op;
+    }
     if (roll < 0.8) {
       op.kind = OpKind::kOpen;
       op.path = Spell(fresh, dir_handles);

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "absl/random/random.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "harness/scenario/scenario_text.h"
 #include "harness/scenario/validate.h"
@@ -53,6 +54,30 @@ TEST(GeneratorTest, WithoutMutationsNoOperationChangesTheTree) {
     std::mt19937_64 gen(seed);
     EXPECT_FALSE(MutatesTree(Generate(gen, options))) << "seed " << seed;
   }
+}
+
+// Fresh names ("new0"...) are looked at without being created, too: a
+// stat or an open without O_CREAT, where a stale entry would show.
+TEST(GeneratorTest, FreshNamesAreAlsoLookedAtWithoutBeingCreated) {
+  int stats = 0, plain_opens = 0;
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    std::mt19937_64 gen(seed);
+    for (const ThreadProgram& thread : Generate(gen, GeneratorOptions{}).threads) {
+      for (const Op& op : thread.ops) {
+        if (op.path.components.empty() ||
+            !absl::StartsWith(op.path.components.back(), "new")) {
+          continue;
+        }
+        if (op.kind == OpKind::kStat) ++stats;
+        if (op.kind == OpKind::kOpen &&
+            op.flags.disposition == Disposition::kOpen) {
+          ++plain_opens;
+        }
+      }
+    }
+  }
+  EXPECT_GT(stats, 20);
+  EXPECT_GT(plain_opens, 20);
 }
 
 TEST(GeneratorTest, ScenariosHaveAtLeastTwoThreadsThatShareATarget) {

@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 
 constexpr absl::string_view kEmulatorRules[] = {
     "held-relative", "mkdir-relative", "any-relative",
-    "sibling-create-enoent", "excl-create-wins", "rename-lost"};
+    "sibling-create-enoent", "excl-create-wins", "rename-lost", "stale-open"};
 
 // The value of a `# key: value` line of a scenario file's header.
 std::string HeaderValue(absl::string_view text, absl::string_view key) {

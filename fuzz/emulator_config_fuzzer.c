@@ -74,13 +74,17 @@ static void check_u64(const char *s) {
 static void check_rules(const char *s) {
   int rules = -1, again = -1;
   if (!parse_rules(s, &rules)) return;
-  if (rules & ~(RULE_HELD | RULE_MKDIR | RULE_ANY | RULE_SIBLING | RULE_EXCL))
-    fail("unknown rule bits", s, NULL);
-  char text[128] = "";
-  const char *names[] = {"held-relative", "mkdir-relative", "any-relative",
-                         "sibling-create-enoent", "excl-create-wins"};
-  const int bits[] = {RULE_HELD, RULE_MKDIR, RULE_ANY, RULE_SIBLING, RULE_EXCL};
-  for (int i = 0; i < 5; i++) {
+  const char *names[] = {"held-relative",    "mkdir-relative",        "any-relative",
+                         "sibling-create-enoent", "excl-create-wins", "rename-lost",
+                         "stale-open"};
+  const int bits[] = {RULE_HELD, RULE_MKDIR,       RULE_ANY,  RULE_SIBLING,
+                      RULE_EXCL, RULE_RENAME_LOST, RULE_STALE};
+  const int count = (int)(sizeof bits / sizeof bits[0]);
+  int known = 0;
+  for (int i = 0; i < count; i++) known |= bits[i];
+  if (rules & ~known) fail("unknown rule bits", s, NULL);
+  char text[160] = "";
+  for (int i = 0; i < count; i++) {
     if (!(rules & bits[i])) continue;
     if (text[0]) strcat(text, ",");
     strcat(text, names[i]);

@@ -408,16 +408,32 @@ void HeuristicJudge::JudgeCall(const RoundTrace& trace,
 
   const bool retried_ok = record.retry && record.retry->ok();
   const int64_t window_end = record.retry ? record.retry_end_ns : record.end_ns;
-  auto relevant = [&](const Effect& e) {
-    if (e.thread == thread && e.op == index) return false;
-    const OpPaths& other = paths_[e.thread][e.op];
-    for (const std::string& mine : paths.touched) {
-      if (PrefixRelated(mine, Join(other.target))) return true;
-      if (!other.to.empty() && PrefixRelated(mine, Join(other.to))) {
-        return true;
-      }
+  // The effects that bear on this call: those on a path it walks, and,
+  // transitively, those on a path such an effect touches (the mkdir that
+  // made a rename's source, for a call on the rename's destination).
+  std::vector<std::string> related = paths.touched;
+  std::vector<bool> is_relevant(effects.size(), false);
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (size_t k = 0; k < effects.size(); ++k) {
+      const Effect& e = effects[k];
+      if (is_relevant[k] || (e.thread == thread && e.op == index)) continue;
+      const OpPaths& other = paths_[e.thread][e.op];
+      const std::string target = Join(other.target);
+      const std::string to = other.to.empty() ? "" : Join(other.to);
+      const bool bears = std::any_of(
+          related.begin(), related.end(), [&](const std::string& mine) {
+            return PrefixRelated(mine, target) ||
+                   (!to.empty() && PrefixRelated(mine, to));
+          });
+      if (!bears) continue;
+      is_relevant[k] = grew = true;
+      related.push_back(target);
+      if (!to.empty()) related.push_back(to);
     }
-    return false;
+  }
+  auto relevant = [&](const Effect& e) {
+    return is_relevant[static_cast<size_t>(&e - effects.data())];
   };
 
   // Which namespace changes are certain before this call, and is any of

@@ -299,6 +299,8 @@ Outcome OutcomeOf(absl::string_view token) {
                    NativeKind::kNtStatus}},
       {"NT_NOT_FOUND", {StatusClass::kNotFound, 0xC0000034,
                         NativeKind::kNtStatus}},
+      {"NT_COLLISION", {StatusClass::kExists, 0xC0000035,
+                        NativeKind::kNtStatus}},
   };
   for (const Named& n : kNamed) {
     if (token == n.name) return n.outcome;
@@ -728,6 +730,25 @@ thread
 )",
        R"(1.1 0 10 ok
           2.1 1 30 NT_NOT_FOUND retry NT_NOT_FOUND 35)",
+       {},
+       Semantics::kWindows},
+      {"RenameThroughAHandleOnNt",
+       // The ext4 false alarm's scenario on NT: the per-call rules must
+       // see the mkdir that made the rename's source, though the create
+       // names only the destination (through a handle).
+       R"(dir out
+thread
+  h0 = open cwd:out options=directory
+  mkdir cwd:x
+  rename cwd:x -> cwd:out/y
+  open h0:y disp=create access=read|write
+  close h0
+)",
+       R"(1.1 0 10 ok
+          1.2 20 30 ok
+          1.3 40 50 ok
+          1.4 60 70 NT_COLLISION retry NT_COLLISION 75
+          1.5 80 90 ok)",
        {},
        Semantics::kWindows},
   };

@@ -23,6 +23,17 @@ namespace openrace {
 // Nanoseconds on a monotonic clock; cheap enough to call around every op.
 int64_t MonotonicNanos();
 
+// CPU time this process has used, user and system, over all its threads
+// (getrusage RUSAGE_SELF; GetProcessTimes on Windows). For the share of a
+// run's CPU spent inside the calls under test (summary.json).
+int64_t ProcessCpuNanos();
+
+// CPU time the calling thread has used (CLOCK_THREAD_CPUTIME_ID), or -1
+// where no clock fine enough is at hand (Windows: GetThreadTimes counts in
+// scheduler ticks). A system call, about a microsecond: the executor reads
+// it only on the rounds it samples.
+int64_t ThreadCpuNanos();
+
 // A hint to the CPU that the caller is spinning (x86 `pause`), for the
 // executor's short spins before it sleeps.
 void CpuRelax();

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #if defined(__linux__)
 #include <linux/futex.h>
@@ -265,6 +266,21 @@ void WakeAllWaiters(std::atomic<uint32_t>& word) { word.notify_all(); }
 int64_t MonotonicNanos() {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+int64_t ProcessCpuNanos() {
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  const auto nanos = [](const struct timeval& t) {
+    return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_usec * 1000;
+  };
+  return nanos(usage.ru_utime) + nanos(usage.ru_stime);
+}
+
+int64_t ThreadCpuNanos() {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return -1;
   return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 

@@ -323,6 +323,20 @@ void WaitWhileEqual(const std::atomic<uint32_t>& word, uint32_t seen) {
 
 void WakeAllWaiters(std::atomic<uint32_t>& word) { WakeByAddressAll(&word); }
 
+int64_t ProcessCpuNanos() {
+  FILETIME created, exited, kernel, user;
+  if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user)) {
+    return 0;
+  }
+  const auto nanos = [](const FILETIME& t) {  // 100 ns units
+    return static_cast<int64_t>((static_cast<uint64_t>(t.dwHighDateTime) << 32) |
+                                t.dwLowDateTime) * 100;
+  };
+  return nanos(kernel) + nanos(user);
+}
+
+int64_t ThreadCpuNanos() { return -1; }
+
 int64_t MonotonicNanos() {
   static const int64_t frequency = [] {
     LARGE_INTEGER f;

@@ -49,6 +49,8 @@ class Campaign {
         store_(store),
         prober_(backend, sandbox, SemanticsOf(backend), ExecutorFor(options)),
         start_(Now()),
+        start_cpu_ns_(ProcessCpuNanos()),
+        tallied_cpu_ns_(start_cpu_ns_),
         deadline_(options.time > absl::ZeroDuration()
                       ? start_ + options.time
                       : absl::InfiniteFuture()) {
@@ -77,6 +79,7 @@ class Campaign {
       if (!status.ok()) return status;
     }
     result_.elapsed = Now() - start_;
+    result_.cpu_ns = static_cast<uint64_t>(std::max<int64_t>(0, ProcessCpuNanos() - start_cpu_ns_));
     result_.interrupted = InterruptRequested();
     result_.occurrences = store_.occurrences();
     result_.variants = store_.variant_of();
@@ -206,6 +209,7 @@ class Campaign {
     result_.rounds += trial->rounds;
     result_.calls += trial->calls;
     result_.contended += trial->contended;
+    result_.call_cpu_ns += trial->call_cpu_ns;
     result_.judge.Merge(trial->judge);
     // One finding per signature per scenario.
     std::vector<Signature> seen;
@@ -222,6 +226,10 @@ class Campaign {
       tally.rounds = trial->rounds;
       tally.calls = trial->calls;
       tally.contended = trial->contended;
+      tally.call_cpu_ns = trial->call_cpu_ns;
+      const int64_t cpu = ProcessCpuNanos();
+      tally.cpu_ns = static_cast<uint64_t>(std::max<int64_t>(0, cpu - tallied_cpu_ns_));
+      tallied_cpu_ns_ = cpu;
       tally.outcomes = &trial->outcomes;
       tally.own_occurrences = &store_.own_occurrences();
       options_.scenario_finished(index, tally);
@@ -251,6 +259,7 @@ class Campaign {
     rest->rounds += trial->rounds;
     rest->calls += trial->calls;
     rest->contended += trial->contended;
+    rest->call_cpu_ns += trial->call_cpu_ns;
     rest->outcomes.Merge(trial->outcomes);
     return rest;
   }
@@ -512,6 +521,8 @@ class Campaign {
   FindingStore& store_;
   RealProber prober_;
   const absl::Time start_;
+  const int64_t start_cpu_ns_;  // ProcessCpuNanos at the start
+  int64_t tallied_cpu_ns_;      // ... when the last scenario finished
   const absl::Time deadline_;  // InfiniteFuture: no time limit
   absl::Time last_report_ = absl::InfinitePast();
   CampaignResult result_;

@@ -77,6 +77,10 @@ struct ScenarioTally {
   uint64_t rounds = 0;
   uint64_t calls = 0;
   uint64_t contended = 0;  // calls that met another thread's (contention.h)
+  uint64_t call_cpu_ns = 0;  // CPU inside the calls (TrialResult::call_cpu_ns)
+  // The process's CPU time since the shard's previous scenario finished
+  // (ProcessCpuNanos): the scenario's, its minimizations included.
+  uint64_t cpu_ns = 0;
   const OutcomeHistogram* outcomes = nullptr;
   // This writer's occurrence counts after the scenario, by signature.
   const std::map<std::string, uint64_t>* own_occurrences = nullptr;
@@ -122,6 +126,12 @@ struct CampaignResult {
   uint64_t rounds = 0;
   uint64_t calls = 0;
   uint64_t contended = 0;  // calls that met another thread's (contention.h)
+  // CPU time inside the calls under test (TrialResult::call_cpu_ns) and
+  // the CPU time the process used meanwhile (ProcessCpuNanos): their ratio
+  // is the share of the CPU that went to the file system rather than to
+  // the harness (summary.json).
+  uint64_t call_cpu_ns = 0;
+  uint64_t cpu_ns = 0;
   absl::Duration elapsed;
   bool interrupted = false;
   uint64_t finding_events = 0;  // scenarios x signatures that failed

@@ -50,6 +50,8 @@ std::string PrintCheckpoint(const ShardCheckpoint& c) {
   absl::StrAppend(&text, "rounds ", c.rounds, "\n");
   absl::StrAppend(&text, "calls ", c.calls, "\n");
   absl::StrAppend(&text, "contended ", c.contended, "\n");
+  absl::StrAppend(&text, "call_cpu_ns ", c.call_cpu_ns, "\n");
+  absl::StrAppend(&text, "cpu_ns ", c.cpu_ns, "\n");
   absl::StrAppend(&text, "beat ", c.beat, "\n");
   absl::StrAppend(&text, "pid ", c.pid, "\n");
   for (const auto& [key, n] : c.statuses) {
@@ -100,6 +102,10 @@ absl::StatusOr<ShardCheckpoint> ParseCheckpoint(absl::string_view text) {
       c.calls = n;
     } else if (w[0] == "contended" && w.size() == 2) {
       c.contended = n;
+    } else if (w[0] == "call_cpu_ns" && w.size() == 2) {  // absent before 2026-12
+      c.call_cpu_ns = n;
+    } else if (w[0] == "cpu_ns" && w.size() == 2) {
+      c.cpu_ns = n;
     } else if (w[0] == "beat" && w.size() == 2) {
       c.beat = n;
     } else if (w[0] == "pid" && w.size() == 2) {
@@ -128,6 +134,8 @@ CampaignTotals SumCheckpoints(absl::Span<const ShardCheckpoint> shards) {
     totals.rounds += c.rounds;
     totals.calls += c.calls;
     totals.contended += c.contended;
+    totals.call_cpu_ns += c.call_cpu_ns;
+    totals.cpu_ns += c.cpu_ns;
     for (const auto& [key, n] : c.statuses) totals.statuses[key] += n;
   }
   return totals;
@@ -175,6 +183,13 @@ absl::StatusOr<CampaignIdentity> ParseIdentity(absl::string_view text) {
   return identity;
 }
 
+void WriteCallShare(JsonWriter& json, uint64_t call_cpu_ns, uint64_t cpu_ns) {
+  json.Key("call_cpu_seconds").Double(static_cast<double>(call_cpu_ns) / 1e9);
+  json.Key("cpu_seconds").Double(static_cast<double>(cpu_ns) / 1e9);
+  json.Key("call_share_of_cpu")
+      .Double(cpu_ns ? static_cast<double>(call_cpu_ns) / static_cast<double>(cpu_ns) : 0);
+}
+
 std::string CampaignSummaryJson(const CampaignSummary& s) {
   const double seconds = absl::ToDoubleSeconds(s.elapsed);
   JsonWriter json;
@@ -191,6 +206,7 @@ std::string CampaignSummaryJson(const CampaignSummary& s) {
   json.Key("contended_calls").Number(s.totals.contended);
   json.Key("contended_per_second")
       .Double(s.totals.contended / std::max(1e-9, seconds));
+  WriteCallShare(json, s.totals.call_cpu_ns, s.totals.cpu_ns);
   json.Key("interrupted").Bool(s.interrupted);
   json.Key("finished").Bool(s.finished);
   json.Key("updated").String(

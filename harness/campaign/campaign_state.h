@@ -39,6 +39,8 @@ struct ShardCheckpoint {
   uint64_t rounds = 0;
   uint64_t calls = 0;
   uint64_t contended = 0;  // calls that met another thread's (contention.h)
+  uint64_t call_cpu_ns = 0;  // CPU inside the calls (CampaignResult::call_cpu_ns)
+  uint64_t cpu_ns = 0;     // the workers' CPU time over the scenarios
   uint64_t beat = 0;     // counts up while the worker makes progress
   int64_t pid = 0;       // the worker that wrote it
   std::map<std::string, uint64_t> statuses;     // OutcomeHistogramKey -> n
@@ -71,6 +73,8 @@ struct CampaignTotals {
   uint64_t rounds = 0;
   uint64_t calls = 0;
   uint64_t contended = 0;
+  uint64_t call_cpu_ns = 0;
+  uint64_t cpu_ns = 0;
   std::map<std::string, uint64_t> statuses;
 };
 CampaignTotals SumCheckpoints(absl::Span<const ShardCheckpoint> shards);
@@ -121,6 +125,14 @@ struct CampaignSummary {
   // written, over every run of this OUT, bounded (progress_series.h).
   ProgressSeries series;
 };
+
+class JsonWriter;
+// summary.json's "call_cpu_seconds" (CPU time inside the calls under test,
+// summed over threads, estimated from sampled rounds: TrialResult), the
+// "cpu_seconds" the runs used, and
+// "call_share_of_cpu": how much of the harness's CPU went to the file
+// system. `openrace run` and `openrace campaign` write the same keys.
+void WriteCallShare(JsonWriter& json, uint64_t call_cpu_ns, uint64_t cpu_ns);
 
 // The keys of `openrace run`'s summary.json (seed, scenarios, rounds, calls,
 // seconds, calls_per_second, interrupted, out, new_findings, findings,

@@ -37,6 +37,8 @@ ShardCheckpoint Sample() {
   c.rounds = 2600;
   c.calls = 91234;
   c.contended = 4321;
+  c.call_cpu_ns = 3'000'000'000;
+  c.cpu_ns = 7'500'000'000;
   c.beat = 77;
   c.pid = 4242;
   c.statuses = {{"ok", 90000}, {"ENOENT", 1200}, {"EINVAL", 34}};
@@ -89,6 +91,8 @@ TEST(SumTest, CountersAndStatusesAddUp) {
   b.rounds = 400;
   b.calls = 766;
   b.contended = 79;
+  b.call_cpu_ns = 1'000'000'000;
+  b.cpu_ns = 500'000'000;
   b.statuses = {{"ok", 700}, {"EEXIST", 66}};
   const ShardCheckpoint shards[] = {a, b};
   const CampaignTotals totals = SumCheckpoints(shards);
@@ -96,6 +100,8 @@ TEST(SumTest, CountersAndStatusesAddUp) {
   EXPECT_EQ(totals.rounds, 3000u);
   EXPECT_EQ(totals.calls, 92000u);
   EXPECT_EQ(totals.contended, 4400u);
+  EXPECT_EQ(totals.call_cpu_ns, 4'000'000'000u);
+  EXPECT_EQ(totals.cpu_ns, 8'000'000'000u);
   EXPECT_EQ(totals.statuses.at("ok"), 90700u);
   EXPECT_EQ(totals.statuses.at("EEXIST"), 66u);
   EXPECT_EQ(totals.statuses.at("ENOENT"), 1200u);
@@ -126,6 +132,8 @@ TEST(SummaryJsonTest, HasRunsKeysAndTheCampaignsOwn) {
   s.jobs = 2;
   s.totals.calls = 1000;
   s.totals.contended = 200;
+  s.totals.call_cpu_ns = 1'500'000'000;
+  s.totals.cpu_ns = 6'000'000'000;
   s.totals.statuses = {{"ok", 990}, {"ENOENT", 10}};
   s.elapsed = absl::Seconds(4);
   s.findings = {{"open-invalid_parameter-EINVAL-transient-cwd", 2}};
@@ -138,7 +146,8 @@ TEST(SummaryJsonTest, HasRunsKeysAndTheCampaignsOwn) {
        {"\"seed\": 3", "\"jobs\": 2", "\"scenarios\"", "\"rounds\"",
         "\"calls\": 1000", "\"seconds\"", "\"calls_per_second\": 250",
         "\"contended_calls\": 200", "\"contended_per_second\": 50",
-        "\"interrupted\": false", "\"finished\": false", "\"out\"",
+        "\"call_cpu_seconds\": 1.5", "\"cpu_seconds\": 6",
+        "\"call_share_of_cpu\": 0.25", "\"interrupted\": false", "\"finished\": false", "\"out\"",
         "\"new_findings\"", "\"open-invalid_parameter-EINVAL-transient-cwd\": 2",
         "\"ENOENT\": 10", "\"restarts\": 1", "\"what\": \"signal 6 (SIGABRT)\"",
         "\"updated\": \"1970-01-01T00:00:00Z\""}) {

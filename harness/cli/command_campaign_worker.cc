@@ -177,6 +177,8 @@ int RunCampaignWorker(CampaignWorkerCommand command) {
     checkpoint.rounds += tally.rounds;
     checkpoint.calls += tally.calls;
     checkpoint.contended += tally.contended;
+    checkpoint.call_cpu_ns += tally.call_cpu_ns;
+    checkpoint.cpu_ns += tally.cpu_ns;
     for (const auto& [key, n] : tally.outcomes->ByKey()) {
       checkpoint.statuses[key] += n;
     }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "harness/base/bind_mapping.h"
+#include "harness/campaign/campaign_state.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/demo.h"
 #include "harness/base/file_util.h"
@@ -36,6 +37,7 @@ std::string SummaryJson(const CampaignOptions& options,
   json.Key("contended_calls").Number(r.contended);
   json.Key("contended_per_second")
       .Double(r.contended / std::max(1e-9, absl::ToDoubleSeconds(r.elapsed)));
+  WriteCallShare(json, r.call_cpu_ns, r.cpu_ns);
   json.Key("interrupted").Bool(r.interrupted);
   // Only when the file system would not let the sandbox be removed.
   if (!r.sandbox_left.empty()) json.Key("sandbox_left").String(r.sandbox_left);

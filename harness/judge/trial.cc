@@ -72,15 +72,22 @@ absl::StatusOr<TrialResult> RealProber::RunMatching(const Scenario& scenario,
   Executor executor(backend_, options_);
   const uint64_t calls_per_round = CountCalls(scenario);
   std::vector<Finding> findings;
+  uint64_t sampled_rounds = 0;
+  int64_t sampled_cpu_ns = 0;
   absl::Status status = executor.Run(
       scenario, sandbox_, max_rounds, [&](const RoundTrace& trace) {
         ++result.rounds;
         rounds_run_in_process.fetch_add(1, std::memory_order_relaxed);
         result.calls += calls_per_round;
         result.contended += contention.Count(trace);
+        if (trace.cpu_sampled) {
+          ++sampled_rounds;
+          for (const int64_t ns : trace.call_cpu_ns) sampled_cpu_ns += ns;
+        }
         for (const std::vector<OpRecord>& thread : trace.records) {
           for (const OpRecord& record : thread) {
-            if (record.ran) result.outcomes.Add(record.outcome);
+            if (!record.ran) continue;
+            result.outcomes.Add(record.outcome);
           }
         }
         findings.clear();
@@ -108,6 +115,11 @@ absl::StatusOr<TrialResult> RealProber::RunMatching(const Scenario& scenario,
         return true;
       });
   if (!status.ok()) return WithRoundsBeforeError(status, result.rounds);
+  if (sampled_rounds > 0 && sampled_cpu_ns > 0) {
+    result.call_cpu_ns = static_cast<uint64_t>(
+        static_cast<double>(sampled_cpu_ns) * static_cast<double>(result.rounds) /
+        static_cast<double>(sampled_rounds));
+  }
   result.judge = oracle.stats();
   return result;
 }

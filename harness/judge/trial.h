@@ -35,6 +35,10 @@ struct TrialResult {
   // Calls that contended with another thread (contention.h), over all
   // rounds run; RealProber counts them, fakes may leave 0.
   uint64_t contended = 0;
+  // CPU nanoseconds spent inside the calls under test, summed over the
+  // threads: the rounds that sampled it (RoundTrace::call_cpu_ns) scaled
+  // to all rounds run; 0 when no round sampled it.
+  uint64_t call_cpu_ns = 0;
   // The first-try outcome of every call made (retries not counted).
   OutcomeHistogram outcomes;
   // The findings of the first matching round (all findings of it, so a

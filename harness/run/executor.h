@@ -52,11 +52,22 @@ struct OpRecord {
   int64_t retry_end_ns = 0;  // end of the retry, when there was one
 };
 
+inline constexpr uint64_t kCpuSampleEvery = 64;
+
 struct RoundTrace {
   uint64_t round = 0;
   // records[thread][op], parallel to Scenario::threads[thread].ops.
   std::vector<std::vector<OpRecord>> records;
   bool hang = false;  // some call in this round hit the watchdog
+  // On one round in kCpuSampleEvery (where the platform has a thread CPU
+  // clock): the CPU time each thread spent inside its calls under test,
+  // read on that clock around every call (retries, closes and the closes
+  // of the handles still held at the round's end included), less what the
+  // reads themselves cost. For the share of the CPU that goes to the file
+  // system (summary.json's call_share_of_cpu); the clock is a system call,
+  // so it is not read on every round.
+  bool cpu_sampled = false;
+  std::vector<int64_t> call_cpu_ns;
   // What the sandbox held when the round's calls were done and its handles
   // closed, before the tree was put back (Sandbox::List), on the rounds
   // ExecutorOptions::read_back_every picks; `end_read` says it was read.

@@ -151,6 +151,71 @@ TEST_F(ExecutorTest, BarriersHoldWhenTheThreadsOutnumberTheCpus) {
   }
 }
 
+// On one CPU a waiter yields to the threads it waits for, and sleeps once
+// they take longer than its patience: here one thread's calls outlast it
+// by far, and every round must still meet at the barrier and end.
+TEST_F(ExecutorTest, AWaiterOnOneCpuSleepsWhenTheOthersTakeLong) {
+  Scenario scenario;
+  scenario.tree = {File("f")};
+  ThreadProgram slow;
+  for (int i = 0; i < 400; ++i) slow.ops.push_back(PathOp(OpKind::kStat, Cwd("f")));
+  slow.ops.push_back(Barrier(1));
+  slow.ops.push_back(PathOp(OpKind::kStat, Cwd("f")));
+  scenario.threads.push_back(slow);
+  for (int t = 0; t < 2; ++t) {
+    scenario.threads.push_back(
+        ThreadProgram{{Barrier(1), PathOp(OpKind::kStat, Cwd("f"))}});
+  }
+  ExecutorOptions options;
+  options.cpus = 1;
+  ASSERT_TRUE(RunAll(scenario, 30, options).ok());
+  ASSERT_EQ(traces_.size(), 30u);
+  for (const RoundTrace& trace : traces_) {
+    const int64_t arrival = trace.records[0][399].end_ns;
+    for (size_t t = 1; t < 3; ++t) {
+      ASSERT_TRUE(trace.records[t][1].ran);
+      EXPECT_GE(trace.records[t][1].start_ns, arrival) << "round " << trace.round;
+    }
+  }
+}
+
+// One round in kCpuSampleEvery reads the thread CPU clock around every
+// call: the CPU a thread spent in its calls is there, and it is no more
+// than the time its calls took; the other rounds carry none.
+TEST_F(ExecutorTest, OneRoundInSixtyFourMeasuresTheCpuInsideTheCalls) {
+  if (ThreadCpuNanos() < 0) GTEST_SKIP() << "no thread CPU clock here";
+  Scenario scenario;
+  scenario.tree = {File("f")};
+  for (int t = 0; t < 2; ++t) {
+    ThreadProgram program;
+    for (int i = 0; i < 20; ++i) {
+      program.ops.push_back(Open(Cwd("f"), "", Disposition::kOpen));
+    }
+    scenario.threads.push_back(program);
+  }
+  ASSERT_TRUE(RunAll(scenario, 2 * kCpuSampleEvery + 2).ok());
+  int sampled = 0;
+  for (const RoundTrace& trace : traces_) {
+    EXPECT_EQ(trace.cpu_sampled, trace.round % kCpuSampleEvery == 1)
+        << "round " << trace.round;
+    ASSERT_EQ(trace.call_cpu_ns.size(), 2u);
+    for (size_t t = 0; t < 2; ++t) {
+      const std::vector<OpRecord>& records = trace.records[t];
+      if (!trace.cpu_sampled) {
+        EXPECT_EQ(trace.call_cpu_ns[t], 0) << "round " << trace.round;
+        continue;
+      }
+      // 20 opens and closes take some CPU, and no more than their span
+      // (a millisecond of slack: the close at once follows each record).
+      EXPECT_GT(trace.call_cpu_ns[t], 0) << "round " << trace.round;
+      EXPECT_LE(trace.call_cpu_ns[t],
+                records.back().end_ns - records.front().start_ns + 1'000'000);
+    }
+    sampled += trace.cpu_sampled;
+  }
+  EXPECT_EQ(sampled, 3);
+}
+
 // The workers run ahead of the observer; a lockstep run (batch 1) lets the
 // observer change the sandbox before the next round starts.
 TEST_F(ExecutorTest, ALockstepRunSeesWhatTheObserverDidBetweenRounds) {

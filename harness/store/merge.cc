@@ -33,8 +33,8 @@ constexpr char kMinimized[] = "minimized.scn";
 // summed. (An input may be an earlier merge: its merged_inputs is not a
 // total either.)
 constexpr absl::string_view kNotTotals[] = {
-    "seed", "calls_per_second", "contended_per_second", "interrupted", "out",
-    "new_findings", "findings", "merged_inputs"};
+    "seed", "calls_per_second", "contended_per_second", "call_share_of_cpu",
+    "interrupted", "out", "new_findings", "findings", "merged_inputs"};
 
 // What one input contributed, as the ledger keeps it.
 struct Contribution {
@@ -264,6 +264,11 @@ std::string SummaryJson(const std::string& merged,
   if (totals.count("contended_calls")) {
     json.Key("contended_per_second")
         .Double(seconds > 0 ? totals["contended_calls"].real / seconds : 0);
+  }
+  if (totals.count("call_cpu_seconds") && totals.count("cpu_seconds")) {
+    const double cpu = totals["cpu_seconds"].real;
+    json.Key("call_share_of_cpu")
+        .Double(cpu > 0 ? totals["call_cpu_seconds"].real / cpu : 0);
   }
   json.Key("interrupted").Bool(interrupted);
   json.Key("out").String(merged);

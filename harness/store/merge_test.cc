@@ -65,7 +65,11 @@ class MergeTest : public ::testing::Test {
           absl::StrCat("{\"seed\": 7, \"scenarios\": ", scenarios,
                        ", \"rounds\": ", 200 * scenarios, ", \"calls\": ", calls,
                        ", \"seconds\": ", seconds,
-                       ", \"calls_per_second\": 1.5, \"interrupted\": false, "
+                       ", \"calls_per_second\": 1.5, \"call_cpu_seconds\": ",
+                       // a and b below: shares 0.25 and 0.75 of 1 and 3 s.
+                       static_cast<double>(calls) * calls / 4e6,
+                       ", \"cpu_seconds\": ", scenarios / 10.0,
+                       ", \"call_share_of_cpu\": 0.9, \"interrupted\": false, "
                        "\"statuses\": {\"ok\": ",
                        calls, "}, \"findings\": {", listed, "}}"));
   }
@@ -108,6 +112,8 @@ TEST_F(MergeTest, SumsCountsAndTotalsAndKeepsTheMostCompleteCopy) {
   EXPECT_EQ(s.Get("calls").AsUint64(), 4000u);
   EXPECT_DOUBLE_EQ(*s.Get("seconds").AsDouble(), 8.0);
   EXPECT_DOUBLE_EQ(*s.Get("calls_per_second").AsDouble(), 500.0);
+  // The share of the whole, not a sum or a mean of the inputs' shares.
+  EXPECT_DOUBLE_EQ(*s.Get("call_share_of_cpu").AsDouble(), 2.5 / 4.0);
   EXPECT_EQ(s.Get("findings").Get(kSeed).AsUint64(), 7u);
   EXPECT_EQ(s.Get("statuses").Get("ok").AsUint64(), 4000u);
   EXPECT_FALSE(s.Has("seed"));

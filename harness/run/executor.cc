@@ -721,7 +721,10 @@ absl::Status RunDriver::Plan(const Scenario& scenario, uint64_t rounds) {
   state.tree = &scenario.tree;
   state.restore = PlanRestore(scenario);
   state.rounds = rounds;
+  // Only where the CPU clocks are fine enough for CpuWatch's 5 ms windows
+  // (not Windows: there they count in scheduler ticks).
   state.yielding.store(state.cpus == 1 && scenario.threads.size() > 1 &&
+                       ThreadCpuNanos() >= 0 &&
                        MonotonicNanos() >= no_yield_until.load(std::memory_order_relaxed));
   state.gate_patience =
       PatienceFor(scenario.threads.size(), state.cpus, &state.yielding);

@@ -13,18 +13,12 @@
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "harness/judge/linearize.h"
-#include "harness/scenario/scenario_text.h"
-#include "harness/scenario/validate.h"
+#include "harness/testing/parse.h"
 
 namespace openrace {
 namespace {
 
-Scenario Parse(const std::string& text) {
-  absl::StatusOr<Scenario> s = ParseScenario(text);
-  EXPECT_TRUE(s.ok()) << s.status();
-  EXPECT_TRUE(ValidateScenario(*s).ok()) << ValidateScenario(*s);
-  return *s;
-}
+using testing_util::Parse;
 
 constexpr Outcome kOk{};
 constexpr Outcome kEinval{StatusClass::kInvalidParameter, 22, NativeKind::kErrno};

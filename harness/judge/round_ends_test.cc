@@ -4,18 +4,12 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "harness/scenario/scenario_text.h"
-#include "harness/scenario/validate.h"
+#include "harness/testing/parse.h"
 
 namespace openrace {
 namespace {
 
-Scenario Parse(const std::string& text) {
-  absl::StatusOr<Scenario> s = ParseScenario(text);
-  EXPECT_TRUE(s.ok()) << s.status();
-  EXPECT_TRUE(ValidateScenario(*s).ok()) << ValidateScenario(*s);
-  return *s;
-}
+using testing_util::Parse;
 
 using Ends = std::vector<std::string>;
 

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -90,10 +91,10 @@ constexpr int kDirOpenFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 // How often a directory is emptied again when it is still not empty.
 constexpr int kAttempts = 20;
 
-// The names in the directory `dir_fd`, without "." and "..".
-absl::StatusOr<std::vector<std::string>> ReadNames(int dir_fd,
-                                                   absl::string_view where) {
-  std::vector<std::string> names;
+// Calls `each` with every entry of the directory `dir_fd` but "." and
+// "..", read through a descriptor of its own (dir_fd is left as it was).
+absl::Status ForEachEntry(int dir_fd, absl::string_view where,
+                          absl::FunctionRef<void(const dirent&)> each) {
   const int stream_fd = dup(dir_fd);
   if (stream_fd < 0) return ErrnoError(absl::StrCat("dup ", where), errno);
   DIR* dir = fdopendir(stream_fd);
@@ -106,11 +107,22 @@ absl::StatusOr<std::vector<std::string>> ReadNames(int dir_fd,
   errno = 0;
   while (const dirent* entry = readdir(dir)) {
     const absl::string_view name = entry->d_name;
-    if (name != "." && name != "..") names.emplace_back(name);
+    if (name != "." && name != "..") each(*entry);
+    errno = 0;
   }
   const int error = errno;
   closedir(dir);
   if (error != 0) return ErrnoError(absl::StrCat("read ", where), error);
+  return absl::OkStatus();
+}
+
+// The names in the directory `dir_fd`, without "." and "..".
+absl::StatusOr<std::vector<std::string>> ReadNames(int dir_fd,
+                                                   absl::string_view where) {
+  std::vector<std::string> names;
+  absl::Status read = ForEachEntry(
+      dir_fd, where, [&](const dirent& entry) { names.emplace_back(entry.d_name); });
+  if (!read.ok()) return read;
   return names;
 }
 
@@ -515,35 +527,20 @@ namespace {
 // scenario's depth far below it, so only a file-system bug goes deeper).
 absl::Status ListInto(int dir_fd, const std::string& prefix, int depth,
                       std::vector<TreeEntry>* tree) {
-  const int stream_fd = dup(dir_fd);
-  if (stream_fd < 0) return ErrnoError(absl::StrCat("dup ", prefix), errno);
-  DIR* dir = fdopendir(stream_fd);
-  if (dir == nullptr) {
-    const int error = errno;
-    close(stream_fd);
-    return ErrnoError(absl::StrCat("read ", prefix), error);
-  }
-  rewinddir(dir);
   const size_t first = tree->size();
-  errno = 0;
-  while (const dirent* entry = readdir(dir)) {
-    const absl::string_view name = entry->d_name;
-    if (name == "." || name == "..") continue;
-    unsigned char type = entry->d_type;
+  absl::Status read = ForEachEntry(dir_fd, prefix, [&](const dirent& entry) {
+    unsigned char type = entry.d_type;
     if (type == DT_UNKNOWN) {
       struct stat st;
-      if (fstatat(dir_fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        continue;  // gone since the read: not part of the state
+      if (fstatat(dir_fd, entry.d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return;  // gone since the read: not part of the state
       }
       type = S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
     }
     tree->push_back({type == DT_DIR ? EntryKind::kDirectory : EntryKind::kFile,
-                     absl::StrCat(prefix, name)});
-    errno = 0;
-  }
-  const int error = errno;
-  closedir(dir);
-  if (error != 0) return ErrnoError(absl::StrCat("read ", prefix), error);
+                     absl::StrCat(prefix, entry.d_name)});
+  });
+  if (!read.ok()) return read;
   const size_t last = tree->size();
   if (depth <= 0) return absl::OkStatus();
   for (size_t i = first; i < last; ++i) {

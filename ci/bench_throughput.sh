@@ -156,7 +156,10 @@ for ((i = 1; i <= repeat; i++)); do
   echo "$(ratio "$jobs2_met" "$jobs1_met")" >> "$work/jobs_met_ratio"
 done
 share_of() { [ "$have_perf" = 1 ] && median < "$work/calls_share_$1" || echo "not measured: no usable perf (ci/install.sh linux-perf)"; }
-own_share_of() { local v; v=$(grep -v '^-$' "$work/own_share_$1" | median || true); echo "${v:--}"; }
+own_share_of() {  # "-" when no run had it (a build that predates it)
+  grep -qv '^-$' "$work/own_share_$1" || { echo -; return; }
+  grep -v '^-$' "$work/own_share_$1" | median
+}
 printf "  median: run/reproducer %s (target >= 0.5), jobs 2 / jobs 1 %s (target >= 1.7 on 2 CPUs; contended calls %s)\n" \
   "$(median < "$work/run_ratio")" "$(median < "$work/jobs_ratio")" "$(median < "$work/jobs_met_ratio")"
 printf "  median CPU share inside the calls: run %s, campaign --jobs 2 %s (target >= 0.5; summary.json); perf's lower bound: run %s, campaign %s\n" \

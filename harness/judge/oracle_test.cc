@@ -342,6 +342,18 @@ struct Case {
 
 std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
 
+// The 45 s ext4 campaign's false alarm, reduced to one thread: a directory
+// made, renamed into out/, then an exclusive create of the renamed name
+// through a handle to out. Judged on POSIX and on NT below.
+constexpr char kRenameThroughAHandle[] = R"(dir out
+thread
+  h0 = open cwd:out options=directory
+  mkdir cwd:x
+  rename cwd:x -> cwd:out/y
+  open h0:y disp=create access=read|write
+  close h0
+)";
+
 std::vector<Case> Cases() {
   return {
       // --- planted wrong outcomes: found ---------------------------------
@@ -572,18 +584,8 @@ thread
        R"(1.1 0 10 ok
           2.1 20 30 EEXIST retry EEXIST 35)",
        {}},
-      {"RenameThroughAHandleFalseAlarmOfExt4",
-       // The 45 s ext4 campaign's false alarm, reduced to one thread: a
-       // directory made, renamed into out/, then an exclusive create of the
-       // renamed name through a handle to out: EEXIST is right.
-       R"(dir out
-thread
-  h0 = open cwd:out options=directory
-  mkdir cwd:x
-  rename cwd:x -> cwd:out/y
-  open h0:y disp=create access=read|write
-  close h0
-)",
+      {"RenameThroughAHandleFalseAlarmOfExt4",  // EEXIST is right
+       kRenameThroughAHandle,
        R"(1.1 0 10 ok
           1.2 20 30 ok
           1.3 40 50 ok
@@ -730,14 +732,7 @@ thread
        // The ext4 false alarm's scenario on NT: the per-call rules must
        // see the mkdir that made the rename's source, though the create
        // names only the destination (through a handle).
-       R"(dir out
-thread
-  h0 = open cwd:out options=directory
-  mkdir cwd:x
-  rename cwd:x -> cwd:out/y
-  open h0:y disp=create access=read|write
-  close h0
-)",
+       kRenameThroughAHandle,
        R"(1.1 0 10 ok
           1.2 20 30 ok
           1.3 40 50 ok

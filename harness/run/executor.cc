@@ -180,7 +180,7 @@ void Await(Event& event, Patience patience, Done done) {
 // CPU to any other process on it too, a niced one included (seen: a
 // niced compiler on the same CPU cut the calls to a third), so the
 // calling thread turns `yielding` off when the run stops getting its CPU
-// (RunDriver::WatchCpu). On more CPUs than one but fewer than the parties
+// (CpuWatch). On more CPUs than one but fewer than the parties
 // it sleeps at once: a yield would find nothing else to run on a CPU of
 // its own and spin.
 Patience PatienceFor(size_t parties, int cpus, const std::atomic<bool>* yielding) {
@@ -244,9 +244,6 @@ struct PlannedOp {
 // Per worker; aligned so one worker's stores do not slow another's loads.
 struct alignas(64) Worker {
   std::vector<PlannedOp> ops;
-  // What two back-to-back reads of the thread CPU clock cost
-  // (CalibrateCpuReads), taken off every sampled call; -1: no such clock.
-  int64_t cpu_read_ns = -1;
   std::vector<NativeHandle> handles;  // the thread's own handle slots
   std::atomic<int64_t> call_state{kIdle};
   std::atomic<size_t> current_op{0};  // for the abandonment message
@@ -343,19 +340,23 @@ class CallCpuMeter {
   int64_t total_ = 0;
 };
 
-// What a bracket of two thread CPU clock reads costs by itself (the median
-// of a few: the least would leave some of the reads' cost in every call);
-// -1 when there is no such clock.
-int64_t CalibrateCpuReads() {
-  int64_t costs[7];
-  for (int64_t& cost : costs) {
-    const int64_t a = ThreadCpuNanos();
-    const int64_t b = ThreadCpuNanos();
-    if (a < 0 || b < 0) return -1;
-    cost = b - a;
-  }
-  std::nth_element(costs, costs + 3, costs + 7);
-  return costs[3];
+// What a bracket of two thread CPU clock reads costs by itself, taken off
+// every sampled call: the median of a few, measured once per process (the
+// least would leave some of the reads' cost in every call); -1 when there
+// is no such clock.
+int64_t CpuReadCost() {
+  static const int64_t cost = [] {
+    int64_t costs[7];
+    for (int64_t& c : costs) {
+      const int64_t a = ThreadCpuNanos();
+      const int64_t b = ThreadCpuNanos();
+      if (a < 0 || b < 0) return int64_t{-1};
+      c = b - a;
+    }
+    std::nth_element(costs, costs + 3, costs + 7);
+    return costs[3];
+  }();
+  return cost;
 }
 
 void CloseHandles(const Backend& backend, std::vector<NativeHandle>& handles) {
@@ -584,7 +585,7 @@ void WorkerMain(std::shared_ptr<RunState> state_ptr, size_t index) {
   RunState& state = *state_ptr;
   Worker& worker = *state.workers[index];
   const uint64_t workers = state.workers.size();
-  worker.cpu_read_ns = CalibrateCpuReads();
+  const int64_t cpu_read_cost = CpuReadCost();
   for (uint64_t round = 0;; ++round) {
     Await(state.gate, state.gate_patience, [&] {
       return state.released.load(std::memory_order_acquire) > round ||
@@ -612,8 +613,8 @@ void WorkerMain(std::shared_ptr<RunState> state_ptr, size_t index) {
     const size_t slot = round % state.ring.size();
     RoundTrace& trace = state.ring[slot];
     // Every worker decides alike, from the round number alone.
-    const bool sampled = worker.cpu_read_ns >= 0 && round % kCpuSampleEvery == 1;
-    CallCpuMeter cpu(sampled, worker.cpu_read_ns);
+    const bool sampled = cpu_read_cost >= 0 && round % kCpuSampleEvery == 1;
+    CallCpuMeter cpu(sampled, cpu_read_cost);
     if (!RunRound(state, worker, trace.records[index], state.slots[slot], cpu)) {
       break;
     }
@@ -724,7 +725,7 @@ absl::Status RunDriver::Plan(const Scenario& scenario, uint64_t rounds) {
   // Only where the CPU clocks are fine enough for CpuWatch's 5 ms windows
   // (not Windows: there they count in scheduler ticks).
   state.yielding.store(state.cpus == 1 && scenario.threads.size() > 1 &&
-                       ThreadCpuNanos() >= 0 &&
+                       CpuReadCost() >= 0 &&
                        MonotonicNanos() >= no_yield_until.load(std::memory_order_relaxed));
   state.gate_patience =
       PatienceFor(scenario.threads.size(), state.cpus, &state.yielding);

@@ -86,9 +86,17 @@ namespace openrace {
 namespace {
 
 // How long a waiter spins before it sleeps, when the threads it waits for
-// fit on the run's CPUs: about two calls on a local file system, so a
-// barrier whose last thread is in its call releases the others from a spin.
-constexpr int64_t kSpinNs = 5'000;
+// fit on the run's CPUs: about what a sleep and its wake-up cost, the rule
+// of two-phase waiting (spinning longer than a sleep costs would only add
+// to it). Here, on a 2-CPU virtual machine, waking a thread on the other
+// CPU takes tens of microseconds. A spin of 5 µs (two calls) was shorter
+// than that, and once one thread slept, the thread it woke came late to
+// the next wait, whose waiter slept in turn: the seed pattern as the
+// minimizer leaves it (a held open, a reopen, two barriers) slept 1.2
+// times a round and ran 9k rounds/s; with 50 µs, 100k (`openrace replay
+// --rounds 50000` of it under `perf stat -e sched:sched_switch`), and
+// minimizing ci/bench's 6-thread scenario took 15 s instead of 27.
+constexpr int64_t kSpinNs = 50'000;
 // How long a released worker waits at the start line for the others (only
 // when they all fit on the CPUs): the worker that released the round, and
 // those that were spinning, would otherwise start their calls before the

@@ -10,8 +10,9 @@
 // workers fill a ring of traces, and hands each finished round's trace to
 // the observer, in order, in batches (ExecutorOptions::batch).
 //
-// A thread that waits (for the release, at a barrier) spins for a few
-// microseconds, so that threads which are all on a CPU leave together, and
+// A thread that waits (for the release, at a barrier) spins for about what
+// a sleep would cost (tens of microseconds), so that threads which are all
+// on a CPU leave together, and
 // then sleeps on a futex (WaitOnAddress on Windows): with more threads than
 // CPUs a spinning waiter only keeps the thread it waits for off the CPU.
 //

@@ -6,6 +6,9 @@
 //   BM_SeedPatternTwoThreads  `overlap`: the fraction of rounds in which the
 //                             reopen ran while the other thread held the file
 //                             (after its open ended, before its close began);
+//   BM_SeedPatternMinimal     the same with one reopen, as the minimizer
+//                             leaves the seed bug: every call between two
+//                             barriers, so what a round costs is its waits;
 //   BM_ReleaseTwoThreads      `overlap`: the fraction of rounds in which two
 //                             threads' first calls, released together, ran
 //                             at the same time.
@@ -94,6 +97,17 @@ void BM_SeedPatternTwoThreads(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_SeedPatternTwoThreads)->UseRealTime();
+
+void BM_SeedPatternMinimal(benchmark::State& state) {
+  RunScenario(state, testing_util::SeedPattern(), [](const RoundTrace& trace) {
+    const OpRecord& hold = trace.records[0][0];
+    const OpRecord& close = trace.records[0][3];
+    const OpRecord& reopen = trace.records[1][1];
+    return hold.ran && hold.outcome.ok() && close.ran && reopen.ran &&
+           hold.end_ns <= reopen.start_ns && reopen.end_ns <= close.start_ns;
+  });
+}
+BENCHMARK(BM_SeedPatternMinimal)->UseRealTime();
 
 // Two threads stat one file at the release, nothing else: how often the
 // release lets their calls meet.

@@ -12,7 +12,8 @@
 #     round);
 #  2. the minimizer: rounds and wall time to minimize a 6-thread, 24-call
 #     scenario holding the seed pattern, under the planted-bug emulator at
-#     p = 0.001 (target: under 3 minutes on 2 cores);
+#     p = 0.001 (target: under 3 minutes on 2 cores; ci/bench_minimize.sh,
+#     which also compares builds);
 #  3. under Wine, when wine and mingw-w64 are installed (ci/windows.sh
 #     installs them): the nt backend beside a plain NtCreateFile loop
 #     (ci/bench_windows.sh, with its build in build-windows).
@@ -77,26 +78,7 @@ echo "== the oracle's cost per round, beside the round's own time (target on the
     }'
 
 echo "== minimizing a 6-thread, 24-call scenario at p = 0.001"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir "$work/dir"
-cp ci/bench/seed_in_6x24.scn "$work/in.scn"
-start=$(date +%s.%N)
-env LD_PRELOAD="$(bin libopenrace_emulator.so)" OPENRACE_EMULATOR_ROOT="$work/dir" \
-    OPENRACE_EMULATOR_RULES=held-relative OPENRACE_EMULATOR_ANCHORS=cwd \
-    OPENRACE_EMULATOR_P=0.001 \
-    "$(bin openrace)" minimize "$work/in.scn" --dir "$work/dir" --time 5m \
-      --out "$work/min.scn" > /dev/null 2> "$work/log" || true
-end=$(date +%s.%N)
-stats="$work/stats.json"
-if [ ! -f "$stats" ]; then
-  cat "$work/log"; echo "  minimizer produced no stats.json" >&2; exit 1
-fi
-get() { sed -n "s/^ *\"$1\": \([0-9.a-z]*\),\{0,1\}$/\1/p" "$stats" | head -n 1; }
-printf "  wall time %.1f s (target < 180 s), rounds run %s, candidates %s\n" \
-  "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$(get minimize_rounds)" "$(get candidates_tried)"
-printf "  result: %s threads, %s calls, 1-minimal %s\n" \
-  "$(get threads)" "$(get ops)" "$(get one_minimal)"
+ci/bench_minimize.sh 1 "$build"
 
 if command -v wine > /dev/null && command -v x86_64-w64-mingw32-gcc > /dev/null; then
   ci/bench_windows.sh

@@ -23,6 +23,7 @@ bin() { if [ -e "$1/$2" ]; then realpath "$1/$2"; else realpath "$1/harness/$2";
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+get() { sed -n "s/^ *\"$2\": \([0-9.a-z]*\),\{0,1\}$/\1/p" "$1" | head -n 1; }  # STATS KEY
 
 for run in $(seq 1 "$runs"); do
   for build in "$@"; do
@@ -40,12 +41,11 @@ for run in $(seq 1 "$runs"); do
     if [ ! -f "$stats" ]; then
       cat "$one/log"; echo "  $build: the minimizer produced no stats.json" >&2; exit 1
     fi
-    get() { sed -n "s/^ *\"$1\": \([0-9.a-z]*\),\{0,1\}$/\1/p" "$stats" | head -n 1; }
     seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
     echo "$seconds" >> "$work/times-$(echo "$build" | tr '/' '_')"
     printf "  %s run %s: wall time %s s (target < 180 s), rounds run %s, candidates %s; result: %s threads, %s calls, 1-minimal %s\n" \
-      "$build" "$run" "$seconds" "$(get minimize_rounds)" "$(get candidates_tried)" \
-      "$(get threads)" "$(get ops)" "$(get one_minimal)"
+      "$build" "$run" "$seconds" "$(get "$stats" minimize_rounds)" "$(get "$stats" candidates_tried)" \
+      "$(get "$stats" threads)" "$(get "$stats" ops)" "$(get "$stats" one_minimal)"
   done
 done
 if [ "$runs" -gt 1 ]; then

@@ -12,9 +12,9 @@
 //
 // A thread that waits (for the release, at a barrier) spins for about what
 // a sleep would cost (tens of microseconds), so that threads which are all
-// on a CPU leave together, and
-// then sleeps on a futex (WaitOnAddress on Windows): with more threads than
-// CPUs a spinning waiter only keeps the thread it waits for off the CPU.
+// on a CPU leave together, and then sleeps on a futex (WaitOnAddress on
+// Windows): with more threads than CPUs a spinning waiter only keeps the
+// thread it waits for off the CPU, so there it sleeps at once.
 //
 // A failed call is retried once, at once, by the same thread; both outcomes
 // are in the trace, so the oracle can tell a transient failure from a stable

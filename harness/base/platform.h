@@ -51,6 +51,13 @@ int UsableCpus();
 // (the process keeps every CPU).
 int KeepToCpuShare(uint64_t share, uint64_t shares);
 
+// Keeps the calling thread to the CPU `nth` mod C of the C CPUs it may run
+// on (a thread inherits its creator's mask). Returns false when that was
+// not done. The executor keeps workers that outnumber the CPUs to one each
+// (RunState::pinned). Windows: never done (returns false): the executor
+// does not pin there, for its CPU clocks are too coarse to watch.
+bool KeepThreadToCpu(uint64_t nth);
+
 // The CPUs of that share, as indices [first, last) into the `cpus` CPUs
 // the process may run on (shares > 0, cpus > 0).
 inline std::pair<uint64_t, uint64_t> CpuShare(uint64_t share, uint64_t shares,

@@ -222,14 +222,26 @@ int UsableCpus() {
   return online > 0 ? static_cast<int>(online) : 1;
 }
 
-int KeepToCpuShare(uint64_t share, uint64_t shares) {
+namespace {
+
+// The CPUs the calling thread may run on, in order (sched_getaffinity(0)
+// is the calling thread's mask on Linux).
+std::vector<int> AllowedCpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (shares == 0 || sched_getaffinity(0, sizeof set, &set) != 0) return 0;
   std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
   for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
     if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
   }
+  return cpus;
+}
+
+}  // namespace
+
+int KeepToCpuShare(uint64_t share, uint64_t shares) {
+  if (shares == 0) return 0;
+  const std::vector<int> cpus = AllowedCpus();
   if (cpus.empty()) return 0;
   const auto [first, last] = CpuShare(share, shares, cpus.size());
   cpu_set_t mine;
@@ -237,6 +249,15 @@ int KeepToCpuShare(uint64_t share, uint64_t shares) {
   for (uint64_t i = first; i < last; ++i) CPU_SET(cpus[i], &mine);
   if (sched_setaffinity(0, sizeof mine, &mine) != 0) return 0;
   return static_cast<int>(last - first);
+}
+
+bool KeepThreadToCpu(uint64_t nth) {
+  const std::vector<int> cpus = AllowedCpus();
+  if (cpus.empty()) return false;
+  cpu_set_t mine;
+  CPU_ZERO(&mine);
+  CPU_SET(cpus[nth % cpus.size()], &mine);
+  return sched_setaffinity(0, sizeof mine, &mine) == 0;
 }
 
 static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&

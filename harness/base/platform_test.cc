@@ -1,5 +1,9 @@
 #include "harness/base/platform.h"
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 #include <set>
 #include <thread>
 
@@ -46,6 +50,34 @@ TEST(KeepToCpuShareTest, TheThreadKeepsToItsShare) {
   EXPECT_EQ(kept, 1);
   EXPECT_EQ(usable, 1);
   EXPECT_EQ(UsableCpus(), before);
+}
+
+// Worker i of a pinned run keeps to CPU i mod C of the C CPUs it may use.
+TEST(KeepThreadToCpuTest, TheThreadKeepsToTheNthCpu) {
+  const int before = UsableCpus();
+  for (uint64_t nth : {uint64_t{0}, uint64_t{1}, uint64_t{5}}) {
+    bool kept = false;
+    int usable = -1, cpu = -1;
+    std::thread([&] {
+      kept = KeepThreadToCpu(nth);
+      usable = UsableCpus();
+      cpu = sched_getcpu();
+    }).join();
+    EXPECT_TRUE(kept) << nth;
+    EXPECT_EQ(usable, 1) << nth;
+    cpu_set_t all;
+    CPU_ZERO(&all);
+    ASSERT_EQ(sched_getaffinity(0, sizeof all, &all), 0);
+    int expected = -1;
+    for (int c = 0, seen = 0; c < CPU_SETSIZE; ++c) {
+      if (CPU_ISSET(c, &all) && static_cast<uint64_t>(seen++) == nth % before) {
+        expected = c;
+        break;
+      }
+    }
+    EXPECT_EQ(cpu, expected) << nth;
+  }
+  EXPECT_EQ(UsableCpus(), before);  // the test's own thread keeps its mask
 }
 #endif
 

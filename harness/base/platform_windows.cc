@@ -312,6 +312,8 @@ int KeepToCpuShare(uint64_t share, uint64_t shares) {
   return static_cast<int>(last - first);
 }
 
+bool KeepThreadToCpu(uint64_t) { return false; }  // see platform.h
+
 static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
                   std::atomic<uint32_t>::is_always_lock_free,
               "WaitOnAddress needs the atomic to be the plain word");

@@ -26,13 +26,15 @@
 //   4. Stop the workers, stop the watchdog, close every handle.
 //
 // Waiting: every wait (a worker's for the release, a scenario barrier, the
-// calling thread's for a batch) spins with CpuRelax for at most a few
-// microseconds and then sleeps on an Event, a 32-bit futex word with a
-// count of sleepers so that a notify costs no system call when nobody
-// sleeps. The spin buys precision only when the waiter and the threads it
-// waits for are all on a CPU, so it is given only when they fit on the
-// run's CPUs (ExecutorOptions::cpus); otherwise waiters sleep at once and
-// leave the CPU to the thread they wait for. The calling thread never
+// calling thread's for a batch) spins with CpuRelax for at most kSpinNs
+// and then sleeps on an Event, a 32-bit futex word with a count of
+// sleepers so that a notify costs no system call when nobody sleeps. The
+// spin buys precision only when the waiter and the threads it waits for
+// are all on a CPU, so it is given only when they fit on the run's CPUs
+// (ExecutorOptions::cpus). Otherwise the workers keep to one CPU each and
+// a waiter yields to those on its CPU before it sleeps (RunState::pinned;
+// on one CPU they share it anyway), or, where the run cannot watch that
+// it gets its CPUs (Windows), sleeps at once. The calling thread never
 // spins. When the threads fit, released workers also meet at a start line
 // (a spin of at most kStartLineNs, never a sleep), so that the one that
 // released the round does not start its calls before those it woke.
@@ -179,19 +181,23 @@ void Await(Event& event, Patience patience, Done done) {
 
 // How a wait among `parties` threads on `cpus` CPUs passes the time before
 // it sleeps. When they fit, it spins: the threads it waits for are running.
-// On one CPU it yields while `yielding` holds: the threads it waits for
-// are on this very CPU, and a yield hands it to them at the cost of one
+// On one CPU, or when the run's workers outnumber its CPUs and each is
+// kept to one of them (`pinned`, RunState::pinned), it yields while
+// `yielding` holds: the threads it waits for share its CPU or run on their
+// own, and a yield hands the CPU to one that shares it at the cost of one
 // switch, where a sleep costs the sleep, the wake-up call of whoever ends
-// the wait, and the switch. (On a quiet machine `campaign --jobs 2` made
-// 1.3 times the calls, and its share of CPU inside the calls under test
-// went from 0.41 to 0.53: ci/bench_throughput.sh.) But a yield hands the
-// CPU to any other process on it too, a niced one included (seen: a
-// niced compiler on the same CPU cut the calls to a third), so the
-// calling thread turns `yielding` off when the run stops getting its CPU
-// (CpuWatch). On more CPUs than one but fewer than the parties
-// it sleeps at once: a yield would find nothing else to run on a CPU of
-// its own and spin.
-Patience PatienceFor(size_t parties, int cpus, const std::atomic<bool>* yielding) {
+// the wait, and the switch; in a virtual machine, waking a CPU that went
+// idle costs most of all. (On a quiet machine `campaign --jobs 2` made 1.3
+// times the calls, and its share of CPU inside the calls under test went
+// from 0.41 to 0.53: ci/bench_throughput.sh; pinning `run`'s workers that
+// outnumber 2 CPUs: see RunState::pinned.) But a yield hands the CPU to
+// any other process on it too, a niced one included (seen: a niced
+// compiler on the same CPU cut the calls to a third), so the calling
+// thread turns `yielding` off when the run stops getting its CPUs
+// (CpuWatch); waiters then sleep at once.
+Patience PatienceFor(size_t parties, int cpus, bool pinned,
+                     const std::atomic<bool>* yielding) {
+  if (pinned) return {0, kYieldNs, yielding};
   if (parties <= static_cast<size_t>(cpus)) return {kSpinNs, 0, nullptr};
   if (cpus == 1) return {0, kYieldNs, yielding};
   return {};
@@ -282,9 +288,20 @@ struct RunState {
   std::vector<const NativeHandle*> shared_anchors;
   absl::flat_hash_map<uint32_t, std::unique_ptr<Barrier>> barriers;
   std::vector<std::unique_ptr<Worker>> workers;
+  // Workers that outnumber the run's CPUs (more than one) keep to one each,
+  // worker i to CPU i mod cpus, and wait by yielding (PatienceFor). Left to
+  // the scheduler, such workers slept at every wait and were woken on
+  // whichever CPU was idle: 3 workers on 2 CPUs replayed
+  // corpus/shared_parent_siblings.scn at 3.3k rounds/s with 0.8 CPUs busy,
+  // pinned 35k rounds/s; `openrace run` made 1.1-4x the contended calls/s.
+  // Pinned workers on one CPU overlap only where one is switched out in a
+  // call, as a campaign job's (all on one CPU) do; those on different
+  // CPUs overlap truly.
+  bool pinned = false;
   Patience gate_patience;  // how a worker waits for the release
   // Waiters on one CPU yield to each other while this holds (PatienceFor).
   std::atomic<bool> yielding{false};
+  bool watch_cpus = false;  // waiters may yield: the calling thread watches
   bool start_line = false;   // released workers wait for each other briefly
   alignas(64) std::atomic<uint64_t> started{0};  // worker-rounds past the gate
 
@@ -591,6 +608,7 @@ bool RunRound(RunState& state, Worker& worker, std::vector<OpRecord>& records,
 void WorkerMain(std::shared_ptr<RunState> state_ptr, size_t index) {
   PrepareThreadForInterrupt();
   RunState& state = *state_ptr;
+  if (state.pinned) KeepThreadToCpu(index);
   Worker& worker = *state.workers[index];
   const uint64_t workers = state.workers.size();
   const int64_t cpu_read_cost = CpuReadCost();
@@ -639,32 +657,59 @@ void WorkerMain(std::shared_ptr<RunState> state_ptr, size_t index) {
   worker.exited.store(true, std::memory_order_release);
 }
 
-// Whether a run on one CPU is getting that CPU: in windows of at least
-// kWindowNs, the process must use three quarters of the wall time. Its
-// workers, yielding to each other, would otherwise be handing the CPU to
-// another process (PatienceFor). Once it is not, no run of this process
-// yields for kNoYieldNs: most runs are shorter than a window, and each
-// would lose its first one to the other process again.
+// Whether a run whose workers yield is getting its CPUs: on one CPU, in
+// windows of at least 5 ms, the process must use three quarters of the
+// wall time; on C CPUs (pinned workers), in windows of 50 ms, three fifths
+// of C times the wall time. Its workers, yielding to each other, would
+// otherwise be handing the CPU to another process (PatienceFor). (On 2
+// CPUs, `openrace run` on tmpfs: the pinned runs kept 1.2 to 2 CPUs busy
+// in every 50 ms window, a mean of 1.9, but dipped to 0.8 in some 20 ms
+// ones; with a niced busy loop on one CPU, 0.4 to 1.2, a mean of 0.8.)
+// Once it is not, no run of this process yields for kNoYieldNs: most runs
+// are shorter than a window, and each would lose its first one to the
+// other process again; a longer run yields again after that second.
 constexpr int64_t kNoYieldNs = 1'000'000'000;
 std::atomic<int64_t> no_yield_until{0};  // MonotonicNanos
 
 class CpuWatch {
  public:
-  bool GettingItsCpu() {
+  explicit CpuWatch(int cpus) : cpus_(cpus) {}
+
+  // Starts a new window (when the run yields again).
+  void Restart() {
+    wall_ = MonotonicNanos();
+    cpu_ = ProcessCpuNanos();
+  }
+
+  bool GettingItsCpus() {
     const int64_t wall = MonotonicNanos();
-    if (wall - wall_ < kWindowNs) return true;
+    if (wall - wall_ < (cpus_ == 1 ? 5'000'000 : 50'000'000)) return true;
     const int64_t cpu = ProcessCpuNanos();
-    const bool getting = (cpu - cpu_) * 4 >= (wall - wall_) * 3;
+    const bool getting = cpus_ == 1 ? (cpu - cpu_) * 4 >= (wall - wall_) * 3
+                                    : (cpu - cpu_) * 5 >= (wall - wall_) * 3 * cpus_;
     wall_ = wall;
     cpu_ = cpu;
     return getting;
   }
 
  private:
-  static constexpr int64_t kWindowNs = 5'000'000;
+  const int cpus_;
   int64_t wall_ = MonotonicNanos();
   int64_t cpu_ = ProcessCpuNanos();
 };
+
+// Turns the run's yields off when it stops getting its CPUs, and on again
+// when the second of no yields is over.
+void WatchCpus(RunState& state, CpuWatch& watch) {
+  if (state.yielding.load(std::memory_order_relaxed)) {
+    if (watch.GettingItsCpus()) return;
+    state.yielding.store(false, std::memory_order_relaxed);
+    no_yield_until.store(MonotonicNanos() + kNoYieldNs, std::memory_order_relaxed);
+  } else if (MonotonicNanos() >= no_yield_until.load(std::memory_order_relaxed)) {
+    watch.Restart();
+    state.yielding.store(true, std::memory_order_relaxed);
+  }
+}
 
 // One Run: owns the threads and guarantees that every handle is closed and
 // every thread joined (or, when stuck, detached) on every exit path.
@@ -732,11 +777,14 @@ absl::Status RunDriver::Plan(const Scenario& scenario, uint64_t rounds) {
   state.rounds = rounds;
   // Only where the CPU clocks are fine enough for CpuWatch's 5 ms windows
   // (not Windows: there they count in scheduler ticks).
-  state.yielding.store(state.cpus == 1 && scenario.threads.size() > 1 &&
-                       CpuReadCost() >= 0 &&
+  const bool may_yield = scenario.threads.size() > 1 && CpuReadCost() >= 0;
+  state.pinned = may_yield && state.cpus > 1 &&
+                 scenario.threads.size() > static_cast<size_t>(state.cpus);
+  state.watch_cpus = may_yield && (state.cpus == 1 || state.pinned);
+  state.yielding.store(state.watch_cpus &&
                        MonotonicNanos() >= no_yield_until.load(std::memory_order_relaxed));
-  state.gate_patience =
-      PatienceFor(scenario.threads.size(), state.cpus, &state.yielding);
+  state.gate_patience = PatienceFor(scenario.threads.size(), state.cpus,
+                                    state.pinned, &state.yielding);
   state.start_line = scenario.threads.size() > 1 && state.gate_patience.spin_ns > 0;
   // Slots are sized before any pointer into them is taken, and never
   // resized afterwards.
@@ -790,7 +838,8 @@ absl::Status RunDriver::Plan(const Scenario& scenario, uint64_t rounds) {
   }
   for (const auto& [id, count] : parties) {
     state.barriers[id] =
-        std::make_unique<Barrier>(count, PatienceFor(count, state.cpus, &state.yielding));
+        std::make_unique<Barrier>(
+            count, PatienceFor(count, state.cpus, state.pinned, &state.yielding));
   }
 
   // The ring: no more slots than rounds.
@@ -945,7 +994,7 @@ absl::Status RunDriver::RunRounds(
   // the other half meanwhile.
   const uint64_t batch = std::max<uint64_t>(1, ring / 2);
   state.granted.store(ring, std::memory_order_seq_cst);
-  CpuWatch cpu_watch;
+  CpuWatch cpu_watch(state.pinned ? state.cpus : 1);
   TryRelease(state, 0);
   for (uint64_t observed = 0; observed < state.rounds;) {
     const uint64_t want = std::min(state.rounds, observed + batch);
@@ -955,10 +1004,7 @@ absl::Status RunDriver::RunRounds(
              state.failed.load(std::memory_order_acquire) ||
              state.abort.load(std::memory_order_acquire);
     });
-    if (state.yielding.load(std::memory_order_relaxed) && !cpu_watch.GettingItsCpu()) {
-      state.yielding.store(false, std::memory_order_relaxed);
-      no_yield_until.store(MonotonicNanos() + kNoYieldNs, std::memory_order_relaxed);
-    }
+    if (state.watch_cpus) WatchCpus(state, cpu_watch);
     if (state.abort.load(std::memory_order_acquire)) {
       absl::MutexLock lock(&mu_);
       return absl::DeadlineExceededError(abandoned_);

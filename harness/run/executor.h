@@ -13,8 +13,11 @@
 // A thread that waits (for the release, at a barrier) spins for about what
 // a sleep would cost (tens of microseconds), so that threads which are all
 // on a CPU leave together, and then sleeps on a futex (WaitOnAddress on
-// Windows): with more threads than CPUs a spinning waiter only keeps the
-// thread it waits for off the CPU, so there it sleeps at once.
+// Windows). With more threads than CPUs a spinning waiter only keeps the
+// thread it waits for off the CPU: there each worker keeps to one CPU
+// (worker i to CPU i mod C) and a waiter yields to the workers on its CPU,
+// for at most 200 µs, before it sleeps (where the CPU clocks can watch
+// that the run still gets its CPUs: Linux); elsewhere it sleeps at once.
 //
 // A failed call is retried once, at once, by the same thread; both outcomes
 // are in the trace, so the oracle can tell a transient failure from a stable
@@ -87,7 +90,8 @@ struct ExecutorOptions {
   uint32_t batch = 32;
   // The CPUs the run may count on; 0: all this process may use
   // (UsableCpus). Waiters spin only while the threads that wait for each
-  // other fit on them; a campaign of N jobs on C CPUs gives each C / N.
+  // other fit on them; workers that outnumber them keep to one each and
+  // yield; a campaign of N jobs on C CPUs gives each C / N.
   int cpus = 0;
   // Every how many rounds of a scenario that may change the tree the state
   // it left is read back (RoundTrace::end_tree), for the oracle to catch

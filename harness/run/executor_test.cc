@@ -118,43 +118,47 @@ TEST_F(ExecutorTest, ABarrierReleasesAllThreadsTogether) {
   }
 }
 
-// Waiters sleep at once when the threads outnumber the CPUs; the barriers
-// must order the calls all the same, in every round of a run longer than
-// the ring of traces.
+// When the threads outnumber the CPUs, waiters yield to the threads on
+// their CPU (all of them on one CPU; on two, the workers keep to one CPU
+// each) or sleep; the barriers must order the calls all the same, in every
+// round of a run longer than the ring of traces.
 TEST_F(ExecutorTest, BarriersHoldWhenTheThreadsOutnumberTheCpus) {
   Scenario scenario;
   scenario.tree = {File("f")};
-  for (uint32_t t = 0; t < 4; ++t) {
+  for (uint32_t t = 0; t < 5; ++t) {
     scenario.threads.push_back(ThreadProgram{
         {PathOp(OpKind::kStat, Cwd("f")), Barrier(1),
          PathOp(OpKind::kStat, Cwd("f")), Barrier(2),
          PathOp(OpKind::kStat, Cwd("f"))}});
   }
-  ExecutorOptions options;
-  options.cpus = 1;
-  options.batch = 8;
-  ASSERT_TRUE(RunAll(scenario, 100, options).ok());
-  ASSERT_EQ(traces_.size(), 100u);
-  for (uint64_t r = 0; r < traces_.size(); ++r) {
-    const RoundTrace& trace = traces_[r];
-    EXPECT_EQ(trace.round, r);
-    for (const size_t before : {0u, 2u}) {
-      int64_t last_arrival = 0;
-      int64_t first_release = INT64_MAX;
-      for (const std::vector<OpRecord>& records : trace.records) {
-        ASSERT_TRUE(records[before].ran && records[before + 2].ran);
-        last_arrival = std::max(last_arrival, records[before].end_ns);
-        first_release = std::min(first_release, records[before + 2].start_ns);
+  for (const int cpus : {1, 2}) {
+    ExecutorOptions options;
+    options.cpus = cpus;
+    options.batch = 8;
+    ASSERT_TRUE(RunAll(scenario, 100, options).ok()) << cpus << " CPUs";
+    ASSERT_EQ(traces_.size(), 100u);
+    for (uint64_t r = 0; r < traces_.size(); ++r) {
+      const RoundTrace& trace = traces_[r];
+      EXPECT_EQ(trace.round, r);
+      for (const size_t before : {0u, 2u}) {
+        int64_t last_arrival = 0;
+        int64_t first_release = INT64_MAX;
+        for (const std::vector<OpRecord>& records : trace.records) {
+          ASSERT_TRUE(records[before].ran && records[before + 2].ran);
+          last_arrival = std::max(last_arrival, records[before].end_ns);
+          first_release = std::min(first_release, records[before + 2].start_ns);
+        }
+        EXPECT_GE(first_release, last_arrival) << cpus << " CPUs, round " << r;
       }
-      EXPECT_GE(first_release, last_arrival) << "round " << r;
     }
   }
 }
 
-// On one CPU a waiter yields to the threads it waits for, and sleeps once
-// they take longer than its patience: here one thread's calls outlast it
-// by far, and every round must still meet at the barrier and end.
-TEST_F(ExecutorTest, AWaiterOnOneCpuSleepsWhenTheOthersTakeLong) {
+// A waiter that yields (on one CPU, or pinned on two) sleeps once the
+// threads it waits for take longer than its patience: here one thread's
+// calls outlast it by far, and every round must still meet at the barrier
+// and end.
+TEST_F(ExecutorTest, AYieldingWaiterSleepsWhenTheOthersTakeLong) {
   Scenario scenario;
   scenario.tree = {File("f")};
   ThreadProgram slow;
@@ -166,15 +170,18 @@ TEST_F(ExecutorTest, AWaiterOnOneCpuSleepsWhenTheOthersTakeLong) {
     scenario.threads.push_back(
         ThreadProgram{{Barrier(1), PathOp(OpKind::kStat, Cwd("f"))}});
   }
-  ExecutorOptions options;
-  options.cpus = 1;
-  ASSERT_TRUE(RunAll(scenario, 30, options).ok());
-  ASSERT_EQ(traces_.size(), 30u);
-  for (const RoundTrace& trace : traces_) {
-    const int64_t arrival = trace.records[0][399].end_ns;
-    for (size_t t = 1; t < 3; ++t) {
-      ASSERT_TRUE(trace.records[t][1].ran);
-      EXPECT_GE(trace.records[t][1].start_ns, arrival) << "round " << trace.round;
+  for (const int cpus : {1, 2}) {
+    ExecutorOptions options;
+    options.cpus = cpus;
+    ASSERT_TRUE(RunAll(scenario, 30, options).ok()) << cpus << " CPUs";
+    ASSERT_EQ(traces_.size(), 30u);
+    for (const RoundTrace& trace : traces_) {
+      const int64_t arrival = trace.records[0][399].end_ns;
+      for (size_t t = 1; t < 3; ++t) {
+        ASSERT_TRUE(trace.records[t][1].ran);
+        EXPECT_GE(trace.records[t][1].start_ns, arrival)
+            << cpus << " CPUs, round " << trace.round;
+      }
     }
   }
 }

@@ -291,12 +291,15 @@ struct RunState {
   // Workers that outnumber the run's CPUs (more than one) keep to one each,
   // worker i to CPU i mod cpus, and wait by yielding (PatienceFor). Left to
   // the scheduler, such workers slept at every wait and were woken on
-  // whichever CPU was idle: 3 workers on 2 CPUs replayed
-  // corpus/shared_parent_siblings.scn at 3.3k rounds/s with 0.8 CPUs busy,
-  // pinned 35k rounds/s; `openrace run` made 1.1-4x the contended calls/s.
-  // Pinned workers on one CPU overlap only where one is switched out in a
-  // call, as a campaign job's (all on one CPU) do; those on different
-  // CPUs overlap truly.
+  // whichever CPU was idle, which in a virtual machine costs more than the
+  // calls. On 2 CPUs and tmpfs: 30,000 rounds of the 3 threads of
+  // corpus/shared_parent_siblings.scn took 4.1-4.4 s, pinned 0.6-0.7 s
+  // (`openrace replay --rounds 30000`); `openrace run --time 10s` made
+  // 1.6-2.6x the calls/s and 2-3.5x the contended calls/s; minimizing
+  // ci/bench's 6-thread scenario took a median of 8.4 s against 13.7 s
+  // (ci/bench_minimize.sh 4). Pinned workers on one CPU overlap only where
+  // one is switched out in a call, as a campaign job's (all on one CPU)
+  // do; those on different CPUs overlap truly.
   bool pinned = false;
   Patience gate_patience;  // how a worker waits for the release
   // Waiters on one CPU yield to each other while this holds (PatienceFor).

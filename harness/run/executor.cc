@@ -302,7 +302,8 @@ struct RunState {
   // do; those on different CPUs overlap truly.
   bool pinned = false;
   Patience gate_patience;  // how a worker waits for the release
-  // Waiters on one CPU yield to each other while this holds (PatienceFor).
+  // Waiters that share a CPU (the run's one, or a pinned worker's) yield to
+  // each other while this holds (PatienceFor, WatchCpus).
   std::atomic<bool> yielding{false};
   bool watch_cpus = false;  // waiters may yield: the calling thread watches
   bool start_line = false;   // released workers wait for each other briefly
@@ -778,8 +779,9 @@ absl::Status RunDriver::Plan(const Scenario& scenario, uint64_t rounds) {
   state.tree = &scenario.tree;
   state.restore = PlanRestore(scenario);
   state.rounds = rounds;
-  // Only where the CPU clocks are fine enough for CpuWatch's 5 ms windows
-  // (not Windows: there they count in scheduler ticks).
+  // Waiters yield (and pinned workers keep to a CPU) only where the CPU
+  // clocks are fine enough for CpuWatch's windows (not Windows: there they
+  // count in scheduler ticks).
   const bool may_yield = scenario.threads.size() > 1 && CpuReadCost() >= 0;
   state.pinned = may_yield && state.cpus > 1 &&
                  scenario.threads.size() > static_cast<size_t>(state.cpus);

@@ -35,10 +35,8 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 ci/install.sh >/dev/null
 ci/build.sh "$build" >/dev/null
-# The binaries sit in BUILD_DIR itself since the stage folders (older
-# trees: BUILD_DIR/harness, where a build dir that predates them still
-# holds stale copies: the new place is looked at first).
-bin() { if [ -e "$build/$1" ]; then echo "$build/$1"; else echo "$build/harness/$1"; fi; }
+. ci/bench_lib.sh
+bin() { bench_bin "$build" "$1"; }
 
 echo "== executor throughput (median of 5)"
 # Two runs: the CSV reporter wants the same counters in every benchmark of

@@ -22,18 +22,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-# The binaries sit in BUILD_DIR itself since the stage folders (older trees:
-# BUILD_DIR/harness, where stale copies may remain: looked at second).
-bin() { if [ -e "$build/$1" ]; then realpath "$build/$1"; else realpath "$build/harness/$1"; fi; }
-openrace=$(bin openrace)
-emulator=$(bin libopenrace_emulator.so)
+. ci/bench_lib.sh
+openrace=$(bench_bin "$build" openrace)
+emulator=$(bench_bin "$build" libopenrace_emulator.so)
 seeds=${OPENRACE_BENCH_SEEDS:-$(seq -s ' ' 1 15)}
 p=0.001
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 now() { date +%s.%N; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 under_emulator() {  # ROOT SEED COMMAND...
   local root=$1 seed=$2; shift 2
   env LD_PRELOAD="$emulator" OPENRACE_EMULATOR_ROOT="$root" \

@@ -17,12 +17,9 @@ if [ $# -lt 2 ]; then
 fi
 runs=$1
 shift
-# The binaries sit in BUILD_DIR itself since the stage folders (older
-# trees: BUILD_DIR/harness, where stale copies may remain: looked at second).
-bin() { if [ -e "$1/$2" ]; then realpath "$1/$2"; else realpath "$1/harness/$2"; fi; }
+. ci/bench_lib.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 get() { sed -n "s/^ *\"$2\": \([0-9.a-z]*\),\{0,1\}$/\1/p" "$1" | head -n 1; }  # STATS KEY
 
 for run in $(seq 1 "$runs"); do
@@ -31,10 +28,10 @@ for run in $(seq 1 "$runs"); do
     mkdir -p "$one/dir"
     cp ci/bench/seed_in_6x24.scn "$one/in.scn"
     start=$(date +%s.%N)
-    env LD_PRELOAD="$(bin "$build" libopenrace_emulator.so)" OPENRACE_EMULATOR_ROOT="$one/dir" \
+    env LD_PRELOAD="$(bench_bin "$build" libopenrace_emulator.so)" OPENRACE_EMULATOR_ROOT="$one/dir" \
         OPENRACE_EMULATOR_RULES=held-relative OPENRACE_EMULATOR_ANCHORS=cwd \
         OPENRACE_EMULATOR_P=0.001 \
-        "$(bin "$build" openrace)" minimize "$one/in.scn" --dir "$one/dir" --time 5m \
+        "$(bench_bin "$build" openrace)" minimize "$one/in.scn" --dir "$one/dir" --time 5m \
           --out "$one/min.scn" > /dev/null 2> "$one/log" || true
     end=$(date +%s.%N)
     stats="$one/stats.json"

@@ -30,8 +30,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-bin() { if [ -e "$build/$1" ]; then realpath "$build/$1"; else realpath "$build/harness/$1"; fi; }
-openrace=$(bin openrace)
+. ci/bench_lib.sh
+openrace=$(bench_bin "$build" openrace)
 seconds=${OPENRACE_BENCH_TIME:-10}
 repeat=${OPENRACE_BENCH_REPEAT:-3}
 tmpfs=${OPENRACE_BENCH_TMPFS:-/dev/shm}
@@ -43,7 +43,6 @@ fs=$(stat -f -c %T "$dir")
 
 gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -o "$work/report_reproducer" \
   ci/bench/report_reproducer.c
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 rate_of() { sed -n "s/^ *\"${2:-calls}_per_second\": \([0-9.e+]*\),\{0,1\}\$/\1/p" "$1" | head -n 1; }
 # OUT/summary.json's call_share_of_cpu; "-" from a build that predates it.

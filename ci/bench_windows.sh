@@ -36,9 +36,9 @@ for _ in $(seq "$repetitions"); do
   timeout -k 10 120 wine "$build/nt_loop.exe" "$dir" 2 1 |
     sed -n 's/^median \([0-9.]*\) calls\/s.*/\1/p' >> "$work/plain.txt"
 done
-median() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
-openrace=$(median "$work/openrace.txt")
-plain=$(median "$work/plain.txt")
+. ci/bench_lib.sh
+openrace=$(median < "$work/openrace.txt")
+plain=$(median < "$work/plain.txt")
 if [ -z "$openrace" ] || [ -z "$plain" ] ||
    [ "$(wc -l < "$work/openrace.txt")" -ne "$repetitions" ] ||
    [ "$(wc -l < "$work/plain.txt")" -ne "$repetitions" ]; then

@@ -81,6 +81,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "harness/base/platform.h"
+#include "harness/run/internal/cpu_watch.h"
 #include "harness/run/tree_restore.h"
 #include "harness/scenario/scenario_text.h"
 
@@ -661,56 +662,22 @@ void WorkerMain(std::shared_ptr<RunState> state_ptr, size_t index) {
   worker.exited.store(true, std::memory_order_release);
 }
 
-// Whether a run whose workers yield is getting its CPUs: on one CPU, in
-// windows of at least 5 ms, the process must use three quarters of the
-// wall time; on C CPUs (pinned workers), in windows of 50 ms, three fifths
-// of C times the wall time. Its workers, yielding to each other, would
-// otherwise be handing the CPU to another process (PatienceFor). (On 2
-// CPUs, `openrace run` on tmpfs: the pinned runs kept 1.2 to 2 CPUs busy
-// in every 50 ms window, a mean of 1.9, but dipped to 0.8 in some 20 ms
-// ones; with a niced busy loop on one CPU, 0.4 to 1.2, a mean of 0.8.)
-// Once it is not, no run of this process yields for kNoYieldNs: most runs
-// are shorter than a window, and each would lose its first one to the
-// other process again; a longer run yields again after that second.
+// Once a run is not getting its CPUs (CpuWatch), no run of this process
+// yields for kNoYieldNs: most runs are shorter than two windows, and each
+// would lose its first ones to the other process again; a longer run
+// yields again after that second.
 constexpr int64_t kNoYieldNs = 1'000'000'000;
 std::atomic<int64_t> no_yield_until{0};  // MonotonicNanos
 
-class CpuWatch {
- public:
-  explicit CpuWatch(int cpus) : cpus_(cpus) {}
-
-  // Starts a new window (when the run yields again).
-  void Restart() {
-    wall_ = MonotonicNanos();
-    cpu_ = ProcessCpuNanos();
-  }
-
-  bool GettingItsCpus() {
-    const int64_t wall = MonotonicNanos();
-    if (wall - wall_ < (cpus_ == 1 ? 5'000'000 : 50'000'000)) return true;
-    const int64_t cpu = ProcessCpuNanos();
-    const bool getting = cpus_ == 1 ? (cpu - cpu_) * 4 >= (wall - wall_) * 3
-                                    : (cpu - cpu_) * 5 >= (wall - wall_) * 3 * cpus_;
-    wall_ = wall;
-    cpu_ = cpu;
-    return getting;
-  }
-
- private:
-  const int cpus_;
-  int64_t wall_ = MonotonicNanos();
-  int64_t cpu_ = ProcessCpuNanos();
-};
-
 // Turns the run's yields off when it stops getting its CPUs, and on again
 // when the second of no yields is over.
-void WatchCpus(RunState& state, CpuWatch& watch) {
+void WatchCpus(RunState& state, internal::CpuWatch& watch) {
   if (state.yielding.load(std::memory_order_relaxed)) {
-    if (watch.GettingItsCpus()) return;
+    if (watch.GettingItsCpus(MonotonicNanos(), ProcessCpuNanos())) return;
     state.yielding.store(false, std::memory_order_relaxed);
     no_yield_until.store(MonotonicNanos() + kNoYieldNs, std::memory_order_relaxed);
   } else if (MonotonicNanos() >= no_yield_until.load(std::memory_order_relaxed)) {
-    watch.Restart();
+    watch.Restart(MonotonicNanos(), ProcessCpuNanos());
     state.yielding.store(true, std::memory_order_relaxed);
   }
 }
@@ -999,7 +966,8 @@ absl::Status RunDriver::RunRounds(
   // the other half meanwhile.
   const uint64_t batch = std::max<uint64_t>(1, ring / 2);
   state.granted.store(ring, std::memory_order_seq_cst);
-  CpuWatch cpu_watch(state.pinned ? state.cpus : 1);
+  internal::CpuWatch cpu_watch(state.pinned ? state.cpus : 1,
+                               MonotonicNanos(), ProcessCpuNanos());
   TryRelease(state, 0);
   for (uint64_t observed = 0; observed < state.rounds;) {
     const uint64_t want = std::min(state.rounds, observed + batch);

@@ -1,0 +1,87 @@
+#include "harness/run/internal/cpu_watch.h"
+
+#include <cstdint>
+
+#include "gtest/gtest.h"
+
+namespace openrace {
+namespace internal {
+namespace {
+
+constexpr int64_t kMs = 1'000'000;
+
+// Feeds windows of `wall` ms in which the process used `cpu` ms, as the
+// executor reads the clocks after its batches.
+class Clocks {
+ public:
+  explicit Clocks(int cpus) : watch_(cpus, 0, 0) {}
+  bool Window(int64_t wall_ms, int64_t cpu_ms) {
+    wall_ += wall_ms * kMs;
+    cpu_ += cpu_ms * kMs;
+    return watch_.GettingItsCpus(wall_, cpu_);
+  }
+  void Restart() { watch_.Restart(wall_, cpu_); }
+
+ private:
+  CpuWatch watch_;
+  int64_t wall_ = 0;
+  int64_t cpu_ = 0;
+};
+
+TEST(CpuWatchTest, OneShortWindowIsNotEnough) {
+  Clocks clocks(1);
+  EXPECT_TRUE(clocks.Window(50, 50));
+  EXPECT_TRUE(clocks.Window(50, 10));  // a stall
+  EXPECT_TRUE(clocks.Window(50, 48));
+  EXPECT_TRUE(clocks.Window(60, 20));  // another, not right after
+  EXPECT_TRUE(clocks.Window(50, 50));
+}
+
+TEST(CpuWatchTest, TwoShortWindowsInARowAreNotGettingTheCpu) {
+  Clocks clocks(1);
+  EXPECT_TRUE(clocks.Window(50, 30));
+  EXPECT_FALSE(clocks.Window(50, 30));
+}
+
+TEST(CpuWatchTest, TheBoundIsThreeQuartersOfOneCpu) {
+  Clocks at_bound(1);
+  EXPECT_TRUE(at_bound.Window(100, 75));
+  EXPECT_TRUE(at_bound.Window(100, 75));
+  Clocks below(1);
+  EXPECT_TRUE(below.Window(100, 74));
+  EXPECT_FALSE(below.Window(100, 74));
+}
+
+TEST(CpuWatchTest, OnSeveralCpusTheBoundIsThreeFifthsOfEach) {
+  // 2 CPUs: 1.2 CPUs' worth of the wall time.
+  Clocks busy(2);
+  EXPECT_TRUE(busy.Window(50, 60));
+  EXPECT_TRUE(busy.Window(50, 60));
+  Clocks one_cpu_lost(2);  // what a busy loop on one of them left
+  EXPECT_TRUE(one_cpu_lost.Window(50, 40));
+  EXPECT_FALSE(one_cpu_lost.Window(50, 40));
+}
+
+TEST(CpuWatchTest, ReadingsWithinAWindowAccumulate) {
+  Clocks clocks(1);
+  // Ten 5 ms readings, all idle: one short 50 ms window, not ten.
+  for (int i = 0; i < 9; ++i) EXPECT_TRUE(clocks.Window(5, 0));
+  EXPECT_TRUE(clocks.Window(5, 0));
+  // Nine busy 5 ms readings then: not yet a window, so not judged.
+  for (int i = 0; i < 9; ++i) EXPECT_TRUE(clocks.Window(5, 5));
+  EXPECT_TRUE(clocks.Window(5, 5));  // a full window, and a good one
+  EXPECT_TRUE(clocks.Window(50, 0));
+  EXPECT_FALSE(clocks.Window(50, 0));
+}
+
+TEST(CpuWatchTest, RestartForgetsTheShortWindows) {
+  Clocks clocks(1);
+  EXPECT_TRUE(clocks.Window(50, 0));
+  clocks.Restart();
+  EXPECT_TRUE(clocks.Window(50, 0));
+  EXPECT_FALSE(clocks.Window(50, 0));
+}
+
+}  // namespace
+}  // namespace internal
+}  // namespace openrace

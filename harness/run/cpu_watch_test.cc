@@ -82,6 +82,22 @@ TEST(CpuWatchTest, RestartForgetsTheShortWindows) {
   EXPECT_FALSE(clocks.Window(50, 0));
 }
 
+constexpr int64_t kSecond = 1'000'000'000;
+
+TEST(NoYieldNsTest, IsASecondAtFirstAndAfterAQuietSecond) {
+  EXPECT_EQ(NoYieldNs(0, 0), kSecond);
+  EXPECT_EQ(NoYieldNs(8 * kSecond, kSecond), kSecond);
+  EXPECT_EQ(NoYieldNs(16 * kSecond, 60 * kSecond), kSecond);
+}
+
+TEST(NoYieldNsTest, DoublesUpTo16SecondsWhileTheYieldsFailAtOnce) {
+  int64_t period = NoYieldNs(0, 0);
+  for (int64_t want : {2, 4, 8, 16, 16}) {
+    period = NoYieldNs(period, kSecond / 10);
+    EXPECT_EQ(period, want * kSecond);
+  }
+}
+
 }  // namespace
 }  // namespace internal
 }  // namespace openrace

@@ -662,20 +662,23 @@ void WorkerMain(std::shared_ptr<RunState> state_ptr, size_t index) {
   worker.exited.store(true, std::memory_order_release);
 }
 
-// Once a run is not getting its CPUs (CpuWatch), no run of this process
-// yields for kNoYieldNs: most runs are shorter than two windows, and each
-// would lose its first ones to the other process again; a longer run
-// yields again after that second.
-constexpr int64_t kNoYieldNs = 1'000'000'000;
-std::atomic<int64_t> no_yield_until{0};  // MonotonicNanos
+// Until when no run of this process yields (MonotonicNanos), and for how
+// long it was (internal::NoYieldNs).
+std::atomic<int64_t> no_yield_until{0};
+std::atomic<int64_t> no_yield_ns{0};
 
 // Turns the run's yields off when it stops getting its CPUs, and on again
-// when the second of no yields is over.
+// when the period of no yields is over.
 void WatchCpus(RunState& state, internal::CpuWatch& watch) {
   if (state.yielding.load(std::memory_order_relaxed)) {
-    if (watch.GettingItsCpus(MonotonicNanos(), ProcessCpuNanos())) return;
+    const int64_t now = MonotonicNanos();
+    if (watch.GettingItsCpus(now, ProcessCpuNanos())) return;
     state.yielding.store(false, std::memory_order_relaxed);
-    no_yield_until.store(MonotonicNanos() + kNoYieldNs, std::memory_order_relaxed);
+    const int64_t period = internal::NoYieldNs(
+        no_yield_ns.load(std::memory_order_relaxed),
+        now - no_yield_until.load(std::memory_order_relaxed));
+    no_yield_ns.store(period, std::memory_order_relaxed);
+    no_yield_until.store(now + period, std::memory_order_relaxed);
   } else if (MonotonicNanos() >= no_yield_until.load(std::memory_order_relaxed)) {
     watch.Restart(MonotonicNanos(), ProcessCpuNanos());
     state.yielding.store(true, std::memory_order_relaxed);

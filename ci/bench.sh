@@ -17,7 +17,7 @@
 #  3. under Wine, when wine and mingw-w64 are installed (ci/windows.sh
 #     installs them): the nt backend beside a plain NtCreateFile loop
 #     (ci/bench_windows.sh, with its build in build-windows).
-#  4. detection (ci/bench_detection.sh): time to the first finding of the
+#  4. detection (ci/bench_detection.sh), on tmpfs: time to the first finding of the
 #     seed bug by a blind campaign beside the bug report's own reproducer,
 #     and `openrace campaign` calls/s with 1, 2 and 4 jobs;
 #  5. throughput (ci/bench_throughput.sh), side by side, 3 times, on tmpfs:

@@ -17,6 +17,12 @@
 # Fifteen seeds, not five: both times are geometric draws (seeds need 1 to
 # 27 scenarios), and the median of five moved from 3.4x to 14x between runs
 # of one build.
+# Both run on tmpfs (OPENRACE_BENCH_TMPFS, default /dev/shm), as
+# ci/bench_throughput.sh's anchors do: on ext4 (this machine's /tmp) the
+# reproducer's opens of existing files cost what they cost on tmpfs, but a
+# campaign's creates, deletes and renames cost 3-4 times more (10 generated
+# scenarios of seed 7: 0.77 s on tmpfs, 2.8 s on ext4), so its ratio there
+# was 19-24x against 12-14x on tmpfs.
 # OPENRACE_BENCH_SEEDS (default 1 to 15), OPENRACE_BENCH_CAMPAIGN_TIME
 # (default 20s) and OPENRACE_BENCH_JOBS (default "1 2 4") shorten it.
 set -euo pipefail
@@ -27,8 +33,10 @@ openrace=$(bench_bin "$build" openrace)
 emulator=$(bench_bin "$build" libopenrace_emulator.so)
 seeds=${OPENRACE_BENCH_SEEDS:-$(seq -s ' ' 1 15)}
 p=0.001
+tmpfs=${OPENRACE_BENCH_TMPFS:-/dev/shm}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+runs=$(mktemp -d "$tmpfs/openrace-detect.XXXXXX")  # the directories under test
+trap 'rm -rf "$work" "$runs"' EXIT
 
 now() { date +%s.%N; }
 under_emulator() {  # ROOT SEED COMMAND...
@@ -38,14 +46,14 @@ under_emulator() {  # ROOT SEED COMMAND...
       OPENRACE_EMULATOR_P=$p OPENRACE_EMULATOR_SEED="$seed" "$@"
 }
 
-echo "== time to the first finding of the seed bug at p = $p (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== time to the first finding of the seed bug at p = $p (on $(stat -f -c %T "$runs"), load average $(cut -d' ' -f1-3 /proc/loadavg))"
 gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -o "$work/report_reproducer" \
   ci/bench/report_reproducer.c
 signature=open-invalid_parameter-EINVAL-transient-cwd
 : > "$work/campaign.txt"
 : > "$work/reproducer.txt"
 for seed in $seeds; do
-  run="$work/run-$seed"
+  run="$runs/run-$seed"
   mkdir -p "$run/dir"
   start=$(now)
   status=0
@@ -90,7 +98,7 @@ if grep -q "unknown command 'campaign'" <<< "$probe"; then
   exit 0
 fi
 for jobs in ${OPENRACE_BENCH_JOBS:-1 2 4}; do
-  out="$work/campaign-$jobs"
+  out="$runs/campaign-$jobs"
   mkdir -p "$out/dir"
   status=0
   "$openrace" campaign --dir "$out/dir" --out "$out/out" --jobs "$jobs" \

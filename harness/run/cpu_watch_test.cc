@@ -43,23 +43,25 @@ TEST(CpuWatchTest, TwoShortWindowsInARowAreNotGettingTheCpu) {
   EXPECT_FALSE(clocks.Window(50, 30));
 }
 
+// Whether a run on `cpus` CPUs that used `cpu_ms` of every `wall_ms` for
+// two windows in a row is still getting its CPUs (after the first window
+// it always is).
+bool GettingItsCpusAfterTwo(int cpus, int64_t wall_ms, int64_t cpu_ms) {
+  Clocks clocks(cpus);
+  EXPECT_TRUE(clocks.Window(wall_ms, cpu_ms));
+  return clocks.Window(wall_ms, cpu_ms);
+}
+
 TEST(CpuWatchTest, TheBoundIsThreeQuartersOfOneCpu) {
-  Clocks at_bound(1);
-  EXPECT_TRUE(at_bound.Window(100, 75));
-  EXPECT_TRUE(at_bound.Window(100, 75));
-  Clocks below(1);
-  EXPECT_TRUE(below.Window(100, 74));
-  EXPECT_FALSE(below.Window(100, 74));
+  EXPECT_TRUE(GettingItsCpusAfterTwo(1, 100, 75));
+  EXPECT_FALSE(GettingItsCpusAfterTwo(1, 100, 74));
 }
 
 TEST(CpuWatchTest, OnSeveralCpusTheBoundIsThreeFifthsOfEach) {
   // 2 CPUs: 1.2 CPUs' worth of the wall time.
-  Clocks busy(2);
-  EXPECT_TRUE(busy.Window(50, 60));
-  EXPECT_TRUE(busy.Window(50, 60));
-  Clocks one_cpu_lost(2);  // what a busy loop on one of them left
-  EXPECT_TRUE(one_cpu_lost.Window(50, 40));
-  EXPECT_FALSE(one_cpu_lost.Window(50, 40));
+  EXPECT_TRUE(GettingItsCpusAfterTwo(2, 50, 60));
+  // What a busy loop on one of them left.
+  EXPECT_FALSE(GettingItsCpusAfterTwo(2, 50, 40));
 }
 
 TEST(CpuWatchTest, ReadingsWithinAWindowAccumulate) {

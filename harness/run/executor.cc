@@ -670,8 +670,8 @@ std::atomic<int64_t> no_yield_ns{0};
 // Turns the run's yields off when it stops getting its CPUs, and on again
 // when the period of no yields is over.
 void WatchCpus(RunState& state, internal::CpuWatch& watch) {
+  const int64_t now = MonotonicNanos();
   if (state.yielding.load(std::memory_order_relaxed)) {
-    const int64_t now = MonotonicNanos();
     if (watch.GettingItsCpus(now, ProcessCpuNanos())) return;
     state.yielding.store(false, std::memory_order_relaxed);
     const int64_t period = internal::NoYieldNs(
@@ -679,8 +679,8 @@ void WatchCpus(RunState& state, internal::CpuWatch& watch) {
         now - no_yield_until.load(std::memory_order_relaxed));
     no_yield_ns.store(period, std::memory_order_relaxed);
     no_yield_until.store(now + period, std::memory_order_relaxed);
-  } else if (MonotonicNanos() >= no_yield_until.load(std::memory_order_relaxed)) {
-    watch.Restart(MonotonicNanos(), ProcessCpuNanos());
+  } else if (now >= no_yield_until.load(std::memory_order_relaxed)) {
+    watch.Restart(now, ProcessCpuNanos());
     state.yielding.store(true, std::memory_order_relaxed);
   }
 }
